@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from accounts.services import organisation_create
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "unit_type", "authority", "is_active"]
+    list_filter = ["kind", "unit_type", "is_active"]
+    search_fields = ["name", "code"]
+    list_select_related = ["authority"]
+    autocomplete_fields = ["authority"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new organisation gets its own permission group through the service.
+        created = organisation_create(
+            name=obj.name, code=obj.code, kind=obj.kind, authority=obj.authority, unit_type=obj.unit_type
+        )
+        obj.pk, obj.group = created.pk, created.group
+
+    def get_exclude(self, request, obj=None):
+        return ["group"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "organisation", "role", "email", "is_active"]
+    list_filter = ["role", "is_active", "organisation__kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["username", "display_name", "email", "organisation__name"]
+    autocomplete_fields = ["organisation", "affiliation"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (
+            _("机构与角色"),
+            {"fields": ["organisation", "role", "display_name", "phone", "affiliation", "affiliation_name"]},
+        ),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("机构与角色"), {"fields": ["organisation", "role", "display_name", "email"]}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Membership of the organisation's group carries the organisation's object permissions.
+        if obj.organisation_id:
+            obj.groups.add(obj.organisation.group)

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    # The province bureau also acts as the recommending authority of provincial units.
+    PROVINCE = "province", _("省级主管部门")
+    AUTHORITY = "authority", _("推荐单位（行业管理部门）")
+    UNIT = "unit", _("申报单位")
+    EXPERT_POOL = "expert_pool", _("评审专家库")
+
+
+# The kinds of organisation that can be an applicant unit's recommending authority.
+AUTHORITY_KINDS = (OrgKind.PROVINCE, OrgKind.AUTHORITY)
+
+
+class UnitType(models.TextChoices):
+    STATION = "station", _("广播电视台")
+    COUNTY_CENTRE = "county_centre", _("县级融媒体中心")
+    ENTERPRISE = "enterprise", _("企业")
+    OTHER = "other", _("其他")
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申报单位用户")
+    AUTHORITY_REVIEWER = "authority_reviewer", _("推荐单位审核员")
+    PROVINCE_ADMIN = "province_admin", _("省局管理员")
+    EXPERT = "expert", _("评审专家")
+
+
+# Which roles a member of each kind of organisation may hold. The province bureau
+# may have reviewers of its own for the provincial units it recommends.
+ROLES_BY_ORG_KIND = {
+    OrgKind.PROVINCE: (Role.PROVINCE_ADMIN, Role.AUTHORITY_REVIEWER),
+    OrgKind.AUTHORITY: (Role.AUTHORITY_REVIEWER,),
+    OrgKind.UNIT: (Role.APPLICANT,),
+    OrgKind.EXPERT_POOL: (Role.EXPERT,),
+}

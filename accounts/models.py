@@ -1,0 +1,135 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, Role, UnitType
+
+
+class Organisation(models.Model):
+    """The province bureau, a recommending authority, an applicant unit or the expert pool.
+
+    Each organisation owns one auth group: object permissions that belong to the
+    organisation (an applicant unit editing its case, an authority reviewing it) are
+    granted to that group, so people joining or leaving need no permission changes.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = models.SlugField(_("代码"), max_length=50, unique=True, help_text=_("英文短名，用于账号与文件名"))
+    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
+    unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices, blank=True)
+    authority = models.ForeignKey(
+        "self",
+        verbose_name=_("推荐单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        limit_choices_to={"kind__in": AUTHORITY_KINDS},
+    )
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation", editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["kind", "id"]
+        constraints = [
+            # One province bureau per installation: it is the province in every rule.
+            models.UniqueConstraint(fields=["kind"], condition=Q(kind=OrgKind.PROVINCE), name="one_province"),
+            # An applicant unit has exactly one recommending authority and a unit type;
+            # no other kind of organisation has either.
+            models.CheckConstraint(
+                name="unit_has_authority_and_type",
+                condition=(
+                    Q(kind=OrgKind.UNIT, authority__isnull=False) & ~Q(unit_type="")
+                    | ~Q(kind=OrgKind.UNIT) & Q(authority__isnull=True, unit_type="")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == OrgKind.UNIT:
+            errors = {}
+            if self.authority_id is None:
+                errors["authority"] = _("申报单位必须有推荐单位。")
+            elif self.authority.kind not in AUTHORITY_KINDS:
+                errors["authority"] = _("推荐单位必须是市（州）主管部门或省局。")
+            if not self.unit_type:
+                errors["unit_type"] = _("请选择单位类型。")
+            if errors:
+                raise ValidationError(errors)
+        elif self.authority_id is not None or self.unit_type:
+            raise ValidationError(_("只有申报单位才有推荐单位和单位类型。"))
+
+
+class User(AbstractUser):
+    """A person. Belongs to one organisation with one role; the role decides the
+    dashboard, the organisation decides which cases they can reach."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所属机构"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Experts only: where the expert works, so that the province can keep them away from
+    # cases of their own unit or city (conflicts of interest).
+    affiliation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("工作单位（专家）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliated_experts",
+    )
+    affiliation_name = models.CharField(_("工作单位名称（专家）"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            # Superusers may stand outside every organisation; nobody else does.
+            models.CheckConstraint(
+                name="member_has_organisation_and_role",
+                condition=Q(is_superuser=True) | Q(organisation__isnull=False) & ~Q(role=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.organisation_id is not None and self.role:
+            allowed = ROLES_BY_ORG_KIND[OrgKind(self.organisation.kind)]
+            if self.role not in allowed:
+                raise ValidationError({"role": _("该机构的成员不能担任此角色。")})
+        if self.role != Role.EXPERT and (self.affiliation_id or self.affiliation_name):
+            raise ValidationError({"affiliation": _("只有评审专家需要填写工作单位。")})
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_authority_reviewer(self) -> bool:
+        return self.role == Role.AUTHORITY_REVIEWER
+
+    @property
+    def is_province_admin(self) -> bool:
+        return self.role == Role.PROVINCE_ADMIN
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == Role.EXPERT

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from applications.models import Campaign, Case, Category, FormSchema
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "status", "submission_deadline", "ranking_deadline"]
+    list_filter = ["status"]
+    inlines = [CategoryInline]
+
+
+@admin.register(FormSchema)
+class FormSchemaAdmin(admin.ModelAdmin):
+    list_display = ["category", "version", "created_at"]
+    list_filter = ["category__campaign"]
+    list_select_related = ["category", "category__campaign"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version in use is frozen: cases keep the form they were written against.
+        if obj is not None and obj.cases.exists():
+            return ["category", "version", "definition"]
+        return []
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases change only through the workflow and the case pages."""
+
+    list_display = ["title", "unit", "authority", "category", "state", "updated_at"]
+    list_filter = ["campaign", "category__code", "state", "authority"]
+    list_select_related = ["unit", "authority", "category"]
+    search_fields = ["title", "unit__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

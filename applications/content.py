@@ -1,0 +1,139 @@
+"""What a case says, checked against the form it was written on."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+# Whitespace as JavaScript's \s defines it, so the count in the browser and the count on
+# the server agree character for character. Everything else counts, full-width
+# punctuation and digits included ("不超过5000字" counts what is written, not spaces).
+WHITESPACE = frozenset(
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+PHONE = re.compile(r"^[0-9+()\-\s]{7,20}$")
+
+
+def narrative_length(text: str) -> int:
+    """Characters that count towards the narrative limit: all but whitespace."""
+    return sum(1 for ch in text or "" if ch not in WHITESPACE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before the case can be submitted. `where` is the header field,
+    section or figure key it concerns ("" for the case as a whole)."""
+
+    where: str
+    message: str
+
+
+def parse_number(value) -> Decimal | None:
+    """A figure as typed, or None when it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def header_problems(definition: dict, header: dict) -> list[Problem]:
+    problems = []
+    for field in definition["header_fields"]:
+        key, label = field["key"], field["label"]
+        value = (header.get(key) or "").strip() if isinstance(header.get(key), str) else header.get(key)
+        if _blank(value):
+            if field.get("required"):
+                problems.append(Problem(key, _("基本信息「%(label)s」未填写。") % {"label": label}))
+            continue
+        limit = field.get("max_length")
+        if limit and len(value) > limit:
+            problems.append(
+                Problem(
+                    key,
+                    _("「%(label)s」不能超过%(limit)d字（现为%(count)d字）。")
+                    % {"label": label, "limit": limit, "count": len(value)},
+                )
+            )
+        if field["type"] == "phone" and not PHONE.match(value):
+            problems.append(Problem(key, _("「%(label)s」不是有效的电话号码。") % {"label": label}))
+        if field["type"] == "email":
+            try:
+                validate_email(value)
+            except ValidationError:
+                problems.append(Problem(key, _("「%(label)s」不是有效的电子邮箱地址。") % {"label": label}))
+    return problems
+
+
+def section_problems(definition: dict, sections: dict) -> list[Problem]:
+    problems = []
+    total = 0
+    for number, section in enumerate(definition["sections"], start=1):
+        text = sections.get(section["key"]) or ""
+        length = narrative_length(text)
+        total += length
+        if section.get("required") and length == 0:
+            problems.append(
+                Problem(
+                    section["key"],
+                    _("第%(number)d部分「%(title)s」未填写。") % {"number": number, "title": section["title"]},
+                )
+            )
+    limit = definition["narrative_limit"]
+    if total > limit:
+        problems.append(
+            Problem(
+                "",
+                _("申报材料正文共%(total)d字，超过%(limit)d字的上限，请删减%(over)d字。")
+                % {"total": total, "limit": limit, "over": total - limit},
+            )
+        )
+    return problems
+
+
+def figure_problems(definition: dict, figures: dict) -> list[Problem]:
+    problems = []
+    for figure in definition["figures"]:
+        key, label = figure["key"], figure["label"]
+        value = figures.get(key)
+        if figure["kind"] == "number":
+            parts = {"": value}
+        else:
+            pair = value if isinstance(value, dict) else {}
+            parts = {_("实施前"): pair.get("before"), _("实施后"): pair.get("after")}
+        for part, raw in parts.items():
+            name = f"{label}（{part}）" if part else label
+            if _blank(raw):
+                if figure.get("required"):
+                    problems.append(Problem(key, _("量化数据「%(name)s」未填写。") % {"name": name}))
+                continue
+            number = parse_number(raw)
+            if number is None:
+                problems.append(
+                    Problem(key, _("量化数据「%(name)s」应为数字，现为「%(value)s」。") % {"name": name, "value": raw})
+                )
+            elif number < 0:
+                problems.append(Problem(key, _("量化数据「%(name)s」不能为负数。") % {"name": name}))
+    return problems
+
+
+def case_problems(case) -> list[Problem]:
+    """Everything that stops `case` from being submitted, in the order of the form."""
+    definition = case.schema.definition
+    problems = []
+    if not (case.title or "").strip():
+        problems.append(Problem("title", _("案例名称未填写。")))
+    problems += header_problems(definition, case.header or {})
+    problems += section_problems(definition, case.sections or {})
+    problems += figure_problems(definition, case.figures or {})
+    return problems

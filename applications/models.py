@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.enums import AUTHORITY_KINDS, OrgKind
+from applications.enums import CampaignStatus
+from workflow.machine import CaseStateMachine
+
+
+class Campaign(models.Model):
+    """One year's collection and selection (征集和评选)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("名称"), max_length=200)
+    notice_number = models.CharField(_("通知文号"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.NOT_OPEN)
+    submission_deadline = models.DateTimeField(_("申报截止时间"))
+    ranking_deadline = models.DateTimeField(_("推荐排序表报送截止时间"))
+    contact = models.CharField(_("联系方式"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("征集活动")
+        verbose_name_plural = _("征集活动")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="ranking_deadline_not_before_submission_deadline",
+                condition=Q(ranking_deadline__gte=F("submission_deadline")),
+                violation_error_message=_("推荐排序表截止时间不能早于申报截止时间。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def submission_window_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == CampaignStatus.OPEN and now < self.submission_deadline
+
+
+class Category(models.Model):
+    """One of a campaign's categories (征集类别), each with its own application form."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="categories", verbose_name=_("征集活动")
+    )
+    code = models.SlugField(_("代码"), max_length=30)
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.TextField(_("说明"), blank=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("征集类别")
+        verbose_name_plural = _("征集类别")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="category_code_unique_in_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def form_title(self) -> str:
+        return f"{self.campaign.year}年度{self.name}典型案例申请表"
+
+
+class FormSchema(models.Model):
+    """A version of a category's application form, as data (see applications/schema.py).
+
+    Versions are immutable once a case uses them: a case keeps the version it was
+    written against, and a change makes a new version.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="schemas", verbose_name=_("征集类别"))
+    version = models.PositiveIntegerField(_("版本"))
+    definition = models.JSONField(_("表单定义"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请表版本")
+        verbose_name_plural = _("申请表版本")
+        ordering = ["category", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "version"], name="schema_version_unique_in_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} v{self.version}"
+
+    def clean(self) -> None:
+        from applications.schema import validate_definition
+
+        validate_definition(self.definition)
+
+
+class Case(CaseStateMachine):
+    """A case application (申报案例): one case of one applicant unit in one category."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="cases", verbose_name=_("征集活动"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("征集类别"))
+    schema = models.ForeignKey(FormSchema, on_delete=models.PROTECT, related_name="cases", verbose_name=_("申请表版本"))
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("申报单位"),
+        limit_choices_to={"kind": OrgKind.UNIT},
+    )
+    # Recorded when the case is created: the authority that reviews this case even if
+    # the unit is later attached to another authority.
+    authority = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="authority_cases",
+        verbose_name=_("推荐单位"),
+        limit_choices_to={"kind__in": AUTHORITY_KINDS},
+    )
+    title = models.CharField(_("案例名称"), max_length=100)
+    header = models.JSONField(_("基本信息"), default=dict, blank=True)
+    sections = models.JSONField(_("案例材料"), default=dict, blank=True)
+    figures = models.JSONField(_("量化数据"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("申报案例")
+        verbose_name_plural = _("申报案例")
+        ordering = ["-updated_at", "-id"]
+        default_permissions = ("view", "change")
+        permissions = [
+            ("submit_case", _("提交案例")),
+            ("withdraw_case", _("撤回案例")),
+            ("review_case", _("初审案例")),
+            ("decide_case", _("省级评审决定")),
+            ("score_case", _("专家评分")),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "authority", "state"]),
+            models.Index(fields=["unit", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# Guardian's direct foreign-key permission tables: real foreign keys to the case,
+# so permission queries join on integers instead of casting generic object ids.
+# Uniqueness (one row per holder, permission and case) comes from guardian's base.
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

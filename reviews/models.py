@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reviews.enums import RankingTableStatus
+
+
+class RankingTable(models.Model):
+    """An authority's recommendation ranking table 推荐排序表 for one campaign.
+
+    Once submitted it is locked: the authority's recommendations move on to the
+    province, and only the province can return it.
+    """
+
+    campaign = models.ForeignKey(
+        "applications.Campaign", on_delete=models.PROTECT, related_name="ranking_tables", verbose_name=_("征集活动")
+    )
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="ranking_tables", verbose_name=_("推荐单位")
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RankingTableStatus.choices, default=RankingTableStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("报送人"),
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("推荐排序表")
+        verbose_name_plural = _("推荐排序表")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "authority"], name="one_ranking_table_per_authority"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year} {self.authority}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == RankingTableStatus.SUBMITTED
+
+
+class ExpertAssignment(models.Model):
+    """A case given to an expert to review in the provincial expert review."""
+
+    case = models.ForeignKey(
+        "applications.Case", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("申报案例")
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("评审专家")
+    )
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交评审时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审分配")
+        verbose_name_plural = _("评审分配")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "expert"], name="one_assignment_per_expert_and_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.expert}"

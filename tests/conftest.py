@@ -1,0 +1,94 @@
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from accounts.enums import OrgKind, Role, UnitType
+from reviews.services import assignment_create, ranking_submit
+from tests.factories import OrganisationFactory, UnitFactory, UserFactory, make_case, open_campaign, province_org
+from workflow.services import apply_transition
+
+
+@pytest.fixture
+def cast(db):
+    """The fixed cast of the conventions: two cities, their applicants and reviewers,
+    the province (with a provincial unit), an assigned and an unassigned expert."""
+    province = province_org()
+    city_a = OrganisationFactory(name="长春市文广旅局", code="changchun", kind=OrgKind.AUTHORITY)
+    city_b = OrganisationFactory(name="吉林市文广旅局", code="jilin-city", kind=OrgKind.AUTHORITY)
+    unit_a = UnitFactory(name="九台区融媒体中心", code="jiutai", authority=city_a)
+    unit_b = UnitFactory(name="桦甸市融媒体中心", code="huadian", authority=city_b)
+    unit_p = UnitFactory(name="吉林广播电视台", code="jltv", authority=province, unit_type=UnitType.STATION)
+    pool = OrganisationFactory(name="评审专家库", code="experts", kind=OrgKind.EXPERT_POOL)
+    return SimpleNamespace(
+        campaign=open_campaign(),
+        province=province,
+        city_a=city_a,
+        city_b=city_b,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_p=unit_p,
+        applicant_a=UserFactory(username="applicant_a", organisation=unit_a, role=Role.APPLICANT),
+        applicant_b=UserFactory(username="applicant_b", organisation=unit_b, role=Role.APPLICANT),
+        applicant_p=UserFactory(username="applicant_p", organisation=unit_p, role=Role.APPLICANT),
+        reviewer_a=UserFactory(username="reviewer_a", organisation=city_a, role=Role.AUTHORITY_REVIEWER),
+        reviewer_b=UserFactory(username="reviewer_b", organisation=city_b, role=Role.AUTHORITY_REVIEWER),
+        province_admin=UserFactory(username="province_admin", organisation=province, role=Role.PROVINCE_ADMIN),
+        expert_assigned=UserFactory(username="expert_assigned", organisation=pool, role=Role.EXPERT),
+        expert_unassigned=UserFactory(username="expert_unassigned", organisation=pool, role=Role.EXPERT),
+    )
+
+
+@pytest.fixture
+def case_at(cast):
+    """case_at(state) -> a case of unit A moved to `state` through the real workflow
+    by the people who would move it (experts assigned: expert_assigned)."""
+    from reviews.models import ExpertAssignment
+    from reviews.services import assignment_submit
+
+    paths = {
+        "draft": [],
+        "submitted": [("submit", "applicant_a")],
+        "withdrawn": [("submit", "applicant_a"), ("withdraw", "applicant_a")],
+        "returned": [("submit", "applicant_a"), ("return_for_revision", "reviewer_a")],
+        "not_recommended": [("submit", "applicant_a"), ("reject", "reviewer_a")],
+        "recommended": [("submit", "applicant_a"), ("recommend", "reviewer_a")],
+    }
+
+    def build(state: str, *, applicant=None):
+        applicant = applicant or cast.applicant_a
+        case = make_case(campaign=cast.campaign, applicant=applicant)
+        reviewer = {cast.city_a.pk: cast.reviewer_a, cast.city_b.pk: cast.reviewer_b}.get(case.authority_id)
+        actors = {"applicant_a": applicant, "reviewer_a": reviewer}
+        for action, who in paths.get(state, paths["recommended"]):
+            apply_transition(case=case, action=action, actor=actors[who], comment="意见")
+        if state in paths:
+            return case
+        ranking_submit(campaign=cast.campaign, authority=case.authority, actor=reviewer)
+        case.refresh_from_db()
+        assignment_create(case=case, expert=cast.expert_assigned, actor=cast.province_admin)
+        if state == "in_expert_review":
+            return case
+        assignment_submit(assignment=ExpertAssignment.objects.get(case=case), actor=cast.expert_assigned)
+        steps = {
+            "reviewed": [],
+            "selected": ["select"],
+            "not_selected": ["reject_selection"],
+            "recommended_to_nrta": ["select", "recommend_to_nrta"],
+        }[state]
+        for action in ["complete_review", *steps]:
+            apply_transition(case=case, action=action, actor=cast.province_admin, comment="意见")
+        return case
+
+    return build
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a user; the cast has eight. Security of test passwords is moot.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,110 @@
+"""Factories that build through the services, so test data is shaped like real data.
+
+No surprises: every factory makes exactly what its name says, with valid content,
+and nothing else."""
+
+import itertools
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.enums import OrgKind, Role, UnitType
+from accounts.models import Organisation, User
+from accounts.services import organisation_create, user_create
+from applications.enums import CampaignStatus
+from applications.models import Campaign, Case
+from applications.services import campaign_create, case_create
+
+PASSWORD = "correct-horse-battery-staple"
+# A paragraph of real applicant prose (seeds/002), full-width punctuation and all.
+PROSE = (
+    "重庆市璧山区融媒体中心围绕“四全媒体”建设理念，聚焦体制机制改革、内外同频共振、强化多元经营，"
+    "提升引领力传播力影响力。中心立足实际，重构内部组织架构，成立行管、采编、经管三大中心。"
+)
+_codes = itertools.count(1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"测试机构{n}")
+    code = factory.Sequence(lambda n: f"org-{n}")
+    kind = OrgKind.AUTHORITY
+    authority = None
+    unit_type = ""
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return organisation_create(**kwargs)
+
+
+class UnitFactory(OrganisationFactory):
+    kind = OrgKind.UNIT
+    unit_type = UnitType.COUNTY_CENTRE
+    name = factory.Sequence(lambda n: f"测试县融媒体中心{n}")
+    authority = factory.SubFactory(OrganisationFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = PASSWORD
+    organisation = factory.SubFactory(UnitFactory)
+    role = Role.APPLICANT
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        return user_create(**kwargs)
+
+
+def province_org() -> Organisation:
+    existing = Organisation.objects.filter(kind=OrgKind.PROVINCE).first()
+    return existing or OrganisationFactory(name="吉林省广播电视局", code="jlgd", kind=OrgKind.PROVINCE)
+
+
+def open_campaign(*, year: int = 2024, deadline_in: timedelta = timedelta(days=10)) -> Campaign:
+    deadline = timezone.now() + deadline_in
+    return campaign_create(
+        year=year,
+        title=f"{year}年全省广播电视媒体融合典型案例征集和评选",
+        status=CampaignStatus.OPEN,
+        submission_deadline=deadline,
+        ranking_deadline=deadline + timedelta(days=7),
+    )
+
+
+def complete_content(definition: dict) -> dict:
+    """Header, sections and figures that satisfy every rule of `definition`."""
+    header = {}
+    for field in definition["header_fields"]:
+        header[field["key"]] = {
+            "phone": "0431-85816713",
+            "email": "contact@example.com",
+        }.get(field["type"], "2023年3月至今" if field["key"] == "implementation_period" else "融媒体中心")
+    sections = {section["key"]: PROSE for section in definition["sections"]}
+    figures = {
+        figure["key"]: "388" if figure["kind"] == "number" else {"before": "120", "after": "326"}
+        for figure in definition["figures"]
+    }
+    return {"header": header, "sections": sections, "figures": figures}
+
+
+def make_case(
+    *, campaign: Campaign, applicant: User, category_code: str = "platform", complete: bool = True, **fields
+) -> Case:
+    category = campaign.categories.get(code=category_code)
+    content = complete_content(category.schemas.latest().definition) if complete else {}
+    content.update(fields)
+    return case_create(
+        campaign=campaign,
+        category=category,
+        actor=applicant,
+        title=content.pop("title", f"融合传播案例{next(_codes)}"),
+        **content,
+    )

@@ -1,0 +1,29 @@
+import re
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+
+from workflow.graph import edges
+
+
+def _printed() -> str:
+    out = StringIO()
+    call_command("workflow_graph", stdout=out)
+    return out.getvalue()
+
+
+def test_the_readme_shows_the_diagram_the_code_prints():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = re.search(r"```mermaid\n(.*?)```", readme, re.S)
+    assert documented, "README.md has no mermaid diagram"
+    assert documented.group(1) == _printed(), "README's diagram is stale: paste `python manage.py workflow_graph`"
+
+
+def test_the_diagram_has_every_edge_with_its_action_and_party():
+    printed = _printed()
+    assert printed.startswith("stateDiagram-v2\n")
+    for edge in edges():
+        assert f"    {edge.source.value} --> {edge.target.value}: {edge.action}（" in printed
+    assert "recommend（推荐，推荐单位）" in printed
+    assert "select（确定入选，省局）" in printed

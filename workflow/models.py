@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workflow.enums import CaseState
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a transition record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("transition records cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("transition records cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("transition records cannot be updated")
+
+
+class TransitionRecord(models.Model):
+    """One step in a case's life: who moved it, when, from where to where, and why.
+
+    Append-only. The ORM refuses updates and deletes, the admin shows it read-only,
+    and a database trigger (migration 0002) refuses UPDATE from any client.
+    """
+
+    case = models.ForeignKey(
+        "applications.Case", on_delete=models.PROTECT, related_name="transitions", verbose_name=_("申报案例")
+    )
+    action = models.CharField(_("操作"), max_length=40)
+    from_state = models.CharField(_("原状态"), max_length=30, choices=CaseState.choices)
+    to_state = models.CharField(_("新状态"), max_length=30, choices=CaseState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    # The actor's organisation at the time: people move, the record must not.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作机构")
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["created_at", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_state} → {self.to_state} ({self.action})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("transition records cannot be updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("transition records cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        from workflow.graph import transition_by_action
+
+        found = transition_by_action(self.action)
+        return str(found.custom["label"]) if found else self.action

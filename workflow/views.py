@@ -1,0 +1,28 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.exceptions import TransitionRefused
+from workflow.selectors import cases_visible_to
+from workflow.services import apply_transition
+
+
+@login_required
+@require_POST
+def case_transition(request, pk: int, action: str):
+    """Take one action on a case. The service decides; this view only reports."""
+    case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
+    try:
+        record = apply_transition(case=case, action=action, actor=request.user, comment=request.POST.get("comment", ""))
+    except TransitionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+    else:
+        messages.success(
+            request,
+            _("已完成「%(action)s」，案例状态变为「%(state)s」。")
+            % {"action": record.action_label, "state": record.get_to_state_display()},
+        )
+    return redirect("case_detail", pk=case.pk)
