@@ -23,7 +23,9 @@ def dashboard(request):
     counts = state_counts(visible)
     state = request.GET.get("state", "")
     listed = visible.filter(state=state) if state in CaseState.values else visible
-    page = Paginator(listed.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list shows no narrative: leave the case texts (up to 5,000 characters each) in the database.
+    listed = listed.defer("header", "sections", "figures").order_by("-updated_at", "-id")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/dashboard.html",
