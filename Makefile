@@ -9,24 +9,28 @@ PORT ?= 8000
 DEMO_PASSWORD ?= jilin2024
 export DEMO_PASSWORD
 
-# Fonts for Chinese in pages and PDFs; HarfBuzz's subsetter keeps WeasyPrint fast.
-DEBS_RUN := fonts-noto-cjk libharfbuzz-subset0
+# Fonts for Chinese in pages and PDFs; HarfBuzz's subsetter keeps WeasyPrint fast;
+# gettext compiles the English translation.
+DEBS_RUN := fonts-noto-cjk libharfbuzz-subset0 gettext
 # Tests also drive a real browser and render PDFs to PNG.
 DEBS_TEST := $(DEBS_RUN) chromium poppler-utils
 
-.PHONY: run test bench check-debs-run check-debs-test
+.PHONY: run test bench messages check-debs-run check-debs-test
 
-run: check-debs-run $(VENV)/.installed-run
+run: check-debs-run $(VENV)/.installed-run messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: check-debs-test $(VENV)/.installed-dev
+test: check-debs-test $(VENV)/.installed-dev messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: check-debs-run $(VENV)/.installed-dev
 	$(PY) -m tests.benchmarks.run
+
+messages: $(VENV)/.installed-run
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 check-debs-run:
 	@sh .ci/ensure-debs $(DEBS_RUN)

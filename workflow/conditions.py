@@ -24,7 +24,8 @@ class Condition:
 
 
 def _deadline_text(moment) -> str:
-    return date_format(timezone.localtime(moment), "Y年n月j日 H:i")
+    # The format itself is translated: English readers get "April 18, 2024, 00:00".
+    return date_format(timezone.localtime(moment), _("Y年n月j日 H:i"))
 
 
 def _campaign_active(case) -> list[str]:

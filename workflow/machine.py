@@ -3,7 +3,8 @@ under which conditions. Nothing else assigns a state; workflow.services.apply_tr
 is the one door through which these methods are called.
 
 Each transition's `custom` says how it looks and behaves around the edge:
-  label            the button and log text
+  label            the button and log text (in the "case action" context, because
+                   "不予推荐" names a state and is also a button)
   actor            the party that takes it (for the documentation graph)
   comment_required a reason must accompany it (return, reject, …)
   notify           parties told by email once it is committed
@@ -14,6 +15,7 @@ Each transition's `custom` says how it looks and behaves around the edge:
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from workflow import conditions as c
@@ -70,7 +72,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[c.campaign_active, c.submission_window_open, c.content_complete],
         permission=can_submit,
-        custom=_meta(_("提交至推荐单位"), Party.APPLICANT, notify=[Party.AUTHORITY]),
+        custom=_meta(pgettext_lazy("case action", "提交至推荐单位"), Party.APPLICANT, notify=[Party.AUTHORITY]),
     )
     def submit(self):
         pass
@@ -81,7 +83,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[c.campaign_active, c.submission_window_open, c.content_complete],
         permission=can_submit,
-        custom=_meta(_("修改后重新提交"), Party.APPLICANT, notify=[Party.AUTHORITY]),
+        custom=_meta(pgettext_lazy("case action", "修改后重新提交"), Party.APPLICANT, notify=[Party.AUTHORITY]),
     )
     def resubmit(self):
         pass
@@ -92,7 +94,9 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.WITHDRAWN,
         conditions=[c.campaign_active, c.submission_window_open],
         permission=can_withdraw,
-        custom=_meta(_("撤回"), Party.APPLICANT, style="secondary", notify=[Party.AUTHORITY]),
+        custom=_meta(
+            pgettext_lazy("case action", "撤回"), Party.APPLICANT, style="secondary", notify=[Party.AUTHORITY]
+        ),
     )
     def withdraw(self):
         pass
@@ -106,7 +110,11 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         conditions=[c.campaign_active, c.applicant_can_still_resubmit],
         permission=can_review,
         custom=_meta(
-            _("退回修改"), Party.AUTHORITY, style="secondary", comment_required=True, notify=[Party.APPLICANT]
+            pgettext_lazy("case action", "退回修改"),
+            Party.AUTHORITY,
+            style="secondary",
+            comment_required=True,
+            notify=[Party.APPLICANT],
         ),
     )
     def return_for_revision(self):
@@ -118,7 +126,13 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.NOT_RECOMMENDED,
         conditions=[c.campaign_active, c.ranking_table_open],
         permission=can_review,
-        custom=_meta(_("不予推荐"), Party.AUTHORITY, style="danger", comment_required=True, notify=[Party.APPLICANT]),
+        custom=_meta(
+            pgettext_lazy("case action", "不予推荐"),
+            Party.AUTHORITY,
+            style="danger",
+            comment_required=True,
+            notify=[Party.APPLICANT],
+        ),
     )
     def reject(self):
         pass
@@ -129,7 +143,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED,
         conditions=[c.campaign_active, c.ranking_table_open],
         permission=can_review,
-        custom=_meta(_("推荐"), Party.AUTHORITY, notify=[Party.APPLICANT]),
+        custom=_meta(pgettext_lazy("case action", "推荐"), Party.AUTHORITY, notify=[Party.APPLICANT]),
     )
     def recommend(self):
         pass
@@ -141,7 +155,11 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         conditions=[c.campaign_active, c.ranking_table_open],
         permission=can_review,
         custom=_meta(
-            _("撤销推荐"), Party.AUTHORITY, style="secondary", comment_required=True, notify=[Party.APPLICANT]
+            pgettext_lazy("case action", "撤销推荐"),
+            Party.AUTHORITY,
+            style="secondary",
+            comment_required=True,
+            notify=[Party.APPLICANT],
         ),
     )
     def revoke_recommendation(self):
@@ -154,7 +172,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.IN_EXPERT_REVIEW,
         conditions=[c.campaign_active, c.ranking_table_submitted],
         permission=can_review,
-        custom=_meta(_("报送省级评审"), Party.AUTHORITY, button=False),
+        custom=_meta(pgettext_lazy("case action", "报送省级评审"), Party.AUTHORITY, button=False),
     )
     def forward_to_province(self):
         pass
@@ -169,7 +187,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         conditions=[c.campaign_active, c.ranking_table_open],
         permission=can_decide,
         custom=_meta(
-            _("退回推荐单位"),
+            pgettext_lazy("case action", "退回推荐单位"),
             Party.PROVINCE,
             style="secondary",
             comment_required=True,
@@ -186,7 +204,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.REVIEWED,
         conditions=[c.campaign_active, c.expert_review_complete],
         permission=can_decide,
-        custom=_meta(_("确认评审完成"), Party.PROVINCE),
+        custom=_meta(pgettext_lazy("case action", "确认评审完成"), Party.PROVINCE),
     )
     def complete_review(self):
         pass
@@ -198,7 +216,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SELECTED,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(_("确定入选"), Party.PROVINCE),
+        custom=_meta(pgettext_lazy("case action", "确定入选"), Party.PROVINCE),
     )
     def select(self):
         pass
@@ -209,7 +227,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.NOT_SELECTED,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(_("确定不入选"), Party.PROVINCE, style="danger", comment_required=True),
+        custom=_meta(pgettext_lazy("case action", "确定不入选"), Party.PROVINCE, style="danger", comment_required=True),
     )
     def reject_selection(self):
         pass
@@ -220,7 +238,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED_TO_NRTA,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(_("推荐至总局"), Party.PROVINCE),
+        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE),
     )
     def recommend_to_nrta(self):
         pass

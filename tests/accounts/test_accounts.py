@@ -82,3 +82,11 @@ def test_settings_parse_what_they_should(monkeypatch):
     assert env.env_int("COUNT", 1) == 42
     assert env.env_list("HOSTS", []) == ["a.example", "b.example"]
     assert env.env_str("UNSET_SETTING", "fallback") == "fallback"
+
+
+def test_the_interface_is_chinese_first_and_english_on_request(client, cast):
+    client.force_login(cast.reviewer_a)
+    assert "本地区申报案例" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("dashboard")).content.decode()
+    assert "本地区申报案例" not in english and 'lang="en"' in english
