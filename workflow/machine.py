@@ -35,7 +35,12 @@ class HasCasePermission:
         self.codename = codename
 
     def __call__(self, case, user) -> bool:
-        return bool(user.is_active and user.has_perm(f"applications.{self.codename}", case))
+        # Only members of an active organisation act on cases: a superuser outside every
+        # organisation is not a party to any case, whatever Django would let it do.
+        organisation = getattr(user, "organisation", None)
+        if not (user.is_active and organisation is not None and organisation.is_active):
+            return False
+        return user.has_perm(f"applications.{self.codename}", case)
 
     def __repr__(self) -> str:
         return f"<HasCasePermission {self.codename}>"

@@ -163,3 +163,21 @@ def test_experts_hold_permissions_only_on_cases_assigned_to_them(cast, case_at):
     assert cast.expert_assigned.has_perm("applications.score_case", case)
     assert cast.expert_assigned.has_perm("applications.view_case", case)
     assert not cast.expert_unassigned.has_perm("applications.view_case", case)
+
+
+def test_a_superuser_is_no_party_to_cases(cast, case_at, admin_user, client):
+    case = case_at("submitted")
+    with pytest.raises(TransitionRefused):
+        apply_transition(case=case, action="recommend", actor=admin_user)
+    client.force_login(admin_user)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_members_of_a_deactivated_organisation_cannot_act(cast, case_at):
+    case = case_at("submitted")
+    cast.city_a.is_active = False
+    cast.city_a.save()
+    reviewer = type(cast.reviewer_a).objects.get(pk=cast.reviewer_a.pk)
+    with pytest.raises(TransitionRefused):
+        apply_transition(case=case, action="recommend", actor=reviewer)
+    assert Case.objects.get(pk=case.pk).state == S.SUBMITTED

@@ -1,0 +1,85 @@
+"""The demo campaign: every authority of the notice, every state of the workflow,
+content that passes the form's own rules, and a second run that changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.enums import OrgKind, Role
+from accounts.models import Organisation, User
+from applications.content import case_problems, narrative_length
+from applications.models import Case
+from workflow.enums import CaseState
+from workflow.models import TransitionRecord
+
+NOTICE_AUTHORITIES = {
+    "长春市文广旅局", "吉林市文广旅局", "四平市文广旅局", "辽源市文广旅局", "通化市文广旅局", "白山市文广旅局",
+    "松原市文广旅局", "白城市文广旅局", "延边朝鲜族自治州文广旅局", "长白山开发区工委宣传部", "梅河口市文广旅局",
+}  # fmt: skip
+PROVINCIAL_UNITS = {"吉林广播电视台", "吉林教育电视台", "长影频道", "吉视传媒股份有限公司"}
+
+
+@pytest.fixture
+def seeded(db, settings, monkeypatch):
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_every_authority_and_provincial_unit_of_the_notice(seeded):
+    authorities = set(Organisation.objects.filter(kind=OrgKind.AUTHORITY).values_list("name", flat=True))
+    assert authorities == NOTICE_AUTHORITIES
+    province = Organisation.objects.get(kind=OrgKind.PROVINCE)
+    assert set(province.units.values_list("name", flat=True)) == PROVINCIAL_UNITS
+    for authority in Organisation.objects.filter(kind=OrgKind.AUTHORITY):
+        assert authority.units.exists(), authority
+        assert authority.members.filter(role=Role.AUTHORITY_REVIEWER).exists(), authority
+    for unit in Organisation.objects.filter(kind=OrgKind.UNIT):
+        assert unit.members.filter(role=Role.APPLICANT).exists(), unit
+
+
+def test_about_forty_cases_over_every_state_and_category(seeded):
+    cases = Case.objects.select_related("schema")
+    assert 36 <= cases.count() <= 44
+    assert set(cases.values_list("state", flat=True)) == set(CaseState.values)
+    assert set(cases.values_list("category__code", flat=True)) == {"platform", "production", "services", "reform"}
+
+
+def test_cases_went_through_the_workflow_with_valid_content(seeded):
+    for case in Case.objects.select_related("schema", "campaign"):
+        assert case_problems(case) == [], case.title
+        total = sum(narrative_length(text) for text in case.sections.values())
+        assert 1000 <= total <= 5000
+        history = list(TransitionRecord.objects.filter(case=case).values_list("to_state", flat=True))
+        assert (history[-1] if history else CaseState.DRAFT) == case.state
+
+
+def test_accounts_use_the_demo_password(seeded, client):
+    assert client.login(username="jlgd-admin", password="demo-pass-1")
+    assert client.login(username="changchun-review", password="demo-pass-1")
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_a_second_run_changes_nothing(seeded):
+    counts = (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Case.objects.count(),
+        TransitionRecord.objects.count(),
+    )
+    call_command("seed_demo", stdout=StringIO())
+    assert counts == (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Case.objects.count(),
+        TransitionRecord.objects.count(),
+    )
+
+
+def test_refuses_to_run_in_production_without_force(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not Organisation.objects.exists()
