@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from applications.models import Campaign, Case, Category, FormSchema
+from config.admin import ReadOnlyModelAdmin
 
 
 class CategoryInline(admin.TabularInline):
@@ -29,19 +30,10 @@ class FormSchemaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyModelAdmin):
     """Read-only: cases change only through the workflow and the case pages."""
 
     list_display = ["title", "unit", "authority", "category", "state", "updated_at"]
     list_filter = ["campaign", "category__code", "state", "authority"]
     list_select_related = ["unit", "authority", "category"]
     search_fields = ["title", "unit__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
