@@ -19,9 +19,8 @@ class OrganisationAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         # A new organisation gets its own permission group through the service.
-        created = organisation_create(
-            name=obj.name, code=obj.code, kind=obj.kind, authority=obj.authority, unit_type=obj.unit_type
-        )
+        fields = {field: form.cleaned_data[field] for field in form.cleaned_data if field != "group"}
+        created = organisation_create(**fields)
         obj.pk, obj.group = created.pk, created.group
 
     def get_exclude(self, request, obj=None):

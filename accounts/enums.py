@@ -36,3 +36,11 @@ ROLES_BY_ORG_KIND = {
     OrgKind.UNIT: (Role.APPLICANT,),
     OrgKind.EXPERT_POOL: (Role.EXPERT,),
 }
+
+
+class RegistrationStatus(models.TextChoices):
+    """An applicant unit that registered itself waits for its authority's approval."""
+
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, Role, UnitType
+from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, RegistrationStatus, Role, UnitType
 
 
 class Organisation(models.Model):
@@ -30,6 +30,12 @@ class Organisation(models.Model):
     )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation", editable=False)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 统一社会信用代码 of an applicant unit (18 characters, check digit verified).
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    registration_status = models.CharField(
+        _("注册审核"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.APPROVED
+    )
+    registration_note = models.TextField(_("审核意见"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -37,6 +43,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("机构")
         ordering = ["kind", "id"]
         constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="credit_code_unique"),
             # One province bureau per installation: it is the province in every rule.
             models.UniqueConstraint(fields=["kind"], condition=Q(kind=OrgKind.PROVINCE), name="one_province"),
             # An applicant unit has exactly one recommending authority and a unit type;
@@ -52,6 +59,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def can_file(self) -> bool:
+        """An applicant unit may create and submit cases: active and approved."""
+        return self.kind == OrgKind.UNIT and self.is_active and self.registration_status == RegistrationStatus.APPROVED
 
     def clean(self) -> None:
         if self.kind == OrgKind.UNIT:

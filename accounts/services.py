@@ -13,10 +13,14 @@ def organisation_create(
     kind: OrgKind,
     authority: Organisation | None = None,
     unit_type: UnitType | str = "",
+    **details,
 ) -> Organisation:
-    """Create an organisation together with the auth group its permissions are granted to."""
+    """Create an organisation together with the auth group its permissions are granted to.
+    `details` are further fields of Organisation (credit_code, registration_status, …)."""
     group = Group.objects.create(name=f"org:{code}")
-    organisation = Organisation(name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group)
+    organisation = Organisation(
+        name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group, **details
+    )
     organisation.full_clean()
     organisation.save()
     return organisation

@@ -13,3 +13,8 @@ class CampaignStatus(models.TextChoices):
 class FigureKind(models.TextChoices):
     NUMBER = "number", _("数值")
     BEFORE_AFTER = "before_after", _("对比数据（实施前/实施后）")
+
+
+class AttachmentKind(models.TextChoices):
+    EVIDENCE = "evidence", _("佐证材料")
+    STAMPED_SCAN = "stamped_scan", _("盖章扫描件")

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -6,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.enums import AUTHORITY_KINDS, OrgKind
-from applications.enums import CampaignStatus
+from applications.enums import AttachmentKind, CampaignStatus
 from workflow.machine import CaseStateMachine
 
 
@@ -20,6 +23,8 @@ class Campaign(models.Model):
     submission_deadline = models.DateTimeField(_("申报截止时间"))
     ranking_deadline = models.DateTimeField(_("推荐排序表报送截止时间"))
     contact = models.CharField(_("联系方式"), max_length=200, blank=True)
+    max_file_mb = models.PositiveIntegerField(_("单个附件上限（MB）"), default=100)
+    max_case_mb = models.PositiveIntegerField(_("每个案例附件总量上限（MB）"), default=500)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -125,6 +130,9 @@ class Case(CaseStateMachine):
     header = models.JSONField(_("基本信息"), default=dict, blank=True)
     sections = models.JSONField(_("案例材料"), default=dict, blank=True)
     figures = models.JSONField(_("量化数据"), default=dict, blank=True)
+    # Bumped by every save of the content: an editor that saves with an older version
+    # was looking at stale text and is refused instead of overwriting (two tabs).
+    version = models.PositiveIntegerField(_("版本号"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
     )
@@ -161,3 +169,60 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+def _attachment_path(attachment: "Attachment", filename: str) -> str:
+    # Stored under a random name with the extension of the detected type: the name the
+    # user gave is kept as data only, so it can never traverse paths or overwrite.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"cases/{attachment.case_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file on a case: evidence 佐证材料, or the stamped scan of the form 盖章扫描件."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("申报案例"))
+    kind = models.CharField(_("类型"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.EVIDENCE)
+    file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["kind", "uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(kind=AttachmentKind.STAMPED_SCAN), name="one_stamped_scan_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EvidenceLink(models.Model):
+    """Evidence too large to upload, given as a cloud-drive link 网盘链接."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links", verbose_name=_("申报案例"))
+    title = models.CharField(_("材料名称"), max_length=200)
+    url = models.URLField(_("链接"), max_length=500)
+    extraction_code = models.CharField(_("提取码"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("添加人")
+    )
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("网盘链接")
+        verbose_name_plural = _("网盘链接")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title

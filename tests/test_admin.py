@@ -33,6 +33,7 @@ def test_adding_an_organisation_in_the_admin_gives_it_a_group(admin_client, cast
             "unit_type": UnitType.COUNTY_CENTRE,
             "authority": cast.city_a.pk,
             "is_active": "on",
+            "registration_status": "approved",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

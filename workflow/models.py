@@ -70,3 +70,38 @@ class TransitionRecord(models.Model):
 
         found = transition_by_action(self.action)
         return str(found.custom["label"]) if found else self.action
+
+
+class SectionComment(models.Model):
+    """A reviewer's comment on one section of the form, given with a transition (a
+    return for revision), shown to the applicant next to that section. Append-only
+    like the record it belongs to."""
+
+    record = models.ForeignKey(
+        TransitionRecord, on_delete=models.PROTECT, related_name="section_comments", verbose_name=_("流转记录")
+    )
+    section_key = models.CharField(_("部分"), max_length=40)
+    text = models.TextField(_("意见"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分项意见")
+        verbose_name_plural = _("分项意见")
+        ordering = ["record", "id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["record", "section_key"], name="one_comment_per_section_and_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}/{self.section_key}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("section comments cannot be updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("section comments cannot be deleted")
