@@ -127,6 +127,21 @@ def figure_problems(definition: dict, figures: dict) -> list[Problem]:
     return problems
 
 
+def attachment_problems(definition: dict, case) -> list[Problem]:
+    from applications.enums import AttachmentKind
+
+    required = definition.get("attachments", {}).get("stamped_scan_required", False)
+    if not required:
+        return []
+    # Lists annotate has_stamped_scan (applications.selectors) to spare a query per case.
+    present = getattr(case, "has_stamped_scan", None)
+    if present is None:
+        present = case.attachments.filter(kind=AttachmentKind.STAMPED_SCAN).exists()
+    if not present:
+        return [Problem("stamped_scan", _("尚未上传加盖申报单位公章的申请表扫描件（PDF）。"))]
+    return []
+
+
 def case_problems(case) -> list[Problem]:
     """Everything that stops `case` from being submitted, in the order of the form."""
     definition = case.schema.definition
@@ -136,4 +151,5 @@ def case_problems(case) -> list[Problem]:
     problems += header_problems(definition, case.header or {})
     problems += section_problems(definition, case.sections or {})
     problems += figure_problems(definition, case.figures or {})
+    problems += attachment_problems(definition, case)
     return problems

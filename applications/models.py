@@ -4,6 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -158,6 +159,9 @@ class Case(CaseStateMachine):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
 
 
 # Guardian's direct foreign-key permission tables: real foreign keys to the case,

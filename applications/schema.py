@@ -4,7 +4,8 @@ A form definition (FormSchema.definition) has three parts:
   header_fields  the header table of the form (联系人, 电话, …)
   sections       the narrative elements, each with its official wording as title
   figures        structured quantified data: a number, or a before/after pair
-plus `narrative_limit`, the most characters the whole narrative may have.
+plus `narrative_limit`, the most characters the whole narrative may have, and
+optionally `attachments`, what must be attached before submission.
 """
 
 import json
@@ -53,6 +54,14 @@ META_SCHEMA = {
                     "required": {"type": "boolean"},
                     "help": {"type": "string"},
                 },
+            },
+        },
+        "attachments": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                # The notice asks for the form stamped by the unit, as a scanned PDF.
+                "stamped_scan_required": {"type": "boolean"},
             },
         },
         "figures": {

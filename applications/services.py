@@ -1,12 +1,20 @@
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import OrgKind, Role
-from applications.enums import CampaignStatus
-from applications.models import Campaign, Case, Category, FormSchema
+from accounts.enums import Role
+from applications.enums import AttachmentKind, CampaignStatus
+from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
+from applications.uploads import ACCEPTED_DESCRIPTION, PDF, detect_kind, display_name
+from workflow.enums import EDITABLE_STATES
 from workflow.exceptions import TransitionRefused
 from workflow.rules import case_permissions_sync
+
+MB = 1024 * 1024
 
 
 @transaction.atomic
@@ -60,8 +68,8 @@ def case_create(
 ) -> Case:
     """A new draft case of the actor's unit, on the category's current form version."""
     unit = actor.organisation
-    if actor.role != Role.APPLICANT or unit is None or unit.kind != OrgKind.UNIT or not unit.is_active:
-        raise TransitionRefused(_("只有已启用的申报单位用户可以创建案例。"))
+    if actor.role != Role.APPLICANT or unit is None or not unit.can_file:
+        raise TransitionRefused(_("只有已通过注册审核的申报单位用户可以创建案例。"))
     if category.campaign_id != campaign.pk:
         raise TransitionRefused(_("所选类别不属于本次征集。"))
     if not campaign.submission_window_open():
@@ -81,3 +89,160 @@ def case_create(
         )
         case_permissions_sync(case=case)
     return case
+
+
+# --- the applicant's editing ---------------------------------------------------------
+
+# A generous ceiling on what one field may hold, far above the form's own limits, so a
+# draft can be saved over the limit (the applicant trims later) but never abused.
+MAX_FIELD_CHARS = 20_000
+
+
+class StaleEdit(Exception):
+    """The case changed since the editor loaded it (another tab, another person)."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(f"case is at version {current_version}")
+
+
+def _require_editable(*, case: Case, actor) -> None:
+    organisation = getattr(actor, "organisation", None)
+    if organisation is None or not organisation.can_file or not actor.has_perm("applications.change_case", case):
+        raise PermissionDenied(_("该案例当前不可编辑。"))
+
+
+def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -> tuple[dict, dict, dict]:
+    """Only the keys of the case's own form version, as trimmed strings."""
+
+    def text(value) -> str:
+        return str(value or "").strip()[:MAX_FIELD_CHARS]
+
+    kept_header = {f["key"]: text(header.get(f["key"])) for f in definition["header_fields"]}
+    kept_sections = {s["key"]: str(sections.get(s["key"]) or "")[:MAX_FIELD_CHARS] for s in definition["sections"]}
+    kept_figures = {}
+    for figure in definition["figures"]:
+        value = figures.get(figure["key"])
+        if figure["kind"] == "before_after":
+            pair = value if isinstance(value, dict) else {}
+            kept_figures[figure["key"]] = {"before": text(pair.get("before")), "after": text(pair.get("after"))}
+        else:
+            kept_figures[figure["key"]] = text(value)
+    return kept_header, kept_sections, kept_figures
+
+
+def case_save_content(
+    *, case: Case, actor, expected_version: int, title: str, header: dict, sections: dict, figures: dict
+) -> Case:
+    """Save a draft's content if nobody saved since `expected_version`; else StaleEdit.
+
+    Saving never checks completeness: a half-written draft must always be savable.
+    Completeness is the submit transition's condition."""
+    _require_editable(case=case, actor=actor)
+    header, sections, figures = _keep_known(case.schema.definition, header, sections, figures)
+    title = (title or "").strip()[: Case._meta.get_field("title").max_length]
+    updated = Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES).update(
+        title=title,
+        header=header,
+        sections=sections,
+        figures=figures,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        current = Case.objects.get(pk=case.pk)
+        if current.state not in EDITABLE_STATES:
+            raise PermissionDenied(_("该案例当前不可编辑。"))
+        raise StaleEdit(current.version)
+    case.refresh_from_db()
+    return case
+
+
+def attachment_add(
+    *, case: Case, actor, uploaded, kind: str = AttachmentKind.EVIDENCE, description: str = ""
+) -> Attachment:
+    """Attach an uploaded file after checking its bytes, size and the case's total."""
+    _require_editable(case=case, actor=actor)
+    campaign = case.campaign
+    name = display_name(uploaded.name)
+    if name is None:
+        raise ValidationError(_("文件名不合法：请使用不含路径和特殊字符的文件名后重新上传。"))
+    if uploaded.size == 0:
+        raise ValidationError(_("文件「%(name)s」是空的。") % {"name": name})
+    if uploaded.size > campaign.max_file_mb * MB:
+        raise ValidationError(
+            _("文件「%(name)s」大小为%(size)s，超过单个附件%(limit)dMB的上限；较大的材料请提供网盘链接。")
+            % {"name": name, "size": filesizeformat(uploaded.size), "limit": campaign.max_file_mb}
+        )
+    detected = detect_kind(uploaded)
+    if detected is None:
+        raise ValidationError(
+            _("文件「%(name)s」的内容不是可接受的类型（%(accepted)s）。")
+            % {"name": name, "accepted": ACCEPTED_DESCRIPTION}
+        )
+    if kind == AttachmentKind.STAMPED_SCAN and detected is not PDF:
+        raise ValidationError(_("盖章扫描件须为 PDF 文件。"))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        replaced = (
+            list(locked.attachments.filter(kind=AttachmentKind.STAMPED_SCAN))
+            if kind == AttachmentKind.STAMPED_SCAN
+            else []
+        )
+        used = locked.attachments.exclude(pk__in=[a.pk for a in replaced]).aggregate(total=Sum("size"))["total"] or 0
+        if used + uploaded.size > campaign.max_case_mb * MB:
+            raise ValidationError(
+                _("本案例附件总量将超过%(limit)dMB的上限（已用%(used)s）；较大的材料请提供网盘链接。")
+                % {"limit": campaign.max_case_mb, "used": filesizeformat(used)}
+            )
+        for old in replaced:
+            _delete_attachment(old)
+        attachment = Attachment(
+            case=locked,
+            kind=kind,
+            original_name=name,
+            content_type=detected.content_type,
+            size=uploaded.size,
+            description=(description or "").strip()[:200],
+            uploaded_by=actor,
+        )
+        uploaded.seek(0)
+        attachment.file.save(f"upload{detected.extension}", uploaded, save=False)
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def _delete_attachment(attachment: Attachment) -> None:
+    stored = attachment.file.name
+    attachment.delete()
+    # The file goes only once the row is surely gone.
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+def attachment_remove(*, attachment: Attachment, actor) -> None:
+    _require_editable(case=attachment.case, actor=actor)
+    with transaction.atomic():
+        _delete_attachment(attachment)
+
+
+def link_add(*, case: Case, actor, title: str, url: str, extraction_code: str = "") -> EvidenceLink:
+    _require_editable(case=case, actor=actor)
+    link = EvidenceLink(
+        case=case,
+        title=(title or "").strip(),
+        url=(url or "").strip(),
+        extraction_code=(extraction_code or "").strip(),
+        created_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+def link_remove(*, link: EvidenceLink, actor) -> None:
+    _require_editable(case=link.case, actor=actor)
+    link.delete()

@@ -74,10 +74,13 @@ def detect_kind(uploaded) -> FileKind | None:
     return kind
 
 
-def clean_display_name(name: str) -> str:
-    """The user's file name, reduced to something safe to show and to offer back in a
-    download: no directories, no control characters, at most 200 characters."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
-    name = name.strip(" .")
-    return name[-200:] or "附件"
+def display_name(name: str) -> str | None:
+    """The user's file name as it will be shown and offered back in downloads, or None
+    when the name tries a path trick (directories, "..", control characters): browsers
+    send a bare name, so anything else is an attack, refused rather than repaired."""
+    name = (name or "").strip()
+    if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        return None
+    if any(not ch.isprintable() for ch in name):
+        return None
+    return name[-200:]

@@ -89,6 +89,11 @@ def on_postgres():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; the cast has eight. Security of test passwords is moot.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

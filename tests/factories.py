@@ -3,18 +3,21 @@
 No surprises: every factory makes exactly what its name says, with valid content,
 and nothing else."""
 
+import io
 import itertools
 from datetime import timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.enums import OrgKind, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, user_create
-from applications.enums import CampaignStatus
+from applications.enums import AttachmentKind, CampaignStatus
 from applications.models import Campaign, Case
-from applications.services import campaign_create, case_create
+from applications.services import attachment_add, campaign_create, case_create
 
 PASSWORD = "correct-horse-battery-staple"
 # A paragraph of real applicant prose (seeds/002), full-width punctuation and all.
@@ -95,16 +98,31 @@ def complete_content(definition: dict) -> dict:
     return {"header": header, "sections": sections, "figures": figures}
 
 
+def pdf_upload(name: str = "扫描件.pdf", pages: int = 1) -> SimpleUploadedFile:
+    """A real (blank) PDF, as a browser would upload it."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
 def make_case(
     *, campaign: Campaign, applicant: User, category_code: str = "platform", complete: bool = True, **fields
 ) -> Case:
+    """A draft of the applicant's unit. Complete means ready to submit: every field
+    filled and the stamped scan attached."""
     category = campaign.categories.get(code=category_code)
     content = complete_content(category.schemas.latest().definition) if complete else {}
     content.update(fields)
-    return case_create(
+    case = case_create(
         campaign=campaign,
         category=category,
         actor=applicant,
         title=content.pop("title", f"融合传播案例{next(_codes)}"),
         **content,
     )
+    if complete:
+        attachment_add(case=case, actor=applicant, uploaded=pdf_upload(), kind=AttachmentKind.STAMPED_SCAN)
+    return case

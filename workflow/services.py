@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.graph import all_transitions
-from workflow.models import TransitionRecord
+from workflow.models import SectionComment, TransitionRecord
 from workflow.notifications import queue_transition_notifications
 from workflow.rules import case_permissions_sync
 
@@ -40,8 +40,13 @@ def refusal_reasons(*, case, action: str, actor) -> list[str]:
     return reasons
 
 
-def apply_transition(*, case, action: str, actor, comment: str = "") -> TransitionRecord:
+def apply_transition(
+    *, case, action: str, actor, comment: str = "", section_comments: dict[str, str] | None = None
+) -> TransitionRecord:
     """Take `action` on `case` as `actor`, or raise TransitionRefused having changed nothing.
+
+    `section_comments` (section key -> text) attach the reviewer's remarks to sections
+    of the case's form; keys the form does not have are ignored.
 
     In one transaction: lock the case row, check the edge, the permission and the
     conditions, move the state, make the object permissions follow the new state,
@@ -74,6 +79,12 @@ def apply_transition(*, case, action: str, actor, comment: str = "") -> Transiti
             actor=actor,
             organisation_id=getattr(actor, "organisation_id", None),
             comment=comment,
+        )
+        section_keys = {section["key"] for section in locked.schema.definition["sections"]}
+        SectionComment.objects.bulk_create(
+            SectionComment(record=record, section_key=key, text=text.strip())
+            for key, text in (section_comments or {}).items()
+            if key in section_keys and text and text.strip()
         )
         queue_transition_notifications(record=record, parties=transition.custom["notify"])
 

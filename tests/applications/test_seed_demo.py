@@ -49,7 +49,9 @@ def test_about_forty_cases_over_every_state_and_category(seeded):
 
 def test_cases_went_through_the_workflow_with_valid_content(seeded):
     for case in Case.objects.select_related("schema", "campaign"):
-        assert case_problems(case) == [], case.title
+        problems = {problem.where for problem in case_problems(case)}
+        # Drafts may still lack the stamped scan; everything else is complete.
+        assert problems <= ({"stamped_scan"} if case.state == CaseState.DRAFT else set()), case.title
         total = sum(narrative_length(text) for text in case.sections.values())
         assert 1000 <= total <= 5000
         history = list(TransitionRecord.objects.filter(case=case).values_list("to_state", flat=True))

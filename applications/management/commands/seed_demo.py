@@ -6,6 +6,7 @@ Every case is moved through the real workflow service by the people who would mo
 it, so the demo's history, permissions and notifications are the real thing.
 """
 
+import io
 import itertools
 import os
 import secrets
@@ -14,6 +15,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -22,9 +24,9 @@ from accounts.enums import OrgKind, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, user_create
 from applications.demo_cases import DEMO_CASES
-from applications.enums import CampaignStatus
+from applications.enums import AttachmentKind, CampaignStatus
 from applications.models import Campaign
-from applications.services import campaign_create, case_create
+from applications.services import attachment_add, campaign_create, case_create
 from reviews.models import ExpertAssignment
 from reviews.services import assignment_create, assignment_submit, ranking_submit
 from workflow.enums import CaseState
@@ -314,7 +316,12 @@ class Command(BaseCommand):
                 sections=spec["sections"],
                 figures=spec["figures"],
             )
-            planned.append((case, next(state_cycles[self.table_submitted[unit.authority_id]])))
+            target = next(state_cycles[self.table_submitted[unit.authority_id]])
+            if target != S.DRAFT:
+                attachment_add(
+                    case=case, actor=applicant, uploaded=_stamped_scan(case), kind=AttachmentKind.STAMPED_SCAN
+                )
+            planned.append((case, target))
 
         # Applicants submit; authorities return, reject or recommend.
         for case, target in planned:
@@ -371,6 +378,18 @@ class Command(BaseCommand):
         self.stdout.write("  推荐单位审核员 changchun-review, jilin-city-review, siping-review, … (<authority>-review)")
         self.stdout.write("  申报单位 changchun-tv, jiutai, nongan, lishu, jltv, … (unit code)")
         self.stdout.write("  评审专家 expert1 … expert6")
+
+
+def _stamped_scan(case) -> SimpleUploadedFile:
+    """Stands in for the scan of the stamped form: a one-page PDF (the demo has no scanner)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"{case.title}（盖章扫描件）"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(f"{case.title}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
 def _conflicted(expert, case) -> bool:

@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from workflow.enums import CaseState
+from applications.content import case_problems
+from applications.selectors import with_stamped_scan_flag
+from workflow.enums import EDITABLE_STATES, CaseState
 from workflow.selectors import actions_for, cases_visible_to, state_counts
 
 DASHBOARD_TITLES = {
@@ -23,9 +26,16 @@ def dashboard(request):
     counts = state_counts(visible)
     state = request.GET.get("state", "")
     listed = visible.filter(state=state) if state in CaseState.values else visible
-    # The list shows no narrative: leave the case texts (up to 5,000 characters each) in the database.
-    listed = listed.defer("header", "sections", "figures").order_by("-updated_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.user.is_applicant:
+        # The unit's own few cases, each with what it still lacks before submission.
+        listed = with_stamped_scan_flag(listed.select_related("schema"))
+    else:
+        # Others see no narrative here: leave the case texts (up to 5,000 characters each) in the database.
+        listed = listed.defer("header", "sections", "figures")
+    page = Paginator(listed.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.user.is_applicant:
+        for case in page.object_list:
+            case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
     return render(
         request,
         "applications/dashboard.html",
@@ -35,6 +45,8 @@ def dashboard(request):
             "state_filter": state if state in CaseState.values else "",
             "state_counts": [(CaseState(value), n) for value, n in counts.items() if n],
             "total": sum(counts.values()),
+            "now": timezone.now(),
+            "can_create": request.user.is_applicant and request.user.organisation.can_file,
         },
     )
 

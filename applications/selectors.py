@@ -1,0 +1,37 @@
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from applications.enums import AttachmentKind, CampaignStatus
+from applications.models import Attachment, Campaign
+from workflow.enums import CaseState
+from workflow.models import TransitionRecord
+
+
+def with_stamped_scan_flag(queryset):
+    """Annotate `has_stamped_scan` so listing what is missing costs no query per case."""
+    scans = Attachment.objects.filter(case=OuterRef("pk"), kind=AttachmentKind.STAMPED_SCAN)
+    return queryset.annotate(has_stamped_scan=Exists(scans))
+
+
+def open_campaigns():
+    """Campaigns taking new cases now."""
+    return Campaign.objects.filter(status=CampaignStatus.OPEN, submission_deadline__gt=timezone.now()).prefetch_related(
+        "categories"
+    )
+
+
+def return_feedback(*, case) -> tuple[TransitionRecord | None, dict[str, str]]:
+    """The authority's last return of the case and its comments per section, while the
+    case is back with the applicant; (None, {}) otherwise."""
+    if case.state != CaseState.RETURNED:
+        return None, {}
+    record = (
+        TransitionRecord.objects.filter(case=case, action="return_for_revision")
+        .select_related("actor", "organisation")
+        .prefetch_related("section_comments")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if record is None:
+        return None, {}
+    return record, {comment.section_key: comment.text for comment in record.section_comments.all()}

@@ -1,0 +1,122 @@
+"""Evidence files and links of a case, and the downloads of files and documents.
+Downloads go through here, never through a public media URL: whoever may read the
+case may download its files, nobody else (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.forms import AttachmentForm, EvidenceLinkForm
+from applications.services import attachment_add, attachment_remove, link_add, link_remove
+from applications.views.editor import _editable_case
+from workflow.selectors import cases_visible_to
+
+
+def _back_to_attachments(case):
+    return redirect(reverse("case_edit", args=[case.pk]) + "#attachments")
+
+
+def _report(request, error: ValidationError | PermissionDenied) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    case = _editable_case(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_attachments(case)
+    try:
+        attachment = attachment_add(
+            case=case,
+            actor=request.user,
+            uploaded=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.original_name})
+    return _back_to_attachments(case)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int, attachment_id: int):
+    case = _editable_case(request, pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    attachment_remove(attachment=attachment, actor=request.user)
+    messages.success(request, _("已删除「%(name)s」。") % {"name": attachment.original_name})
+    return _back_to_attachments(case)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_id: int):
+    case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def link_create(request, pk: int):
+    case = _editable_case(request, pk)
+    form = EvidenceLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            link_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已添加网盘链接。"))
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+    return _back_to_attachments(case)
+
+
+@login_required
+@require_POST
+def link_delete(request, pk: int, link_id: int):
+    case = _editable_case(request, pk)
+    link_remove(link=get_object_or_404(case.links, pk=link_id), actor=request.user)
+    messages.success(request, _("已删除网盘链接。"))
+    return _back_to_attachments(case)
+
+
+@login_required
+def case_document(request, pk: int, extension: str):
+    """The application form 申请表 as Word or PDF, for whoever may read the case."""
+    from applications.documents import document_filename, render_case_docx, render_case_pdf
+
+    case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
+    render, content_type = {
+        "pdf": (render_case_pdf, "application/pdf"),
+        "docx": (render_case_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    }[extension]
+    response = HttpResponse(render(case), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=document_filename(case, extension)
+    )
+    return response

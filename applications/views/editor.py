@@ -1,0 +1,179 @@
+"""The applicant's editor: create a draft, write it section by section, save by hand or
+automatically. Nothing typed is lost: a stale save is refused and the text kept, and
+the browser keeps a copy until the server has it (static/js/case-editor.js)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from applications.content import case_problems, narrative_length
+from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
+from applications.selectors import open_campaigns, return_feedback
+from applications.services import StaleEdit, case_create, case_save_content
+from workflow.exceptions import TransitionRefused
+from workflow.selectors import cases_visible_to
+
+
+def _editable_case(request, pk: int):
+    """The case if this user may edit it now; 404 when they may not even see it."""
+    case = get_object_or_404(cases_visible_to(user=request.user).select_related("schema", "campaign"), pk=pk)
+    organisation = request.user.organisation
+    if not (organisation and organisation.can_file and request.user.has_perm("applications.change_case", case)):
+        raise PermissionDenied(_("该案例当前不可编辑。"))
+    return case
+
+
+# What the editor's script says, translated here so the script holds no Chinese of its own.
+EDITOR_MESSAGES = {
+    "saving": gettext_lazy("正在保存…"),
+    "saved": gettext_lazy("已自动保存"),
+    "unsaved": gettext_lazy("有未保存的修改"),
+    "offline": gettext_lazy(
+        "未能保存（网络中断或登录已过期）。内容已暂存在本浏览器，恢复后将自动保存；也可在新标签页重新登录。"
+    ),
+    "stale": gettext_lazy("此案例已在其他窗口或由其他人保存过，自动保存已暂停以免覆盖。请复制您的修改后刷新页面。"),
+    "over": gettext_lazy("已超出上限"),
+    "leave": gettext_lazy("有内容尚未保存，确定离开吗？"),
+}
+
+
+@login_required
+def case_new(request):
+    """Choose the campaign's category and start a draft."""
+    organisation = request.user.organisation
+    if not (organisation and organisation.can_file and request.user.is_applicant):
+        raise Http404
+    campaigns = list(open_campaigns())
+    if request.method == "POST":
+        title = request.POST.get("title", "").strip()
+        category = next(
+            (
+                c
+                for campaign in campaigns
+                for c in campaign.categories.all()
+                if str(c.pk) == request.POST.get("category")
+            ),
+            None,
+        )
+        if category is None or not title:
+            messages.error(request, _("请填写案例名称并选择征集类别。"))
+        else:
+            try:
+                case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
+            except TransitionRefused as refused:
+                for reason in refused.reasons:
+                    messages.error(request, reason)
+            else:
+                messages.success(request, _("已创建案例草稿，请按申请表逐项填写。"))
+                return redirect("case_edit", pk=case.pk)
+    return render(request, "applications/case_new.html", {"campaigns": campaigns, "posted": request.POST})
+
+
+def _editor_context(case, form, *, stale=False):
+    """The form laid out row by row, each row with what is still missing there and,
+    on a returned case, the reviewer's comment on that section."""
+    record, section_comments = return_feedback(case=case)
+    definition = case.schema.definition
+    problems = case_problems(case)
+    missing: dict[str, list[str]] = {}
+    for problem in problems:
+        missing.setdefault(problem.where, []).append(problem.message)
+    return {
+        "case": case,
+        "form": form,
+        "problems": problems,
+        "title_problems": missing.get("title", []),
+        "total_problems": missing.get("", []),
+        "scan_problems": missing.get("stamped_scan", []),
+        "header_rows": [
+            (form[HEADER + s["key"]], missing.get(s["key"], []), s["type"] == "textarea")
+            for s in definition["header_fields"]
+        ],
+        "section_rows": [
+            (s, form[SECTION + s["key"]], section_comments.get(s["key"], ""), missing.get(s["key"], []))
+            for s in definition["sections"]
+        ],
+        "figure_rows": [(spec, fields, missing.get(spec["key"], [])) for spec, fields in form.figure_rows()],
+        "return_record": record,
+        "narrative_limit": definition["narrative_limit"],
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "links": case.links.all(),
+        "attachment_form": AttachmentForm(),
+        "link_form": EvidenceLinkForm(),
+        "stale": stale,
+        "editor_messages": EDITOR_MESSAGES,
+    }
+
+
+@login_required
+def case_edit(request, pk: int):
+    case = _editable_case(request, pk)
+    definition = case.schema.definition
+    if request.method != "POST":
+        form = CaseContentForm(initial=CaseContentForm.initial_for(case), definition=definition)
+        return render(request, "applications/case_edit.html", _editor_context(case, form))
+
+    form = CaseContentForm(request.POST, definition=definition)
+    if not form.is_valid():
+        messages.error(request, _("有内容未能保存，请按提示修改。"))
+        return render(request, "applications/case_edit.html", _editor_context(case, form), status=400)
+    try:
+        case_save_content(
+            case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
+        )
+    except StaleEdit:
+        # Keep what this user typed on the page; tell them someone saved in between.
+        messages.error(
+            request,
+            _(
+                "此案例已在其他窗口或由其他人保存过，您的修改尚未保存。请核对下方内容（仍为您刚才填写的），复制需要的部分后刷新页面。"
+            ),
+        )
+        return render(request, "applications/case_edit.html", _editor_context(case, form, stale=True), status=409)
+    messages.success(request, _("已保存。"))
+    return redirect("case_edit", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_autosave(request, pk: int):
+    """The editor's background save. Answers JSON: the new version and what is still
+    missing, or 409 with the current version when the page is stale."""
+    try:
+        case = _editable_case(request, pk)
+    except PermissionDenied as denied:
+        return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
+    form = CaseContentForm(request.POST, definition=case.schema.definition)
+    if not form.is_valid():
+        errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
+        return JsonResponse({"error": "invalid", "message": "；".join(errors) or _("内容有误。")}, status=400)
+    try:
+        case = case_save_content(
+            case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
+        )
+    except StaleEdit as stale:
+        return JsonResponse(
+            {
+                "error": "stale",
+                "version": stale.current_version,
+                "message": _(
+                    "此案例已在其他窗口或由其他人保存过。为免覆盖，自动保存已暂停；您的内容仍在本页和本浏览器中。"
+                ),
+            },
+            status=409,
+        )
+    return JsonResponse(
+        {
+            "version": case.version,
+            "saved_at": date_format(timezone.localtime(case.updated_at), "H:i:s"),
+            "total": sum(narrative_length(text) for text in case.sections.values()),
+            "problems": [problem.message for problem in case_problems(case)],
+        }
+    )

@@ -1,0 +1,169 @@
+/* The case editor: live character counts, automatic saving, and a copy of everything
+   typed kept in this browser until the server has it. Works without this script too
+   (the form saves with its button); the script only adds.
+
+   Counting follows applications/content.py: every character except whitespace, where
+   whitespace is exactly JavaScript's \s. Characters are counted as code points. */
+(function () {
+  "use strict";
+  const form = document.getElementById("case-editor");
+  if (!form) return;
+  const text = JSON.parse(document.getElementById("editor-messages").textContent);
+  const limit = Number(form.dataset.limit);
+  const storageKey = "case-draft-" + form.dataset.case;
+  const status = document.getElementById("save-status");
+  const versionInput = form.querySelector("input[name=version]");
+  const counted = Array.from(form.querySelectorAll("textarea[data-counted]"));
+  const AUTOSAVE_DELAY = 2500;
+  const RETRY_DELAY = 15000;
+  let timer = null;
+  let dirty = false;
+  let stale = false;
+  let inFlight = false;
+
+  function count(value) {
+    let n = 0;
+    for (const ch of value.replace(/\s/g, "")) n += 1;
+    return n;
+  }
+
+  function updateCounts() {
+    let total = 0;
+    for (const area of counted) {
+      const n = count(area.value);
+      total += n;
+      const badge = document.querySelector('[data-count-for="' + area.id + '"]');
+      if (badge) badge.textContent = n;
+    }
+    const totalBadge = document.getElementById("total-count");
+    totalBadge.textContent = total;
+    totalBadge.classList.toggle("text-danger", total > limit);
+    totalBadge.title = total > limit ? text.over : "";
+  }
+
+  function snapshot() {
+    const data = {};
+    for (const [name, value] of new FormData(form)) {
+      if (name !== "csrfmiddlewaretoken") data[name] = value;
+    }
+    return data;
+  }
+
+  function keepLocally() {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify({ version: versionInput.value, data: snapshot(), at: Date.now() }));
+    } catch (e) { /* storage full or disabled: the server copy is all we have */ }
+  }
+
+  function forgetLocalCopy() {
+    try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+  }
+
+  function say(message, isError) {
+    status.textContent = message;
+    status.classList.toggle("text-danger", Boolean(isError));
+  }
+
+  async function save() {
+    if (stale || inFlight || !dirty) return;
+    inFlight = true;
+    say(text.saving);
+    const body = new FormData(form);
+    try {
+      // A login page answers with a redirect: "manual" lets us see it instead of following it.
+      const response = await fetch(form.dataset.autosaveUrl, {
+        method: "POST", body: body, redirect: "manual", credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch", "Accept": "application/json" },
+      });
+      if (response.type === "opaqueredirect" || response.status === 0) throw new Error("login");
+      const answer = await response.json().catch(() => { throw new Error("not json"); });
+      if (response.status === 409) {
+        stale = true;
+        say(answer.message || text.stale, true);
+        return;
+      }
+      if (!response.ok) {
+        say(answer.message || text.offline, true);
+        return;
+      }
+      versionInput.value = answer.version;
+      dirty = false;
+      forgetLocalCopy();
+      say(text.saved + " " + answer.saved_at);
+      showMissing(answer.problems);
+    } catch (error) {
+      say(text.offline, true);
+      schedule(RETRY_DELAY);
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  function showMissing(problems) {
+    const list = document.getElementById("missing-list");
+    if (!list) return;
+    list.replaceChildren(...problems.map((message) => {
+      const item = document.createElement("li");
+      item.textContent = message;
+      return item;
+    }));
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  form.addEventListener("input", function () {
+    dirty = true;
+    updateCounts();
+    keepLocally();
+    if (!stale) {
+      say(text.unsaved);
+      schedule(AUTOSAVE_DELAY);
+    }
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);
+    keepLocally(); // kept until the server answers with the saved page
+    dirty = false;
+  });
+  window.addEventListener("online", () => schedule(500));
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = text.leave;
+    }
+  });
+
+  // A copy left by an earlier visit that never reached the server: offer it back.
+  function offerLocalCopy() {
+    let stored = null;
+    try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { stored = null; }
+    if (!stored || !stored.data) return;
+    const current = snapshot();
+    const differs = Object.keys(stored.data).some((name) => name !== "version" && stored.data[name] !== current[name]);
+    if (!differs) { forgetLocalCopy(); return; }
+    const box = document.getElementById("local-copy");
+    box.classList.remove("d-none");
+    document.getElementById("restore-local").addEventListener("click", function () {
+      for (const [name, value] of Object.entries(stored.data)) {
+        if (name === "version") continue;
+        const field = form.elements.namedItem(name);
+        if (field && "value" in field) field.value = value;
+      }
+      box.classList.add("d-none");
+      dirty = true;
+      updateCounts();
+      schedule(200);
+    });
+    document.getElementById("discard-local").addEventListener("click", function () {
+      forgetLocalCopy();
+      box.classList.add("d-none");
+    });
+  }
+
+  updateCounts();
+  // The page just saved by its button: the local copy is on the server now.
+  if (!document.querySelector(".alert-danger")) offerLocalCopy(); else keepLocally();
+})();
