@@ -1,8 +1,16 @@
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
 
-from accounts.enums import OrgKind, Role, UnitType
+from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, UnitType
 from accounts.models import Organisation, User
+from accounts.notifications import queue_registration_decided, queue_registration_submitted
+from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+
+# Who decides registrations: the members of the unit's authority who review for it.
+REGISTRATION_REVIEWER_ROLES = (Role.AUTHORITY_REVIEWER, Role.PROVINCE_ADMIN)
 
 
 @transaction.atomic
@@ -58,3 +66,114 @@ def user_create(
     user.save()
     user.groups.add(organisation.group)
     return user
+
+
+class RegistrationRefused(Exception):
+    """A registration decision was not taken. The message is a complete Chinese sentence
+    meant for the user; nothing was changed."""
+
+
+def _unit_code_next() -> str:
+    """A fresh code ("unit-<n>") for a self-registered unit; its group name is free too."""
+    number = (Organisation.objects.aggregate(highest=Max("id"))["highest"] or 0) + 1
+    while (
+        Organisation.objects.filter(code=f"unit-{number}").exists()
+        or Group.objects.filter(name=f"org:unit-{number}").exists()
+    ):
+        number += 1
+    return f"unit-{number}"
+
+
+@transaction.atomic
+def unit_register(
+    *,
+    name: str,
+    unit_type: UnitType | str,
+    authority: Organisation,
+    credit_code: str,
+    display_name: str,
+    phone: str,
+    email: str,
+    username: str,
+    password: str,
+) -> User:
+    """An applicant unit registers itself: the unit waits for its authority's approval,
+    its first member (the contact person) can log in at once but cannot file yet.
+    Raises ValidationError (nothing created) when a name, code or username is taken."""
+    errors = {}
+    if authority.kind not in AUTHORITY_KINDS or not authority.is_active:
+        errors["authority"] = _("请选择有效的推荐单位。")
+    credit_code = credit_code_normalise(credit_code)
+    checks = [("credit_code", validate_credit_code, credit_code), ("phone", validate_mobile, phone)]
+    for field, validate, value in checks:
+        try:
+            validate(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    unit = organisation_create(
+        name=name,
+        code=_unit_code_next(),
+        kind=OrgKind.UNIT,
+        authority=authority,
+        unit_type=unit_type,
+        credit_code=credit_code,
+        registration_status=RegistrationStatus.PENDING,
+    )
+    user = user_create(
+        username=username,
+        password=password,
+        organisation=unit,
+        role=Role.APPLICANT,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+    )
+    queue_registration_submitted(unit=unit)
+    return user
+
+
+def _decide(*, unit: Organisation, actor: User, status: RegistrationStatus, note: str) -> Organisation:
+    with transaction.atomic():
+        # Lock the row: two reviewers of one authority may decide at the same moment.
+        locked = Organisation.objects.select_for_update().filter(pk=unit.pk, kind=OrgKind.UNIT).first()
+        if locked is None:
+            raise RegistrationRefused(_("该单位不存在。"))
+        if not (
+            actor.is_active
+            and actor.role in REGISTRATION_REVIEWER_ROLES
+            and actor.organisation_id is not None
+            and actor.organisation_id == locked.authority_id
+        ):
+            raise RegistrationRefused(_("只有该单位的推荐单位才能审核其注册申请。"))
+        allowed_from = {
+            RegistrationStatus.APPROVED: (RegistrationStatus.PENDING, RegistrationStatus.REJECTED),
+            RegistrationStatus.REJECTED: (RegistrationStatus.PENDING,),
+        }[status]
+        if locked.registration_status not in allowed_from:
+            raise RegistrationRefused(
+                _("该单位的注册申请当前为「%(status)s」，不能再作此审核。")
+                % {"status": locked.get_registration_status_display()}
+            )
+        locked.registration_status = status
+        locked.registration_note = note
+        locked.save(update_fields=["registration_status", "registration_note"])
+        queue_registration_decided(unit=locked)
+    unit.registration_status, unit.registration_note = locked.registration_status, locked.registration_note
+    return locked
+
+
+def unit_registration_approve(*, unit: Organisation, actor: User, note: str = "") -> Organisation:
+    """The unit's authority approves its registration: from now on the unit may file,
+    in this campaign and every later one. A rejected registration may be approved on
+    reconsideration."""
+    return _decide(unit=unit, actor=actor, status=RegistrationStatus.APPROVED, note=note.strip())
+
+
+def unit_registration_reject(*, unit: Organisation, actor: User, reason: str) -> Organisation:
+    """The unit's authority rejects a pending registration, saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistrationRefused(_("不通过时必须填写审核意见。"))
+    return _decide(unit=unit, actor=actor, status=RegistrationStatus.REJECTED, note=reason)

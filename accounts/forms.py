@@ -1,0 +1,123 @@
+from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import OrgKind, UnitType
+from accounts.models import Organisation, User
+from accounts.selectors import authorities_for_registration
+from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+
+
+class AuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        # The province bureau is the recommending authority of the provincial units.
+        if obj.kind == OrgKind.PROVINCE:
+            return _("%(name)s（省直单位）") % {"name": obj.name}
+        return obj.name
+
+
+class RegistrationForm(SetPasswordMixin, forms.Form):
+    """An applicant unit's registration: the unit, its contact person, the login."""
+
+    name = forms.CharField(
+        label=_("单位名称"),
+        max_length=100,
+        help_text=_("请填写单位全称，与公章一致。"),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    unit_type = forms.ChoiceField(label=_("单位类型"), choices=[("", _("请选择单位类型"))] + UnitType.choices)
+    authority = AuthorityChoiceField(
+        label=_("推荐单位"),
+        queryset=authorities_for_registration(),
+        empty_label=_("请选择推荐单位"),
+        help_text=_("所在市（州）的行业管理部门；省直单位请选择吉林省广播电视局。"),
+    )
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        help_text=_("18位，见营业执照或事业单位法人证书。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    display_name = forms.CharField(
+        label=_("联系人"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        help_text=_("审核结果和找回密码的邮件发到这里。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    username = forms.CharField(
+        label=_("登录名"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("登录时使用，可包含字母、数字和 @ . + - _ 字符。"),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(label1=_("密码"), label2=_("确认密码"))
+
+    fieldsets = [
+        (_("单位信息"), ["name", "unit_type", "authority", "credit_code"]),
+        (_("联系人"), ["display_name", "phone", "email"]),
+        (_("登录账号"), ["username", "password1", "password2"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password2"].help_text = _("请再次输入密码。")
+
+    def grouped(self):
+        """The bound fields by fieldset, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Organisation.objects.filter(name=name).exists():
+            raise forms.ValidationError(
+                _("该单位名称已注册。如已有账号，请直接登录或使用“忘记密码”。"), code="duplicate"
+            )
+        return name
+
+    def clean_credit_code(self) -> str:
+        code = credit_code_normalise(self.cleaned_data["credit_code"])
+        validate_credit_code(code)
+        if Organisation.objects.filter(credit_code=code).exists():
+            raise forms.ValidationError(_("该统一社会信用代码已被其他单位注册。"), code="duplicate")
+        return code
+
+    def clean_phone(self) -> str:
+        phone = "".join(self.cleaned_data["phone"].split()).replace("-", "")
+        validate_mobile(phone)
+        return phone
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该登录名已被使用，请换一个。"), code="duplicate")
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # The password must not resemble the login name, the email or the contact's name.
+        candidate = User(
+            username=cleaned.get("username", ""),
+            email=cleaned.get("email", ""),
+            first_name=cleaned.get("display_name", ""),
+        )
+        self.validate_password_for_user(candidate)
+        return cleaned
+
+
+class RegistrationRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("不通过理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("不通过时必须填写理由。")},
+    )
