@@ -56,6 +56,8 @@ class CaseContentForm(forms.Form):
                 self.fields[f"{FIGURE}{spec['key']}__after"] = _figure_input(_("%(label)s · 实施后") % spec)
             else:
                 self.fields[FIGURE + spec["key"]] = _figure_input(spec["label"])
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
 
     @staticmethod
     def initial_for(case) -> dict:
@@ -106,7 +108,12 @@ class CaseContentForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("选择文件"))
-    kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices, initial=AttachmentKind.EVIDENCE)
+    kind = forms.ChoiceField(
+        label=_("材料类型"),
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.EVIDENCE,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     description = forms.CharField(label=_("说明（选填）"), max_length=200, required=False)
 
 

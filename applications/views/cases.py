@@ -57,6 +57,11 @@ def case_detail(request, pk: int):
     A case the user may not read answers 404, like one that does not exist."""
     case = get_object_or_404(cases_visible_to(user=request.user).select_related("schema", "created_by"), pk=pk)
     definition = case.schema.definition
+    history = list(case.transitions.select_related("actor", "organisation").prefetch_related("section_comments"))
+    titles = {s["key"]: f"{n}. {s['title']}" for n, s in enumerate(definition["sections"], start=1)}
+    for record in history:
+        for comment in record.section_comments.all():
+            comment.section_title = titles.get(comment.section_key, comment.section_key)
     return render(
         request,
         "applications/case_detail.html",
@@ -68,7 +73,14 @@ def case_detail(request, pk: int):
                 for number, s in enumerate(definition["sections"], start=1)
             ],
             "figures": [(f, (case.figures or {}).get(f["key"])) for f in definition["figures"]],
-            "history": case.transitions.select_related("actor", "organisation"),
+            "history": history,
             "actions": actions_for(case=case, user=request.user),
+            "attachments": case.attachments.all(),
+            "links": case.links.all(),
+            "can_edit": bool(
+                request.user.organisation
+                and request.user.organisation.can_file
+                and request.user.has_perm("applications.change_case", case)
+            ),
         },
     )

@@ -179,4 +179,4 @@ def test_my_cases_show_what_is_missing_and_the_deadline(client, cast):
     make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False, title="缺材料的案例")
     client.force_login(cast.applicant_a)
     page = client.get(reverse("dashboard")).content.decode()
-    assert "缺材料的案例" in page and "还缺" in page and "距截止还有" in page and "新建案例" in page
+    assert "缺材料的案例" in page and "还缺" in page and "截止，还有" in page and "新建案例" in page
