@@ -119,7 +119,11 @@ def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -
         return str(value or "").strip()[:MAX_FIELD_CHARS]
 
     kept_header = {f["key"]: text(header.get(f["key"])) for f in definition["header_fields"]}
-    kept_sections = {s["key"]: str(sections.get(s["key"]) or "")[:MAX_FIELD_CHARS] for s in definition["sections"]}
+    # Browsers submit textareas with CRLF line ends; the case keeps plain newlines.
+    kept_sections = {
+        s["key"]: str(sections.get(s["key"]) or "").replace("\r\n", "\n").replace("\r", "\n")[:MAX_FIELD_CHARS]
+        for s in definition["sections"]
+    }
     kept_figures = {}
     for figure in definition["figures"]:
         value = figures.get(figure["key"])
