@@ -180,3 +180,16 @@ def test_my_cases_show_what_is_missing_and_the_deadline(client, cast):
     client.force_login(cast.applicant_a)
     page = client.get(reverse("dashboard")).content.decode()
     assert "缺材料的案例" in page and "还缺" in page and "截止，还有" in page and "新建案例" in page
+
+
+def test_submission_names_an_over_long_narrative_and_a_figure_that_is_not_a_number(client, cast):
+    long_text = "融" * 900
+    case = make_case(campaign=cast.campaign, applicant=cast.applicant_a)
+    Case.objects.filter(pk=case.pk).update(
+        sections=dict.fromkeys(case.sections, long_text), figures={**case.figures, "users": "十二万"}
+    )
+    client.force_login(cast.applicant_a)
+    page = client.post(reverse("case_transition", args=[case.pk, "submit"]), follow=True).content.decode()
+    assert "申报材料正文共5400字，超过5000字的上限，请删减400字。" in page
+    assert "量化数据「平台（账号）用户总量」应为数字，现为「十二万」。" in page
+    assert Case.objects.get(pk=case.pk).state == "draft"
