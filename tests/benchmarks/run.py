@@ -83,6 +83,9 @@ def main() -> int:
             emit(f"dashboard.{role}.{total}.p95", p95, "ms")
             emit(f"dashboard.{role}.{total}.queries", queries, "queries")
             emit(f"dashboard.{role}.{total}.visible", world.visible_to(user), "cases")
+    from tests.benchmarks.documents import bench_documents
+
+    bench_documents(emit)
     return 0
 
 

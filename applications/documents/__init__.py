@@ -1,0 +1,49 @@
+"""The application form 申请表 of a case as documents: Word (.docx) and PDF.
+
+    render_case_pdf(case) -> bytes
+    render_case_docx(case) -> bytes
+    document_filename(case, "pdf") -> "2024年度新媒体平台建设典型案例申请表-<案例名称>.pdf"
+
+Both renderers load the case again with everything the form shows in a constant
+number of queries (see layout.case_for_document), then draw the same FormDocument.
+"""
+
+import re
+import unicodedata
+
+from django.utils.translation import gettext as _
+
+from applications.models import Case
+
+MAX_FILENAME_LENGTH = 150
+# Illegal in Windows file names (the strictest of the systems applicants use), plus
+# control characters; what remains is valid on every system.
+_ILLEGAL_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def render_case_pdf(case: Case) -> bytes:
+    # Imported here so that importing this package does not load WeasyPrint (slow,
+    # and only needed when a document is actually made).
+    from applications.documents.pdf import render_pdf
+
+    return render_pdf(case)
+
+
+def render_case_docx(case: Case) -> bytes:
+    from applications.documents.docx import render_docx
+
+    return render_docx(case)
+
+
+def document_filename(case: Case, extension: str) -> str:
+    """A download name like "<form title>-<case title>.pdf", without characters that
+    are illegal in file names, at most MAX_FILENAME_LENGTH characters long."""
+    extension = "." + extension.lstrip(".").lower()
+    stem = f"{case.category.form_title}-{case.title}"
+    stem = unicodedata.normalize("NFC", stem)
+    stem = _ILLEGAL_IN_FILENAME.sub("", stem)
+    stem = " ".join(stem.split())
+    stem = stem[: MAX_FILENAME_LENGTH - len(extension)]
+    # Windows drops trailing dots and spaces silently; a leading dot hides the file.
+    stem = stem.strip(" .") or _("申请表")
+    return stem + extension

@@ -1,0 +1,102 @@
+"""Export the application form 申请表 of one case as Word or PDF.
+
+    python manage.py export_case 42 --format pdf -o 申请表.pdf
+    python manage.py export_case 42 --format docx      # <form title>-<case title>.docx here
+
+The file is written next to its destination under a temporary name, then renamed:
+a reader never sees half a document, and a failed export leaves nothing behind.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from applications.documents import document_filename, render_case_docx, render_case_pdf
+from applications.models import Case
+
+RENDERERS = {"docx": render_case_docx, "pdf": render_case_pdf}
+
+
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file in the same directory and an
+    atomic rename. Raises OSError, with the temporary file removed."""
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        # mkstemp makes the file private (0600); the document is an ordinary file.
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Command(BaseCommand):
+    help = _("将案例的申请表导出为 Word（docx）或 PDF 文件。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("case_id", help=_("案例编号"))
+        parser.add_argument("--format", dest="document_format", help=_("docx 或 pdf；不填时按输出文件的扩展名确定。"))
+        parser.add_argument("-o", "--output", help=_("输出文件；不填时写入当前目录，文件名为“申请表标题-案例名称”。"))
+
+    def handle(self, *args, case_id, document_format, output, **options):
+        case = self._case(case_id)
+        document_format = self._format(document_format, output)
+        target = Path(output) if output else Path(document_filename(case, document_format))
+        self._check_writable(target)
+        data = RENDERERS[document_format](case)
+        try:
+            write_atomically(target, data)
+        except OSError as error:
+            raise CommandError(
+                _("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": error.strerror or error}
+            ) from error
+        self.stdout.write(_("已导出：%(path)s（%(size)d 字节）") % {"path": target, "size": len(data)})
+
+    def _case(self, case_id: str) -> Case:
+        try:
+            pk = int(case_id)
+        except ValueError:
+            raise CommandError(_("案例编号应为整数，现为「%(value)s」。") % {"value": case_id}) from None
+        case = Case.objects.select_related("category__campaign").filter(pk=pk).first()
+        if case is None:
+            raise CommandError(_("编号为 %(pk)d 的案例不存在。") % {"pk": pk})
+        return case
+
+    def _format(self, document_format: str | None, output: str | None) -> str:
+        if not document_format and output:
+            document_format = Path(output).suffix.lstrip(".")
+        document_format = (document_format or "").lower()
+        if document_format not in RENDERERS:
+            raise CommandError(
+                _("未知的导出格式「%(format)s」：请用 --format docx 或 --format pdf。")
+                % {"format": document_format or _("（未指定）")}
+            )
+        return document_format
+
+    def _check_writable(self, target: Path) -> None:
+        # Checked before rendering, which takes a second: fail fast on a mistyped path.
+        # The write itself can still fail (disk full…), and reports its own error.
+        directory = target.parent
+        if target.is_dir():
+            reason = _("这是一个目录。")
+        elif not directory.is_dir():
+            reason = _("目录「%(dir)s」不存在。") % {"dir": directory}
+        elif not os.access(directory, os.W_OK | os.X_OK):
+            reason = _("没有目录「%(dir)s」的写权限。") % {"dir": directory}
+        else:
+            return
+        raise CommandError(_("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": reason})

@@ -1,0 +1,90 @@
+"""Benchmark of the application form documents: one case at the notice's limit of
+5,000 characters (real applicant prose from applications/demo_cases.py), rendered as
+PDF and as Word. Also the source of that case for tests/applications/test_documents.py."""
+
+import statistics
+import time
+
+from accounts.enums import OrgKind, Role
+from applications.content import narrative_length
+from applications.demo_cases import DEMO_CASES, SECTION_KEYS
+from applications.models import Campaign
+
+RENDERS = 7
+LONG_CASE_LENGTH = 4950  # just under the limit: "不超过5000字"
+CONTACT = {
+    "contact_name": "王晓明",
+    "contact_position": "新媒体部主任",
+    "contact_phone": "0431-85816713",
+    "contact_email": "wangxm@jiutai-media.cn",
+}
+
+
+def demo_content(demo: dict) -> dict:
+    """A DEMO_CASES entry as make_case keyword arguments, contact details added."""
+    return {
+        "category_code": demo["category"],
+        "title": demo["title"],
+        "header": {**demo["header"], **CONTACT},
+        "sections": dict(demo["sections"]),
+        "figures": demo["figures"],
+    }
+
+
+def long_sections(target: int = LONG_CASE_LENGTH, category_code: str = "platform") -> dict:
+    """Sections of exactly `target` counted characters: the category's demo cases,
+    longest first, poured paragraph by paragraph into the six sections, the last
+    paragraph cut to fit."""
+    demos = sorted(
+        (demo for demo in DEMO_CASES if demo["category"] == category_code),
+        key=lambda demo: sum(narrative_length(text) for text in demo["sections"].values()),
+        reverse=True,
+    )
+    paragraphs: dict[str, list[str]] = {key: [] for key in SECTION_KEYS}
+    total = 0
+    for demo in demos:
+        for key in SECTION_KEYS:
+            for paragraph in demo["sections"][key].split("\n"):
+                if total >= target:
+                    break
+                piece = paragraph[: target - total]
+                paragraphs[key].append(piece)
+                total += narrative_length(piece)
+    return {key: "\n".join(texts) for key, texts in paragraphs.items()}
+
+
+def long_case(*, campaign, applicant):
+    """A platform case of LONG_CASE_LENGTH characters, built through the services."""
+    from tests.factories import make_case
+
+    content = demo_content(DEMO_CASES[0])
+    content["sections"] = long_sections(category_code=content["category_code"])
+    return make_case(campaign=campaign, applicant=applicant, **content)
+
+
+def _median_ms(render, case) -> tuple[float, bytes]:
+    data = render(case)  # warm-up: fonts, templates, the stylesheet
+    timings = []
+    for _ in range(RENDERS):
+        start = time.perf_counter()
+        data = render(case)
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings), data
+
+
+def bench_documents(emit) -> None:
+    from applications.documents import render_case_docx, render_case_pdf
+    from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
+
+    # A campaign of its own, a year after any other: the dashboards' world stays as it is.
+    latest = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
+    campaign = open_campaign(year=(latest or 2023) + 1)
+    authority = OrganisationFactory(name="长春市文广旅局（基准）", kind=OrgKind.AUTHORITY)
+    unit = UnitFactory(name="九台区融媒体中心（基准）", authority=authority)
+    applicant = UserFactory(organisation=unit, role=Role.APPLICANT)
+    case = long_case(campaign=campaign, applicant=applicant)
+
+    for name, render in (("pdf", render_case_pdf), ("docx", render_case_docx)):
+        median, data = _median_ms(render, case)
+        emit(f"document.{name}.median", median, "ms")
+        emit(f"document.{name}.size", len(data) / 1024, "kB")
