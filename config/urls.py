@@ -10,6 +10,7 @@ admin.site.site_title = _("管理后台")
 urlpatterns = [
     path("", include("applications.urls")),
     path("cases/<int:pk>/actions/<slug:action>/", workflow_views.case_transition, name="case_transition"),
+    path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

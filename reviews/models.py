@@ -31,6 +31,14 @@ class RankingTable(models.Model):
         verbose_name=_("报送人"),
     )
     return_reason = models.TextField(_("退回理由"), blank=True)
+    # Bumped by every change of the order. A database trigger (migration 0003) checks,
+    # whenever this row changes, that the table's ranks run 1..n without gaps.
+    order_version = models.PositiveIntegerField(_("排序版本"), default=0)
+    stamped_scan = models.FileField(_("盖章扫描件"), upload_to="ranking-tables/", blank=True, max_length=200)
+    scan_name = models.CharField(_("扫描件文件名"), max_length=200, blank=True)
+    # The order the stamped paper showed: a scan of an older order does not count.
+    scan_order_version = models.PositiveIntegerField(_("扫描件对应的排序版本"), null=True, blank=True)
+    scan_uploaded_at = models.DateTimeField(_("扫描件上传时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("推荐排序表")
@@ -45,6 +53,34 @@ class RankingTable(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == RankingTableStatus.SUBMITTED
+
+    @property
+    def scan_is_current(self) -> bool:
+        return bool(self.stamped_scan) and self.scan_order_version == self.order_version
+
+
+class RankingEntry(models.Model):
+    """A recommended case's place in its authority's one priority order 推荐优先级排序."""
+
+    table = models.ForeignKey(
+        RankingTable, on_delete=models.CASCADE, related_name="entries", verbose_name=_("推荐排序表")
+    )
+    case = models.OneToOneField(
+        "applications.Case", on_delete=models.CASCADE, related_name="ranking_entry", verbose_name=_("申报案例")
+    )
+    rank = models.PositiveIntegerField(_("推荐排序"))
+
+    class Meta:
+        verbose_name = _("推荐排序")
+        verbose_name_plural = _("推荐排序")
+        ordering = ["table", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "rank"], name="one_case_per_rank"),
+            models.CheckConstraint(name="rank_starts_at_one", condition=models.Q(rank__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.case_id}"
 
 
 class ExpertAssignment(models.Model):

@@ -1,7 +1,7 @@
 from django.db.models import Count
 
 from reviews.enums import RankingTableStatus
-from reviews.models import ExpertAssignment, RankingTable
+from reviews.models import ExpertAssignment, RankingEntry, RankingTable
 
 
 def ranking_table_locked(*, campaign, authority) -> bool:
@@ -14,3 +14,68 @@ def expert_review_progress(*, case) -> tuple[int, int]:
     """(experts assigned, experts who submitted their review) for one case."""
     counts = ExpertAssignment.objects.filter(case=case).aggregate(assigned=Count("id"), submitted=Count("submitted_at"))
     return counts["assigned"], counts["submitted"]
+
+
+def review_queue(*, user, campaign, authority, filters: dict, sort: str):
+    """The authority's cases of the campaign, filtered and sorted, in one query; each
+    case carries has_stamped_scan and its ranking entry (rank) when recommended."""
+    from applications.selectors import with_stamped_scan_flag
+    from workflow.selectors import cases_visible_to
+
+    cases = cases_visible_to(user=user).filter(campaign=campaign, authority=authority)
+    for field in ("category_id", "unit_id", "state", "unit__unit_type"):
+        if filters.get(field):
+            cases = cases.filter(**{field: filters[field]})
+    cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("sections", "figures")
+    return cases.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["updated"]))
+
+
+QUEUE_SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "title": ("title", "id"),
+    "unit": ("unit__name", "id"),
+    "category": ("category__position", "id"),
+    "state": ("state", "id"),
+    "rank": ("ranking_entry__rank", "id"),
+}
+
+
+def authority_of(user):
+    """The recommending authority `user` reviews for, or None."""
+    from accounts.enums import AUTHORITY_KINDS
+    from reviews.ranking import REVIEWING_ROLES
+
+    organisation = user.organisation
+    if organisation is None or organisation.kind not in AUTHORITY_KINDS or user.role not in REVIEWING_ROLES:
+        return None
+    return organisation
+
+
+def campaign_overview(*, campaign):
+    """Per authority: cases per state, recommendations per category, and its table, in a
+    few queries whatever the number of cases."""
+    from accounts.enums import AUTHORITY_KINDS
+    from accounts.models import Organisation
+    from applications.models import Case
+
+    authorities = list(Organisation.objects.filter(kind__in=AUTHORITY_KINDS).order_by("kind", "id"))
+    by_state: dict[int, dict[str, int]] = {a.pk: {} for a in authorities}
+    for row in Case.objects.filter(campaign=campaign).values("authority_id", "state").annotate(n=Count("id")):
+        by_state.setdefault(row["authority_id"], {})[row["state"]] = row["n"]
+    by_category: dict[int, dict[int, int]] = {a.pk: {} for a in authorities}
+    entries = RankingEntry.objects.filter(table__campaign=campaign).values("table__authority_id", "case__category_id")
+    for row in entries.annotate(n=Count("id")):
+        by_category[row["table__authority_id"]][row["case__category_id"]] = row["n"]
+    tables = {t.authority_id: t for t in RankingTable.objects.filter(campaign=campaign)}
+    categories = list(campaign.categories.all())
+    return [
+        {
+            "authority": authority,
+            "states": by_state.get(authority.pk, {}),
+            "total": sum(by_state.get(authority.pk, {}).values()),
+            "per_category": [by_category[authority.pk].get(c.pk, 0) for c in categories],
+            "recommended": sum(by_category[authority.pk].values()),
+            "table": tables.get(authority.pk),
+        }
+        for authority in authorities
+    ], categories

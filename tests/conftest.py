@@ -4,8 +4,17 @@ import pytest
 from django.db import connection
 
 from accounts.enums import OrgKind, Role, UnitType
-from reviews.services import assignment_create, ranking_submit
-from tests.factories import OrganisationFactory, UnitFactory, UserFactory, make_case, open_campaign, province_org
+from reviews.ranking import table_for
+from reviews.services import assignment_create, ranking_scan_upload, ranking_submit
+from tests.factories import (
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+    make_case,
+    open_campaign,
+    pdf_upload,
+    province_org,
+)
 from workflow.services import apply_transition
 
 
@@ -64,6 +73,8 @@ def case_at(cast):
             apply_transition(case=case, action=action, actor=actors[who], comment="意见")
         if state in paths:
             return case
+        table = table_for(campaign=cast.campaign, authority=case.authority)
+        ranking_scan_upload(table=table, actor=reviewer, uploaded=pdf_upload("推荐排序表.pdf"))
         ranking_submit(campaign=cast.campaign, authority=case.authority, actor=reviewer)
         case.refresh_from_db()
         assignment_create(case=case, expert=cast.expert_assigned, actor=cast.province_admin)

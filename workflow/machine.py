@@ -11,6 +11,10 @@ Each transition's `custom` says how it looks and behaves around the edge:
   style            the button's look: primary, danger or secondary
   button           shown on the case page; False for moves another service takes
                    for many cases at once (a ranking table's submission or return)
+  snapshot         keep a copy of the content with the record (what was submitted),
+                   so a reviewer can see what changed between two submissions
+  effect           "module.function" called with (case=, record=) inside the
+                   transition's transaction: what else must change with the state
 """
 
 from django.db import models
@@ -52,7 +56,9 @@ can_review = HasCasePermission("review_case")
 can_decide = HasCasePermission("decide_case")
 
 
-def _meta(label, actor, *, style="primary", comment_required=False, notify=(), button=True):
+def _meta(
+    label, actor, *, style="primary", comment_required=False, notify=(), button=True, snapshot=False, effect=None
+):
     return {
         "label": label,
         "actor": actor,
@@ -60,6 +66,8 @@ def _meta(label, actor, *, style="primary", comment_required=False, notify=(), b
         "comment_required": comment_required,
         "notify": tuple(notify),
         "button": button,
+        "snapshot": snapshot,
+        "effect": effect,
     }
 
 
@@ -77,7 +85,9 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[c.campaign_active, c.submission_window_open, c.content_complete],
         permission=can_submit,
-        custom=_meta(pgettext_lazy("case action", "提交至推荐单位"), Party.APPLICANT, notify=[Party.AUTHORITY]),
+        custom=_meta(
+            pgettext_lazy("case action", "提交至推荐单位"), Party.APPLICANT, notify=[Party.AUTHORITY], snapshot=True
+        ),
     )
     def submit(self):
         pass
@@ -88,7 +98,9 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[c.campaign_active, c.submission_window_open, c.content_complete],
         permission=can_submit,
-        custom=_meta(pgettext_lazy("case action", "修改后重新提交"), Party.APPLICANT, notify=[Party.AUTHORITY]),
+        custom=_meta(
+            pgettext_lazy("case action", "修改后重新提交"), Party.APPLICANT, notify=[Party.AUTHORITY], snapshot=True
+        ),
     )
     def resubmit(self):
         pass
@@ -148,7 +160,12 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED,
         conditions=[c.campaign_active, c.ranking_table_open],
         permission=can_review,
-        custom=_meta(pgettext_lazy("case action", "推荐"), Party.AUTHORITY, notify=[Party.APPLICANT]),
+        custom=_meta(
+            pgettext_lazy("case action", "推荐"),
+            Party.AUTHORITY,
+            notify=[Party.APPLICANT],
+            effect="reviews.ranking.ranking_append",
+        ),
     )
     def recommend(self):
         pass
@@ -165,6 +182,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             style="secondary",
             comment_required=True,
             notify=[Party.APPLICANT],
+            effect="reviews.ranking.ranking_remove",
         ),
     )
     def revoke_recommendation(self):
@@ -184,7 +202,8 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
 
     # --- province ----------------------------------------------------------------
 
-    # Taken for every case of a ranking table the province returns to its authority.
+    # Taken for every case of a ranking table the province returns to its authority
+    # (reviews.services.ranking_return mails the authority once for the whole table).
     @transition(
         field=state,
         source=S.IN_EXPERT_REVIEW,
@@ -196,7 +215,6 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             Party.PROVINCE,
             style="secondary",
             comment_required=True,
-            notify=[Party.AUTHORITY],
             button=False,
         ),
     )

@@ -42,6 +42,9 @@ class TransitionRecord(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作机构")
     )
     comment = models.TextField(_("意见"), blank=True)
+    # What the applicant submitted with this step (title, header, sections, figures), for
+    # the transitions that say so: a resubmission is compared with the submission before.
+    snapshot = models.JSONField(_("提交内容"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

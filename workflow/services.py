@@ -1,6 +1,7 @@
 """The one door through which a case changes state."""
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -15,7 +16,15 @@ from workflow.rules import case_permissions_sync
 def _lock(case_pk: int):
     from applications.models import Case
 
-    return Case.objects.select_for_update(of=("self",)).select_related("campaign", "unit", "authority").get(pk=case_pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("campaign", "unit", "authority", "schema")
+        .get(pk=case_pk)
+    )
+
+
+def content_snapshot(case) -> dict:
+    return {"title": case.title, "header": case.header, "sections": case.sections, "figures": case.figures}
 
 
 def refusal_reasons(*, case, action: str, actor) -> list[str]:
@@ -79,6 +88,7 @@ def apply_transition(
             actor=actor,
             organisation_id=getattr(actor, "organisation_id", None),
             comment=comment,
+            snapshot=content_snapshot(locked) if transition.custom.get("snapshot") else None,
         )
         section_keys = {section["key"] for section in locked.schema.definition["sections"]}
         SectionComment.objects.bulk_create(
@@ -86,6 +96,8 @@ def apply_transition(
             for key, text in (section_comments or {}).items()
             if key in section_keys and text and text.strip()
         )
+        if transition.custom.get("effect"):
+            import_string(transition.custom["effect"])(case=locked, record=record)
         queue_transition_notifications(record=record, parties=transition.custom["notify"])
 
     case.refresh_from_db()

@@ -15,7 +15,18 @@ def case_transition(request, pk: int, action: str):
     """Take one action on a case. The service decides; this view only reports."""
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     try:
-        record = apply_transition(case=case, action=action, actor=request.user, comment=request.POST.get("comment", ""))
+        section_comments = {
+            key.removeprefix("section_comment__"): value
+            for key, value in request.POST.items()
+            if key.startswith("section_comment__")
+        }
+        record = apply_transition(
+            case=case,
+            action=action,
+            actor=request.user,
+            comment=request.POST.get("comment", ""),
+            section_comments=section_comments,
+        )
     except TransitionRefused as refused:
         for reason in refused.reasons:
             messages.error(request, reason)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from applications.content import case_problems
+from applications.diff import resubmission_changes
 from applications.selectors import with_stamped_scan_flag
 from workflow.enums import EDITABLE_STATES, CaseState
 from workflow.selectors import actions_for, cases_visible_to, state_counts
@@ -76,6 +77,8 @@ def case_detail(request, pk: int):
             "history": history,
             "actions": actions_for(case=case, user=request.user),
             "attachments": case.attachments.all(),
+            "changes": resubmission_changes(case) if case.state == CaseState.SUBMITTED else None,
+            "section_rows": [(s["key"], f"{n}. {s['title']}") for n, s in enumerate(definition["sections"], start=1)],
             "links": case.links.all(),
             "can_edit": bool(
                 request.user.organisation

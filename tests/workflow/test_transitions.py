@@ -53,9 +53,7 @@ def _prepare(cast, case_at, action, source):
     case = case_at(source)
     if action == "forward_to_province":
         # The authority's table is submitted (normally ranking_submit does this and the move together).
-        RankingTable.objects.create(
-            campaign=cast.campaign, authority=case.authority, status=RankingTableStatus.SUBMITTED
-        )
+        RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.SUBMITTED)
     if action == "return_to_authority":
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
     if action == "complete_review":

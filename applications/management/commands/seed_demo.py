@@ -28,7 +28,8 @@ from applications.enums import AttachmentKind, CampaignStatus
 from applications.models import Campaign
 from applications.services import attachment_add, campaign_create, case_create
 from reviews.models import ExpertAssignment
-from reviews.services import assignment_create, assignment_submit, ranking_submit
+from reviews.ranking import table_for
+from reviews.services import assignment_create, assignment_submit, ranking_scan_upload, ranking_submit
 from workflow.enums import CaseState
 from workflow.services import apply_transition
 
@@ -334,6 +335,9 @@ class Command(BaseCommand):
         # Authorities whose table is in submit it: their recommendations go to the province.
         for authority_id, submitted in self.table_submitted.items():
             if submitted:
+                reviewer = people["reviewer"][authority_id]
+                table = table_for(campaign=campaign, authority=reviewer.organisation)
+                ranking_scan_upload(table=table, actor=reviewer, uploaded=_stamped_scan(table))
                 ranking_submit(
                     campaign=campaign,
                     authority=Organisation.objects.get(pk=authority_id),
@@ -380,16 +384,16 @@ class Command(BaseCommand):
         self.stdout.write("  评审专家 expert1 … expert6")
 
 
-def _stamped_scan(case) -> SimpleUploadedFile:
-    """Stands in for the scan of the stamped form: a one-page PDF (the demo has no scanner)."""
+def _stamped_scan(subject) -> SimpleUploadedFile:
+    """Stands in for the scan of a stamped form or table: a one-page PDF (the demo has no scanner)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": f"{case.title}（盖章扫描件）"})
+    writer.add_metadata({"/Title": f"{subject}（盖章扫描件）"})
     buffer = io.BytesIO()
     writer.write(buffer)
-    return SimpleUploadedFile(f"{case.title}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
+    return SimpleUploadedFile(f"{subject}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
 def _conflicted(expert, case) -> bool:

@@ -1,0 +1,276 @@
+"""The recommending authority's preliminary review and ranking, and the province's
+view of the ranking tables."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.enums import OrgKind, Role, UnitType
+from applications.models import Campaign
+from reviews.models import RankingTable
+from reviews.ranking import ranking_move, ranking_set_order, ranking_set_ranks, table_for
+from reviews.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
+from reviews.services import ranking_return, ranking_scan_upload, ranking_submit, submission_problems
+from workflow.enums import CaseState
+from workflow.exceptions import TransitionRefused
+from workflow.selectors import state_counts
+
+PAGE_SIZE = 50
+SORT_CHOICES = [
+    ("updated", gettext_lazy("最近更新")),
+    ("title", gettext_lazy("案例名称")),
+    ("unit", gettext_lazy("申报单位")),
+    ("category", gettext_lazy("类别")),
+    ("state", gettext_lazy("状态")),
+    ("rank", gettext_lazy("推荐排序")),
+]
+
+
+def _querystring_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _authority(request):
+    authority = authority_of(request.user)
+    if authority is None:
+        raise Http404
+    return authority
+
+
+def _is_province_admin(user) -> bool:
+    return bool(user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE)
+
+
+def _report(request, error) -> None:
+    reasons = getattr(error, "reasons", None) or getattr(error, "messages", None) or [str(error)]
+    for reason in reasons:
+        messages.error(request, reason)
+
+
+@login_required
+def review_home(request):
+    """The latest campaign's page for this user: the queue for an authority, the
+    overview for the province's administrator."""
+    campaign = Campaign.objects.order_by("-year").first()
+    if campaign is None:
+        raise Http404
+    if _is_province_admin(request.user):
+        return redirect("reviews:overview", year=campaign.year)
+    _authority(request)
+    return redirect("reviews:queue", year=campaign.year)
+
+
+@login_required
+def queue(request, year: int):
+    """The authority's review queue 初审: filter, sort, counts per state."""
+    authority = _authority(request)
+    campaign = get_object_or_404(Campaign, year=year)
+    filters = {
+        "category_id": request.GET.get("category", ""),
+        "unit_id": request.GET.get("unit", ""),
+        "state": request.GET.get("state", "") if request.GET.get("state") in CaseState.values else "",
+        "unit__unit_type": request.GET.get("unit_type", "") if request.GET.get("unit_type") in UnitType.values else "",
+    }
+    filters = {k: v for k, v in filters.items() if v and (k not in ("category_id", "unit_id") or v.isdigit())}
+    sort = request.GET.get("sort", "updated") if request.GET.get("sort") in QUEUE_SORTS else "updated"
+    cases = review_queue(user=request.user, campaign=campaign, authority=authority, filters=filters, sort=sort)
+    everything = review_queue(user=request.user, campaign=campaign, authority=authority, filters={}, sort=sort)
+    counts = state_counts(everything)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "campaign": campaign,
+            "authority": authority,
+            "page": page,
+            "state_counts": [(CaseState(value), n) for value, n in counts.items() if n],
+            "total": sum(counts.values()),
+            "categories": campaign.categories.all(),
+            "units": authority.units.order_by("name"),
+            "unit_types": UnitType.choices,
+            "filters": request.GET,
+            "sort": sort,
+            "sort_choices": SORT_CHOICES,
+            "querystring_without_page": _querystring_without_page(request),
+            "table": RankingTable.objects.filter(campaign=campaign, authority=authority).first(),
+        },
+    )
+
+
+@login_required
+def ranking(request, year: int):
+    """The priority order of all the authority's recommended cases, and its table."""
+    authority = _authority(request)
+    campaign = get_object_or_404(Campaign, year=year)
+    table = table_for(campaign=campaign, authority=authority)
+    entries = table.entries.select_related("case", "case__unit", "case__category").order_by("rank")
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "campaign": campaign,
+            "authority": authority,
+            "table": table,
+            "entries": entries,
+            "problems": submission_problems(table=table),
+        },
+    )
+
+
+def _table_for_post(request, year: int) -> RankingTable:
+    authority = _authority(request)
+    campaign = get_object_or_404(Campaign, year=year)
+    return table_for(campaign=campaign, authority=authority)
+
+
+@login_required
+@require_POST
+def ranking_order(request, year: int):
+    """Save the order: from rank numbers typed by hand, or the list a drag left."""
+    table = _table_for_post(request, year)
+    try:
+        if request.POST.get("order"):
+            order = [int(part) for part in request.POST["order"].split(",") if part.strip()]
+            ranking_set_order(table=table, actor=request.user, case_ids=order)
+        else:
+            ranks = {}
+            for key, value in request.POST.items():
+                if key.startswith("rank__"):
+                    try:
+                        ranks[int(key.removeprefix("rank__"))] = int(value)
+                    except ValueError:
+                        raise TransitionRefused(_("排序号须为整数。")) from None
+            ranking_set_ranks(table=table, actor=request.user, ranks=ranks)
+    except (TransitionRefused, PermissionDenied) as error:
+        _report(request, error)
+    except ValueError:
+        messages.error(request, _("排序数据有误，请刷新页面后重试。"))
+    else:
+        messages.success(request, _("推荐排序已保存。"))
+    return redirect("reviews:ranking", year=year)
+
+
+@login_required
+@require_POST
+def ranking_step(request, year: int):
+    """Move one case one place up or down: the keyboard's (and no-script) way to sort."""
+    table = _table_for_post(request, year)
+    try:
+        case_id = int(request.POST.get("case", ""))
+        rank = table.entries.get(case_id=case_id).rank
+        step = {"up": -1, "down": 1}[request.POST.get("direction", "")]
+        ranking_move(table=table, actor=request.user, case_id=case_id, to_rank=rank + step)
+    except (ValueError, KeyError, table.entries.model.DoesNotExist):
+        messages.error(request, _("排序数据有误，请刷新页面后重试。"))
+    except (TransitionRefused, PermissionDenied) as error:
+        _report(request, error)
+    return redirect(reverse("reviews:ranking", args=[year]) + f"#case-{request.POST.get('case', '')}")
+
+
+@login_required
+def ranking_document(request, year: int, extension: str):
+    """The ranking table to print and stamp, as PDF or Excel."""
+    from reviews.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
+
+    authority = _authority(request)
+    table = table_for(campaign=get_object_or_404(Campaign, year=year), authority=authority)
+    render_table, content_type = {
+        "pdf": (render_ranking_pdf, "application/pdf"),
+        "xlsx": (render_ranking_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    }[extension]
+    response = HttpResponse(render_table(table), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=ranking_filename(table, extension)
+    )
+    return response
+
+
+@login_required
+@require_POST
+def ranking_scan(request, year: int):
+    table = _table_for_post(request, year)
+    uploaded = request.FILES.get("scan")
+    if uploaded is None:
+        messages.error(request, _("请选择盖章扫描件（PDF）。"))
+    else:
+        try:
+            ranking_scan_upload(table=table, actor=request.user, uploaded=uploaded)
+        except (ValidationError, TransitionRefused, PermissionDenied) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已上传盖章扫描件。"))
+    return redirect("reviews:ranking", year=year)
+
+
+@login_required
+@require_POST
+def ranking_submit_view(request, year: int):
+    authority = _authority(request)
+    campaign = get_object_or_404(Campaign, year=year)
+    try:
+        table = ranking_submit(campaign=campaign, authority=authority, actor=request.user)
+    except (TransitionRefused, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request, _("推荐排序表已报送省局，%(count)d个案例进入省级评审。") % {"count": table.entries.count()}
+        )
+    return redirect("reviews:ranking", year=year)
+
+
+def _scan_response(table: RankingTable):
+    if not table.stamped_scan:
+        raise Http404
+    return FileResponse(
+        table.stamped_scan.open("rb"), as_attachment=True, filename=table.scan_name, content_type="application/pdf"
+    )
+
+
+@login_required
+def table_scan(request, year: int, table_id: int):
+    """The stamped scan of a table: for its authority and for the province."""
+    table = get_object_or_404(RankingTable.objects.select_related("campaign"), pk=table_id, campaign__year=year)
+    if not (_is_province_admin(request.user) or authority_of(request.user) == table.authority):
+        raise Http404
+    return _scan_response(table)
+
+
+@login_required
+def overview(request, year: int):
+    """The province's view of the campaign: every authority, its cases and its table."""
+    if not _is_province_admin(request.user):
+        raise Http404
+    campaign = get_object_or_404(Campaign, year=year)
+    rows, categories = campaign_overview(campaign=campaign)
+    return render(
+        request,
+        "reviews/overview.html",
+        {"campaign": campaign, "rows": rows, "categories": categories, "states": list(CaseState)},
+    )
+
+
+@login_required
+@require_POST
+def table_return(request, year: int, table_id: int):
+    if not _is_province_admin(request.user):
+        raise Http404
+    table = get_object_or_404(RankingTable, pk=table_id, campaign__year=year)
+    try:
+        ranking_return(table=table, actor=request.user, reason=request.POST.get("reason", ""))
+    except (TransitionRefused, PermissionDenied) as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已将%(authority)s的推荐排序表退回。") % {"authority": table.authority.name})
+    return redirect("reviews:overview", year=year)
