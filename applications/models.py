@@ -58,6 +58,8 @@ class Category(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     description = models.TextField(_("说明"), blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # How many cases the province means to select in this category; empty for no quota.
+    selection_quota = models.PositiveSmallIntegerField(_("入选名额"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("征集类别")

@@ -28,7 +28,8 @@ def campaign_create(
     notice_number: str = "",
     contact: str = "",
 ) -> Campaign:
-    """A campaign with the notice's four categories, each on version 1 of its official form."""
+    """A campaign with the notice's four categories, each on version 1 of its official
+    form, and the default rubric with a first (blind) review round."""
     campaign = Campaign(
         year=year,
         title=title,
@@ -43,6 +44,9 @@ def campaign_create(
     for position, (code, name) in enumerate(OFFICIAL_CATEGORIES, start=1):
         category = Category.objects.create(campaign=campaign, code=code, name=name, position=position)
         FormSchema.objects.create(category=category, version=1, definition=official_definition(code))
+    from reviews.expert_review import rubric_create_default
+
+    rubric_create_default(campaign=campaign)
     return campaign
 
 

@@ -6,3 +6,34 @@ class RankingTableStatus(models.TextChoices):
     DRAFT = "draft", _("编制中")
     SUBMITTED = "submitted", _("已报送省局")
     RETURNED = "returned", _("省局已退回")
+
+
+class CriterionKind(models.TextChoices):
+    SCORE = "score", _("评分项")
+    # A gate is passed or failed; a fail excludes the case whatever its scores (政治性).
+    GATE = "gate", _("否决项（通过/不通过）")
+
+
+class Aggregation(models.TextChoices):
+    MEAN = "mean", _("算术平均")
+    MEDIAN = "median", _("中位数")
+    # Drop the highest and the lowest total when at least five experts scored.
+    TRIMMED_MEAN = "trimmed_mean", _("去掉一个最高分和一个最低分后平均")
+
+
+class StageStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("未开始")
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class PublicationKind(models.TextChoices):
+    NOTICE = "notice", _("公示")
+    ANNOUNCEMENT = "announcement", _("通报")
+
+
+class PackageStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -13,7 +13,6 @@ from reviews.notifications import queue_table_notification
 from reviews.ranking import require_reviewer_of, table_for
 from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
-from workflow.rules import case_permissions_sync
 from workflow.services import apply_transition
 
 MB = 1024 * 1024
@@ -117,27 +116,3 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
             apply_transition(case=case, action="return_to_authority", actor=actor, comment=reason)
         queue_table_notification(table=table, event="returned")
     return table
-
-
-def assignment_create(*, case, expert, actor) -> ExpertAssignment:
-    """Give a case in expert review to an expert, who can then read and score it."""
-    if actor.role != Role.PROVINCE_ADMIN:
-        raise TransitionRefused(_("只有省局管理员可以分配评审专家。"))
-    if expert.role != Role.EXPERT:
-        raise TransitionRefused(_("只能分配给评审专家。"))
-    if case.state != CaseState.IN_EXPERT_REVIEW:
-        raise TransitionRefused(_("只有专家评审中的案例可以分配专家。"))
-    with transaction.atomic():
-        assignment, _created = ExpertAssignment.objects.get_or_create(case=case, expert=expert)
-        case_permissions_sync(case=case)
-    return assignment
-
-
-def assignment_submit(*, assignment, actor) -> ExpertAssignment:
-    """The expert declares their review of the case finished."""
-    if actor.pk != assignment.expert_id:
-        raise TransitionRefused(_("只能提交本人的评审。"))
-    if assignment.submitted_at is None:
-        assignment.submitted_at = timezone.now()
-        assignment.save(update_fields=["submitted_at"])
-    return assignment

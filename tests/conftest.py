@@ -4,16 +4,19 @@ import pytest
 from django.db import connection
 
 from accounts.enums import OrgKind, Role, UnitType
+from reviews.expert_review import assignment_create
 from reviews.ranking import table_for
-from reviews.services import assignment_create, ranking_scan_upload, ranking_submit
+from reviews.services import ranking_scan_upload, ranking_submit
 from tests.factories import (
     OrganisationFactory,
     UnitFactory,
     UserFactory,
     make_case,
     open_campaign,
+    open_first_stage,
     pdf_upload,
     province_org,
+    submit_review,
 )
 from workflow.services import apply_transition
 
@@ -53,7 +56,6 @@ def case_at(cast):
     """case_at(state) -> a case of unit A moved to `state` through the real workflow
     by the people who would move it (experts assigned: expert_assigned)."""
     from reviews.models import ExpertAssignment
-    from reviews.services import assignment_submit
 
     paths = {
         "draft": [],
@@ -77,10 +79,11 @@ def case_at(cast):
         ranking_scan_upload(table=table, actor=reviewer, uploaded=pdf_upload("推荐排序表.pdf"))
         ranking_submit(campaign=cast.campaign, authority=case.authority, actor=reviewer)
         case.refresh_from_db()
-        assignment_create(case=case, expert=cast.expert_assigned, actor=cast.province_admin)
+        stage = open_first_stage(cast.campaign)
+        assignment_create(stage=stage, case=case, expert=cast.expert_assigned, actor=cast.province_admin)
         if state == "in_expert_review":
             return case
-        assignment_submit(assignment=ExpertAssignment.objects.get(case=case), actor=cast.expert_assigned)
+        submit_review(ExpertAssignment.objects.get(case=case))
         steps = {
             "reviewed": [],
             "selected": ["select"],

@@ -126,3 +126,29 @@ def make_case(
     if complete:
         attachment_add(case=case, actor=applicant, uploaded=pdf_upload(), kind=AttachmentKind.STAMPED_SCAN)
     return case
+
+
+def submit_review(assignment, *, value: int = 80, passed: bool = True, comment: str = "材料翔实，做法可推广。"):
+    """The assigned expert scores every criterion of the rubric and submits."""
+    from reviews.expert_review import score_save
+    from reviews.models import Rubric
+
+    rubric = Rubric.objects.get(campaign=assignment.stage.campaign)
+    entries = {
+        criterion.pk: (("pass" if passed else "fail") if criterion.is_gate else value, comment)
+        for criterion in rubric.criteria.all()
+    }
+    problems = score_save(assignment=assignment, actor=assignment.expert, entries=entries, submit=True)
+    assert not problems, problems
+    return assignment
+
+
+def open_first_stage(campaign):
+    from reviews.enums import StageStatus
+    from reviews.models import ReviewStage
+
+    stage = ReviewStage.objects.get(campaign=campaign, order=1)
+    if stage.status != StageStatus.OPEN:
+        stage.status = StageStatus.OPEN
+        stage.save(update_fields=["status"])
+    return stage

@@ -21,7 +21,8 @@ FORWARDS = {
         f"""CREATE FUNCTION reviews_rankingtable_gapless() RETURNS trigger AS $$
         BEGIN
             IF {CHECK} THEN
-                RAISE EXCEPTION 'ranking ranks must run 1..n without gaps';
+                -- check_violation, so that clients see an integrity error as for any constraint
+                RAISE EXCEPTION 'ranking ranks must run 1..n without gaps' USING ERRCODE = 'check_violation';
             END IF;
             RETURN NEW;
         END; $$ LANGUAGE plpgsql;""",

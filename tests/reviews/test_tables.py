@@ -163,8 +163,9 @@ def test_the_province_overview_counts_per_authority(client, cast, table):
     assert rows[cast.city_b.pk]["recommended"] == 0 and rows[cast.city_b.pk]["table"] is None
     scan_url = reverse("reviews:table_scan", args=[2024, table.pk])
     response = client.get(scan_url)
+    # Reading the stream to its end closes the file (closing the response by hand would
+    # also close the test's database connection on PostgreSQL).
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
     client.force_login(cast.reviewer_b)
     assert client.get(scan_url).status_code == 404
     assert client.get(reverse("reviews:overview", args=[2024])).status_code == 404

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from applications.models import Case
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingTable
-from reviews.services import assignment_submit
+from tests.factories import submit_review
 from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.graph import edges
@@ -57,7 +57,7 @@ def _prepare(cast, case_at, action, source):
     if action == "return_to_authority":
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
     if action == "complete_review":
-        assignment_submit(assignment=ExpertAssignment.objects.get(case=case), actor=cast.expert_assigned)
+        submit_review(ExpertAssignment.objects.get(case=case))
     return case
 
 

@@ -27,9 +27,11 @@ from applications.demo_cases import DEMO_CASES
 from applications.enums import AttachmentKind, CampaignStatus
 from applications.models import Campaign
 from applications.services import attachment_add, campaign_create, case_create
-from reviews.models import ExpertAssignment
+from reviews.enums import StageStatus
+from reviews.expert_review import auto_assign, score_save, stage_set_status
+from reviews.models import ExpertAssignment, Panel
 from reviews.ranking import table_for
-from reviews.services import assignment_create, assignment_submit, ranking_scan_upload, ranking_submit
+from reviews.services import ranking_scan_upload, ranking_submit
 from workflow.enums import CaseState
 from workflow.services import apply_transition
 
@@ -344,22 +346,28 @@ class Command(BaseCommand):
                     actor=people["reviewer"][authority_id],
                 )
 
-        # The province assigns experts, who review; then it decides.
+        # The province forms a panel per category and assigns experts automatically
+        # (conflicts of interest kept out); the experts score; then the province decides.
         admin = people["admin"]
+        stage = stage_set_status(stage=campaign.stages.get(order=1), actor=admin, status=StageStatus.OPEN)
+        for category in campaign.categories.all():
+            panel = Panel.objects.create(campaign=campaign, name=f"{category.name}评审组", category=category)
+            panel.experts.set(people["experts"])
+        auto_assign(stage=stage, actor=admin)
+        criteria = list(campaign.rubric.criteria.all())
         for case, target in planned:
-            if target not in (S.IN_EXPERT_REVIEW, S.REVIEWED, S.SELECTED, S.NOT_SELECTED, S.RECOMMENDED_TO_NRTA):
+            if target not in (S.REVIEWED, S.SELECTED, S.NOT_SELECTED, S.RECOMMENDED_TO_NRTA):
                 continue
-            case.refresh_from_db()
-            free = [e for e in people["experts"] if not _conflicted(e, case)]
-            for expert in free[case.pk % 2 : case.pk % 2 + 3]:
-                assignment_create(case=case, expert=expert, actor=admin)
-            if target == S.IN_EXPERT_REVIEW:
-                continue
-            for assignment in ExpertAssignment.objects.filter(case=case).select_related("expert"):
-                assignment_submit(assignment=assignment, actor=assignment.expert)
+            for assignment in ExpertAssignment.objects.filter(case=case).select_related("expert", "stage", "case"):
+                score_save(
+                    assignment=assignment,
+                    actor=assignment.expert,
+                    entries=_demo_scores(case, assignment, criteria),
+                    submit=True,
+                )
             apply_transition(case=case, action="complete_review", actor=admin)
             if target in (S.SELECTED, S.RECOMMENDED_TO_NRTA):
-                apply_transition(case=case, action="select", actor=admin)
+                apply_transition(case=case, action="select", actor=admin, comment="综合得分位居本类别前列。")
             if target == S.NOT_SELECTED:
                 apply_transition(
                     case=case, action="reject_selection", actor=admin, comment=COMMENTS["reject_selection"]
@@ -396,9 +404,13 @@ def _stamped_scan(subject) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{subject}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
-def _conflicted(expert, case) -> bool:
-    """An expert who works for the applicant unit, or in the same authority's area."""
-    affiliation = expert.affiliation
-    if affiliation is None:
-        return False
-    return affiliation.pk == case.unit_id or affiliation.authority_id == case.authority_id
+def _demo_scores(case, assignment, criteria) -> dict:
+    """Plausible, varied, repeatable scores: 62–97 per criterion, comments in Chinese."""
+    entries = {}
+    for position, criterion in enumerate(criteria):
+        if criterion.is_gate:
+            entries[criterion.pk] = ("pass", "导向正确。")
+        else:
+            value = 62 + (case.pk * 7 + assignment.expert_id * 13 + position * 5) % 36
+            entries[criterion.pk] = (value, "做法扎实，数据较充分。" if value >= 80 else "亮点不够突出，数据支撑偏弱。")
+    return entries

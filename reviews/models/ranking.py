@@ -81,26 +81,3 @@ class RankingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.case_id}"
-
-
-class ExpertAssignment(models.Model):
-    """A case given to an expert to review in the provincial expert review."""
-
-    case = models.ForeignKey(
-        "applications.Case", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("申报案例")
-    )
-    expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("评审专家")
-    )
-    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("提交评审时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("评审分配")
-        verbose_name_plural = _("评审分配")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "expert"], name="one_assignment_per_expert_and_case"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case} / {self.expert}"

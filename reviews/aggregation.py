@@ -1,0 +1,59 @@
+"""From the experts' scores to the panel's result. Pure functions over numbers, so
+every figure can be recomputed by hand from the individual scores."""
+
+import statistics
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from reviews.enums import Aggregation
+
+TWO_PLACES = Decimal("0.01")
+# Experts needed before the highest and the lowest totals are dropped.
+TRIM_FROM = 5
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: int
+    weight: Decimal  # per cent; 0 for a gate
+    max_score: int
+    is_gate: bool
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def weighted_total(*, criteria: list[CriterionSpec], values: dict[int, Decimal]) -> Decimal:
+    """One expert's total on a 0–100 scale: each criterion's score as a share of its
+    maximum, weighted, the weights normalised to sum to 100."""
+    scored = [c for c in criteria if not c.is_gate]
+    weights = sum((c.weight for c in scored), Decimal(0))
+    if not scored or weights == 0:
+        return Decimal(0)
+    total = sum((c.weight * values[c.id] / c.max_score for c in scored), Decimal(0))
+    return round2(total * 100 / weights)
+
+
+def panel_result(totals: list[Decimal], method: str) -> Decimal | None:
+    """The panel's result from the experts' totals; None when nobody has scored."""
+    if not totals:
+        return None
+    ordered = sorted(totals)
+    if method == Aggregation.MEDIAN:
+        return round2(Decimal(statistics.median(ordered)))
+    if method == Aggregation.TRIMMED_MEAN and len(ordered) >= TRIM_FROM:
+        ordered = ordered[1:-1]
+    return round2(sum(ordered, Decimal(0)) / len(ordered))
+
+
+@dataclass(frozen=True)
+class Dispersion:
+    stdev: Decimal  # population standard deviation of the totals
+    spread: Decimal  # highest minus lowest
+
+
+def dispersion(totals: list[Decimal]) -> Dispersion:
+    if len(totals) < 2:
+        return Dispersion(Decimal(0), Decimal(0))
+    return Dispersion(round2(Decimal(statistics.pstdev(totals))), round2(max(totals) - min(totals)))

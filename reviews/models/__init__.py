@@ -1,0 +1,31 @@
+"""The models of the review side, one module per subject:
+ranking (authorities' ranking tables), expert (rubric, stages, panels, assignments,
+scores, conflicts), outcome (publications, objections, NRTA recommendation)."""
+
+from reviews.models.expert import (
+    ConflictDeclaration,
+    Criterion,
+    ExpertAssignment,
+    Panel,
+    ReviewStage,
+    Rubric,
+    Score,
+)
+from reviews.models.outcome import NrtaEntry, NrtaPackage, Objection, Publication
+from reviews.models.ranking import RankingEntry, RankingTable
+
+__all__ = [
+    "ConflictDeclaration",
+    "Criterion",
+    "ExpertAssignment",
+    "NrtaEntry",
+    "NrtaPackage",
+    "Objection",
+    "Panel",
+    "Publication",
+    "RankingEntry",
+    "RankingTable",
+    "ReviewStage",
+    "Rubric",
+    "Score",
+]

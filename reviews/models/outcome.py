@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from reviews.enums import PackageStatus, PublicationKind
+
+
+class Publication(models.Model):
+    """The 公示 (public notice, with a period for objections) or the final 通报 of a
+    campaign's selected cases. Applicants learn their outcome from the 公示 on."""
+
+    campaign = models.ForeignKey(
+        "applications.Campaign", on_delete=models.CASCADE, related_name="publications", verbose_name=_("征集活动")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=PublicationKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    starts_on = models.DateField(_("公示开始"), null=True, blank=True)
+    ends_on = models.DateField(_("公示结束"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人")
+    )
+
+    class Meta:
+        verbose_name = _("公示与通报")
+        verbose_name_plural = _("公示与通报")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "kind"], name="one_publication_of_a_kind_per_campaign"),
+            models.CheckConstraint(
+                name="notice_has_a_period",
+                condition=~Q(kind=PublicationKind.NOTICE) | Q(starts_on__isnull=False, ends_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Objection(models.Model):
+    """An objection 异议 received during the 公示, and the province's answer."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示")
+    )
+    case = models.ForeignKey(
+        "applications.Case", on_delete=models.PROTECT, related_name="objections", verbose_name=_("申报案例")
+    )
+    objector = models.CharField(_("异议人（单位）"), max_length=100)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    content = models.TextField(_("异议内容"))
+    received_at = models.DateTimeField(_("收到时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    answer = models.TextField(_("处理意见"), blank=True)
+    answered_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.objector}"
+
+
+class NrtaEntry(models.Model):
+    """A case recommended to the national selection, in the province's order."""
+
+    campaign = models.ForeignKey(
+        "applications.Campaign", on_delete=models.CASCADE, related_name="nrta_entries", verbose_name=_("征集活动")
+    )
+    case = models.OneToOneField(
+        "applications.Case", on_delete=models.PROTECT, related_name="nrta_entry", verbose_name=_("申报案例")
+    )
+    rank = models.PositiveIntegerField(_("推荐顺序"))
+
+    class Meta:
+        verbose_name = _("推荐总局案例")
+        verbose_name_plural = _("推荐总局案例")
+        ordering = ["campaign", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "rank"], name="one_case_per_nrta_rank"),
+            models.CheckConstraint(name="nrta_rank_starts_at_one", condition=Q(rank__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.case_id}"
+
+
+class NrtaPackage(models.Model):
+    """The recommendation package for the NRTA, built in the background as one zip."""
+
+    campaign = models.ForeignKey(
+        "applications.Campaign", on_delete=models.CASCADE, related_name="nrta_packages", verbose_name=_("征集活动")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=PackageStatus.choices, default=PackageStatus.QUEUED)
+    file = models.FileField(_("文件"), upload_to="nrta-packages/", blank=True, max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
+    case_count = models.PositiveIntegerField(_("案例数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推荐材料包")
+        verbose_name_plural = _("推荐材料包")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_status_display()}"
