@@ -261,7 +261,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED_TO_NRTA,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE),
+        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effect="reviews.nrta.nrta_append"),
     )
     def recommend_to_nrta(self):
         pass
