@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,4 +37,7 @@ def case_transition(request, pk: int, action: str):
             _("已完成「%(action)s」，案例状态变为「%(state)s」。")
             % {"action": record.action_label, "state": record.get_to_state_display()},
         )
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
     return redirect("case_detail", pk=case.pk)

@@ -2,16 +2,19 @@
 Downloads go through here, never through a public media URL: whoever may read the
 case may download its files, nobody else (404)."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.services import attachment_add, attachment_remove, link_add, link_remove
 from applications.views.editor import _editable_case
@@ -62,15 +65,23 @@ def attachment_delete(request, pk: int, attachment_id: int):
     return _back_to_attachments(case)
 
 
+def _blind_for(user, case) -> bool:
+    """An expert reading the case in an anonymous round."""
+    return bool(user.is_expert and case.assignments.filter(expert=user, stage__blind=True).exists())
+
+
 @login_required
 def attachment_download(request, pk: int, attachment_id: int):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
+    filename = attachment.original_name
+    if _blind_for(request.user, case):
+        # No stamps and no file names that could name the unit in a blind review.
+        if attachment.kind == AttachmentKind.STAMPED_SCAN:
+            raise Http404
+        filename = f"{_('佐证材料')}-{attachment.pk}{Path(attachment.file.name).suffix}"
     response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        attachment.file.open("rb"), as_attachment=True, filename=filename, content_type=attachment.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -111,6 +122,8 @@ def case_document(request, pk: int, extension: str):
     from applications.documents import document_filename, render_case_docx, render_case_pdf
 
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
+    if _blind_for(request.user, case):
+        raise Http404  # the form names the unit and its people
     render, content_type = {
         "pdf": (render_case_pdf, "application/pdf"),
         "docx": (render_case_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -14,7 +14,8 @@ def _login(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Every role lands on its own page (experts on their queue), never back on the login.
+    page.wait_for_url(lambda url: url.startswith(live_server.url) and "/accounts/login/" not in url)
 
 
 @pytest.mark.parametrize(

@@ -233,6 +233,7 @@ class Command(BaseCommand):
         people = {"reviewer": {}, "applicant": {}, "experts": []}
         province = organisation_create(name=PROVINCE[0], code=PROVINCE[1], kind=OrgKind.PROVINCE)
         people["admin"] = self._member(province, Role.PROVINCE_ADMIN, "jlgd-admin", "媒体融合发展处管理员")
+        _let_maintain_review_settings(people["admin"])
         people["reviewer"][province.pk] = self._member(province, Role.AUTHORITY_REVIEWER, "jlgd-review")
         superuser = User.objects.create_superuser("admin", "admin@example.com", password)
         superuser.display_name = "系统管理员"
@@ -402,6 +403,22 @@ def _stamped_scan(subject) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     writer.write(buffer)
     return SimpleUploadedFile(f"{subject}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+def _let_maintain_review_settings(user) -> None:
+    """The province's administrator keeps the rubric, stages, panels and quotas in the admin."""
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    codenames = [
+        f"{verb}_{model}"
+        for model in ("rubric", "criterion", "reviewstage", "panel")
+        for verb in ("add", "change", "delete", "view")
+    ] + ["change_category", "view_category", "view_campaign"]
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=codenames, content_type__app_label__in=["reviews", "applications"])
+    )
 
 
 def _demo_scores(case, assignment, criteria) -> dict:
