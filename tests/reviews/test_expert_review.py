@@ -1,0 +1,266 @@
+"""The provincial expert review: assignment without conflicts, scoring, the gate,
+the frozen rubric, blind rounds, and outcomes hidden until published."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.enums import Role
+from reviews.expert_review import (
+    assignment_create,
+    auto_assign,
+    conflict_declare,
+    criterion_save,
+    quota_warnings,
+    score_save,
+)
+from reviews.models import ExpertAssignment, Panel, ReviewStage, Rubric
+from reviews.publication import announcement_publish, notice_publish
+from reviews.results import stage_results
+from tests.factories import UserFactory, open_first_stage, submit_review
+from workflow.exceptions import TransitionRefused
+from workflow.services import apply_transition
+
+
+@pytest.fixture
+def pool(cast):
+    return cast.expert_assigned.organisation
+
+
+def _experts(pool, n, **affiliations):
+    return [UserFactory(organisation=pool, role=Role.EXPERT, **affiliations) for _ in range(n)]
+
+
+def _panel(cast, experts):
+    panel = Panel.objects.create(
+        campaign=cast.campaign, name="新媒体平台建设评审组", category=cast.campaign.categories.get(code="platform")
+    )
+    panel.experts.set(experts)
+    return panel
+
+
+def test_auto_assignment_gives_n_reviewers_and_never_a_conflicted_expert(cast, case_at, pool):
+    cases = [case_at("recommended") for _ in range(4)]
+    from reviews.ranking import table_for
+    from reviews.services import ranking_scan_upload, ranking_submit
+    from tests.factories import pdf_upload
+
+    ranking_scan_upload(
+        table=table_for(campaign=cast.campaign, authority=cast.city_a), actor=cast.reviewer_a, uploaded=pdf_upload()
+    )
+    ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
+    same_unit = UserFactory(organisation=pool, role=Role.EXPERT, affiliation=cast.unit_a)
+    same_city = UserFactory(organisation=pool, role=Role.EXPERT, affiliation=cast.city_a)
+    free = _experts(pool, 3)
+    _panel(cast, [same_unit, same_city, *free])
+    stage = open_first_stage(cast.campaign)
+    stage.reviewers_per_case, stage.max_load = 3, 4
+    stage.save()
+
+    short = auto_assign(stage=stage, actor=cast.province_admin)
+    assignments = ExpertAssignment.objects.filter(stage=stage)
+    assert short == {}
+    assert {a.expert_id for a in assignments} == {e.pk for e in free}
+    assert all(assignments.filter(case=c).count() == 3 for c in cases)
+    assert max(assignments.filter(expert=e).count() for e in free) <= 4
+
+    # With a maximum load of 2, three experts cannot give four cases three reviewers each.
+    ExpertAssignment.objects.filter(stage=stage).delete()
+    stage.max_load = 2
+    stage.save()
+    short = auto_assign(stage=stage, actor=cast.province_admin)
+    assert sum(short.values()) == 4 * 3 - 3 * 2
+
+
+def test_manual_assignment_refuses_a_conflict_and_other_roles(cast, case_at, pool):
+    case = case_at("in_expert_review")
+    stage = ReviewStage.objects.get(campaign=cast.campaign, order=1)
+    conflicted = UserFactory(organisation=pool, role=Role.EXPERT, affiliation=cast.unit_a)
+    with pytest.raises(TransitionRefused, match="利益关联"):
+        assignment_create(stage=stage, case=case, expert=conflicted, actor=cast.province_admin)
+    with pytest.raises(Exception, match="只有省局管理员"):
+        assignment_create(stage=stage, case=case, expert=cast.expert_unassigned, actor=cast.reviewer_a)
+
+
+def test_a_declared_conflict_hands_the_case_to_another_expert(cast, case_at):
+    case = case_at("in_expert_review")
+    stage = ReviewStage.objects.get(campaign=cast.campaign, order=1)
+    stage.reviewers_per_case = 1
+    stage.save()
+    _panel(cast, [cast.expert_assigned, cast.expert_unassigned])
+    assignment = ExpertAssignment.objects.get(case=case, expert=cast.expert_assigned)
+    conflict_declare(assignment=assignment, actor=cast.expert_assigned, reason="曾参与该项目建设。")
+    assert list(ExpertAssignment.objects.filter(case=case).values_list("expert_id", flat=True)) == [
+        cast.expert_unassigned.pk
+    ]
+    assert not cast.expert_assigned.has_perm("applications.view_case", case)
+    assert cast.expert_unassigned.has_perm("applications.score_case", case)
+
+
+def test_an_expert_cannot_see_or_score_an_unassigned_case(client, cast, case_at):
+    case = case_at("in_expert_review")
+    assignment = ExpertAssignment.objects.get(case=case)
+    client.force_login(cast.expert_unassigned)
+    assert client.get(reverse("reviews:score", args=[assignment.pk])).status_code == 404
+    assert client.post(reverse("reviews:score", args=[assignment.pk]), {"submit": "1"}).status_code == 404
+    assert client.get(reverse("case_detail", args=[case.pk])).status_code == 404
+    with pytest.raises(Exception, match="只能评审分配给本人"):
+        score_save(assignment=assignment, actor=cast.expert_unassigned, entries={}, submit=False)
+
+
+def test_scoring_validates_every_criterion_at_once_and_locks_on_submit(client, cast, case_at):
+    case = case_at("in_expert_review")
+    assignment = ExpertAssignment.objects.get(case=case)
+    criteria = {c.name: c for c in Rubric.objects.get(campaign=cast.campaign).criteria.all()}
+    client.force_login(cast.expert_assigned)
+    url = reverse("reviews:score", args=[assignment.pk])
+    page = client.post(url, {f"score__{criteria['创新性'].pk}": "120", "submit": "1"}).content.decode()
+    for message in (
+        "「创新性」的得分应在0至100之间。",
+        "「实效性」未评分。",
+        "「政治性」请选择通过或不通过。",
+        "「政治性」须填写评语。",
+    ):
+        assert message in page
+    client.post(url, {f"score__{criteria['创新性'].pk}": "88", "draft": "1"})
+    assert assignment.scores.get(criterion=criteria["创新性"]).value == Decimal("88")
+    assert not ExpertAssignment.objects.get(pk=assignment.pk).is_submitted
+
+    submit_review(assignment)
+    with pytest.raises(TransitionRefused, match="评审已提交"):
+        score_save(assignment=assignment, actor=cast.expert_assigned, entries={}, submit=False)
+
+
+def test_the_rubric_is_frozen_by_the_first_score(cast, case_at):
+    rubric = Rubric.objects.get(campaign=cast.campaign)
+    criterion = rubric.criteria.get(name="创新性")
+    criterion.weight = 30
+    criterion_save(criterion=criterion, actor=cast.province_admin)  # still editable
+    case = case_at("in_expert_review")
+    score_save(
+        assignment=ExpertAssignment.objects.get(case=case),
+        actor=cast.expert_assigned,
+        entries={criterion.pk: (70, "")},
+        submit=False,
+    )
+    criterion.weight = 40
+    with pytest.raises(TransitionRefused, match="评审细则已冻结"):
+        criterion_save(criterion=criterion, actor=cast.province_admin)
+    assert Rubric.objects.get(pk=rubric.pk).criteria.get(name="创新性").weight == 30
+
+
+def test_results_trace_to_the_scores_and_the_gate_excludes(cast, case_at, pool):
+    good, failed = case_at("in_expert_review"), None
+    stage = ReviewStage.objects.get(campaign=cast.campaign, order=1)
+    second = UserFactory(organisation=pool, role=Role.EXPERT)
+    assignment_create(stage=stage, case=good, expert=second, actor=cast.province_admin)
+    submit_review(ExpertAssignment.objects.get(case=good, expert=cast.expert_assigned), value=80)
+    submit_review(ExpertAssignment.objects.get(case=good, expert=second), value=90)
+    failed = case_at("in_expert_review", applicant=cast.applicant_b)
+    submit_review(ExpertAssignment.objects.get(case=failed), value=100, passed=False)
+
+    results = {
+        r.case.pk: r
+        for items in stage_results(stage=stage, rubric=Rubric.objects.get(campaign=cast.campaign)).values()
+        for r in items
+    }
+    assert sorted(s.total for s in results[good.pk].scores) == [Decimal("80.00"), Decimal("90.00")]
+    assert results[good.pk].result == Decimal("85.00") and results[good.pk].category_rank == 1
+    assert results[good.pk].authority_rank == 1
+    assert results[failed.pk].excluded and results[failed.pk].category_rank is None
+
+
+def test_blind_rounds_hide_the_unit_from_the_expert_everywhere(client, cast, case_at):
+    case = case_at("in_expert_review")
+    assignment = ExpertAssignment.objects.get(case=case)
+    assert assignment.stage.blind
+    client.force_login(cast.expert_assigned)
+    page = client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
+    assert cast.unit_a.name not in page and cast.city_a.name not in page
+    assert case.header["contact_phone"] not in page and case.header["contact_email"] not in page
+    assert "匿名评审" in page and case.title in page
+    assert client.get(reverse("case_detail", args=[case.pk])).url == reverse("reviews:score", args=[assignment.pk])
+    assert client.get(reverse("case_pdf", args=[case.pk])).status_code == 404
+    assert client.get(reverse("case_docx", args=[case.pk])).status_code == 404
+    scan = case.attachments.get()
+    assert client.get(reverse("attachment_download", args=[case.pk, scan.pk])).status_code == 404
+
+    stage = assignment.stage
+    stage.blind = False
+    stage.save()
+    assert cast.unit_a.name in client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
+
+
+def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, case_at):
+    case = case_at("reviewed")
+    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    client.force_login(cast.applicant_a)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    detail = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    for page in (dashboard, detail):
+        assert "专家评审中" in page and "入选" not in page.replace("未入选", "")
+    assert client.get(reverse("dashboard"), {"state": "selected"}).context["page"].paginator.count == 0
+    # The authority and the province see the decision at once.
+    client.force_login(cast.reviewer_a)
+    assert "入选" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+
+    notice_publish(
+        campaign=cast.campaign, actor=cast.province_admin, title="公示",
+        starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=6),
+    )  # fmt: skip
+    client.force_login(cast.applicant_a)
+    assert "入选" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
+
+
+def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case_at):
+    case = case_at("reviewed")
+    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    today = timezone.localdate()
+    notice = notice_publish(
+        campaign=cast.campaign,
+        actor=cast.province_admin,
+        title="公示",
+        starts_on=today,
+        ends_on=today + timedelta(days=6),
+    )
+    with pytest.raises(TransitionRefused, match="期满后方可发布通报"):
+        announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+    from reviews.publication import objection_answer, objection_record
+
+    objection = objection_record(
+        publication=notice, case=case, actor=cast.province_admin, objector="某单位", contact="", content="数据有出入"
+    )
+    notice.ends_on = today - timedelta(days=1)
+    notice.save()
+    with pytest.raises(TransitionRefused, match="还有1条异议未处理"):
+        announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+    objection_answer(objection=objection, actor=cast.province_admin, answer="经核实，数据无误。")
+    announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+
+
+def test_a_quota_exceeded_is_warned(cast, case_at):
+    category = cast.campaign.categories.get(code="platform")
+    category.selection_quota = 0
+    category.save()
+    case = case_at("reviewed")
+    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    assert quota_warnings(campaign=cast.campaign) == ["「新媒体平台建设」已入选1个，超过名额0个。"]
+
+
+@pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "expert_assigned"])
+def test_province_pages_answer_404_to_everyone_else(client, cast, user):
+    client.force_login(getattr(cast, user))
+    for name in ("review_manage", "results", "publication", "nrta", "score_sheet", "announcement_pdf"):
+        assert client.get(reverse(f"reviews:{name}", args=[2024])).status_code == 404
+    for name in ("review_action", "publication_action", "nrta_action", "complete_reviews"):
+        assert client.post(reverse(f"reviews:{name}", args=[2024]), {"action": "auto_assign"}).status_code == 404
+
+
+def test_province_pages_open_for_the_administrator(client, cast, case_at):
+    case_at("reviewed")
+    client.force_login(cast.province_admin)
+    for name in ("review_manage", "results", "publication", "nrta", "overview"):
+        assert client.get(reverse(f"reviews:{name}", args=[2024])).status_code == 200
