@@ -112,3 +112,32 @@ def declare_conflict(request, pk: int):
         return redirect("reviews:score", pk=pk)
     messages.success(request, _("已申报回避，该案例已从您的评审任务中移除。"))
     return redirect("reviews:expert_queue")
+
+
+@login_required
+def review_sheets(request, stage_id: int):
+    """An expert's review sheets of a round as one PDF: the expert's own, or any
+    expert's for the province's administrator (?expert=ID)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from accounts.enums import OrgKind
+    from accounts.models import User
+    from reviews.models import ReviewStage
+    from reviews.outcome_documents import render_expert_sheets_pdf, review_sheets_filename
+
+    stage = get_object_or_404(ReviewStage.objects.select_related("campaign"), pk=stage_id)
+    user = request.user
+    if user.role == Role.EXPERT:
+        expert = user
+        if not ExpertAssignment.objects.filter(stage=stage, expert=user).exists():
+            raise Http404
+    elif user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE:
+        expert = get_object_or_404(User, pk=request.GET.get("expert") or 0, role=Role.EXPERT)
+    else:
+        raise Http404
+    response = HttpResponse(render_expert_sheets_pdf(expert, stage), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=review_sheets_filename(expert, stage)
+    )
+    return response

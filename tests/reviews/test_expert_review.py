@@ -264,3 +264,16 @@ def test_province_pages_open_for_the_administrator(client, cast, case_at):
     client.force_login(cast.province_admin)
     for name in ("review_manage", "results", "publication", "nrta", "overview"):
         assert client.get(reverse(f"reviews:{name}", args=[2024])).status_code == 200
+
+
+def test_review_sheets_for_the_expert_and_the_province_only(client, cast, case_at):
+    case = case_at("in_expert_review")
+    stage = ExpertAssignment.objects.get(case=case).stage
+    url = reverse("reviews:review_sheets", args=[stage.pk])
+    client.force_login(cast.expert_assigned)
+    assert client.get(url).content.startswith(b"%PDF-")
+    client.force_login(cast.province_admin)
+    assert client.get(url, {"expert": cast.expert_assigned.pk}).content.startswith(b"%PDF-")
+    for user in ("expert_unassigned", "reviewer_a", "applicant_a"):
+        client.force_login(getattr(cast, user))
+        assert client.get(url, {"expert": cast.expert_assigned.pk}).status_code == 404
