@@ -86,6 +86,12 @@ def main() -> int:
     from tests.benchmarks.documents import bench_documents
 
     bench_documents(emit)
+    from tests.benchmarks.aggregation import bench_aggregation
+
+    bench_aggregation(emit)
+    from tests.benchmarks.nrta import bench_nrta
+
+    bench_nrta(emit)
     return 0
 
 

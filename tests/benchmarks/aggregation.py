@@ -1,0 +1,76 @@
+"""Benchmark: aggregating a whole provincial review, 5,000 cases × 5 experts × 5
+criteria (125,000 scores), into per-category results."""
+
+import statistics
+import time
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.enums import OrgKind, Role
+from applications.models import Case
+from reviews.enums import CriterionKind, StageStatus
+from reviews.models import ExpertAssignment, ReviewStage, Rubric, Score
+from reviews.results import stage_results
+from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
+from workflow.enums import CaseState
+
+CASES, EXPERTS, CRITERIA = 5_000, 5, 5
+
+
+def _world():
+    campaign = open_campaign(year=2031)
+    authority = OrganisationFactory(kind=OrgKind.AUTHORITY)
+    units = [UnitFactory(authority=authority) for _ in range(10)]
+    applicant = UserFactory(organisation=units[0], role=Role.APPLICANT)
+    pool = OrganisationFactory(kind=OrgKind.EXPERT_POOL)
+    experts = [UserFactory(organisation=pool, role=Role.EXPERT) for _ in range(EXPERTS)]
+    rubric = Rubric.objects.get(campaign=campaign)
+    # The default rubric has a gate and five scored criteria: keep five scored ones.
+    criteria = list(rubric.criteria.filter(kind=CriterionKind.SCORE))[:CRITERIA]
+    stage = ReviewStage.objects.get(campaign=campaign, order=1)
+    stage.status = StageStatus.OPEN
+    stage.save()
+    categories = list(campaign.categories.all())
+    schemas = {c.pk: c.schemas.latest() for c in categories}
+    cases = Case.objects.bulk_create(
+        (
+            Case(
+                campaign=campaign,
+                category=categories[i % 4],
+                schema=schemas[categories[i % 4].pk],
+                unit=units[i % 10],
+                authority=authority,
+                title=f"基准案例{i}",
+                state=CaseState.IN_EXPERT_REVIEW,
+                created_by=applicant,
+            )
+            for i in range(CASES)
+        ),
+        batch_size=1000,
+    )
+    now = timezone.now()
+    assignments = ExpertAssignment.objects.bulk_create(
+        (ExpertAssignment(stage=stage, case=case, expert=e, submitted_at=now) for case in cases for e in experts),
+        batch_size=2000,
+    )
+    Score.objects.bulk_create(
+        (
+            Score(assignment=a, criterion=c, value=Decimal(60 + (a.pk * 7 + c.pk * 3) % 40))
+            for a in assignments
+            for c in criteria
+        ),
+        batch_size=5000,
+    )
+    return stage, rubric
+
+
+def bench_aggregation(emit) -> None:
+    stage, rubric = _world()
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        results = stage_results(stage=stage, rubric=rubric)
+        timings.append(time.perf_counter() - start)
+    assert sum(len(items) for items in results.values()) == CASES
+    emit("aggregation.5000x5x5.median", statistics.median(timings), "s")
