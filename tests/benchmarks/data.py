@@ -76,8 +76,9 @@ class World:
             )
         cases = Case.objects.bulk_create(batch, batch_size=1000)
         # One case in fifty that is in provincial review goes to our expert.
+        stage = self.campaign.stages.get(order=1)
         ExpertAssignment.objects.bulk_create(
-            ExpertAssignment(case=case, expert=self.expert)
+            ExpertAssignment(stage=stage, case=case, expert=self.expert)
             for case in cases
             if case.state == CaseState.IN_EXPERT_REVIEW and case.pk % 50 < 10
         )
