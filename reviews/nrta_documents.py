@@ -12,11 +12,9 @@ numbers "— 1 —".
 """
 
 from dataclasses import dataclass
-from functools import cache
-from io import BytesIO
 
 from django.conf import settings
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,24 +22,13 @@ from django.utils.translation import gettext_lazy
 from accounts.enums import OrgKind
 from accounts.models import Organisation
 from applications.documents.layout import clean_text
-from reviews.documents import (
-    LINE_HEIGHT_PT,
-    SANS,
-    SEAL_ROOM_PT,
-    SERIF,
-    Column,
-    _header_text,
-    _lines,
-    _offline_fetcher,
-    _text_cell,
-)
 from reviews.nrta import nrta_cases
+from reviews.table_documents import STAMPED_TABLE_STYLESHEET, Column, header_text, render_pdf, render_stamped_table_xlsx
 from workflow.enums import CaseState
 
 TEMPLATE = "reviews/documents/nrta_list.html"
 STYLESHEET = "reviews/documents/nrta_list.css"
 SHEET_TITLE = gettext_lazy("推荐名单")
-HEADER_ROW = 3
 
 COLUMNS = (
     Column("rank", gettext_lazy("推荐顺序"), 10, True),
@@ -114,8 +101,8 @@ def nrta_list_document(campaign, cases=None) -> NrtaListDocument:
             unit=_clean(case.unit.name),
             category=_clean(case.category.name),
             authority=_clean(case.authority.name),
-            contact_name=_header_text(case.header, "contact_name"),
-            contact_phone=_header_text(case.header, "contact_phone"),
+            contact_name=header_text(case.header, "contact_name"),
+            contact_phone=header_text(case.header, "contact_phone"),
         )
         for rank, case in enumerate(cases, start=1)
     ]
@@ -130,36 +117,18 @@ def nrta_list_document(campaign, cases=None) -> NrtaListDocument:
 # --- PDF -------------------------------------------------------------------------------
 
 
-@cache
-def _stylesheet():
-    from weasyprint import CSS
-
-    # Beside the HTML under templates/, read through the loaders; parsed once a process.
-    source = get_template(STYLESHEET).template.source
-    return CSS(string=source, url_fetcher=_offline_fetcher())
-
-
 def render_nrta_list_pdf(campaign, cases=None) -> bytes:
-    # WeasyPrint is imported only when a PDF is made: it is slow to load.
-    from weasyprint import HTML
-
     # An official Chinese document whatever the reader's interface language.
     with translation.override(settings.LANGUAGE_CODE):
         doc = nrta_list_document(campaign, cases)
         html = render_to_string(TEMPLATE, {"doc": doc, "columns": COLUMNS})
-    document = HTML(string=html, url_fetcher=_offline_fetcher(), base_url=None)
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    return render_pdf(html, STAMPED_TABLE_STYLESHEET, STYLESHEET)
 
 
 # --- Excel -----------------------------------------------------------------------------
 
 
 def render_nrta_list_xlsx(campaign, cases=None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     with translation.override(settings.LANGUAGE_CODE):
         doc = nrta_list_document(campaign, cases)
         labels = [str(column.label) for column in COLUMNS]
@@ -171,113 +140,18 @@ def render_nrta_list_xlsx(campaign, cases=None) -> bytes:
         seal_label = _("%(name)s（盖章）") % {"name": doc.province_name}
         seal_date = _("年　　月　　日")
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title
-    workbook.properties.title = doc.title
-    workbook.properties.creator = doc.province_name
-    count = len(COLUMNS)
-    last_letter = get_column_letter(count)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body_font = Font(name=SERIF, size=12)
-
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.xlsx_width
-
-    # Title, merged across the table (one line at the sheet's width; wraps if narrower).
-    sheet.merge_cells(f"A1:{last_letter}1")
-    title = _text_cell(sheet, 1, 1, doc.title)
-    title.font = Font(name=SERIF, size=20, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[1].height = 42
-
-    # The sender (left) and the date to fill in by hand (right).
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=3)
-    sheet.merge_cells(start_row=2, start_column=4, end_row=2, end_column=count)
-    left = _text_cell(sheet, 2, 1, sender_line)
-    left.font = Font(name=SERIF, size=13)
-    left.alignment = Alignment(horizontal="left", vertical="center")
-    right = _text_cell(sheet, 2, 4, date_line)
-    right.font = Font(name=SERIF, size=13)
-    right.alignment = Alignment(horizontal="right", vertical="center")
-    sheet.row_dimensions[2].height = 30
-
-    # The header row, repeated on every printed page.
-    for index, label in enumerate(labels, start=1):
-        cell = _text_cell(sheet, HEADER_ROW, index, label)
-        cell.font = Font(name=SANS, size=12, bold=True)
-        cell.fill = PatternFill(fill_type="solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[HEADER_ROW].height = 30
-
-    row = HEADER_ROW + 1
-    if doc.rows:
-        for entry in doc.rows:
-            lines = 1
-            for index, (column, value) in enumerate(zip(COLUMNS, entry.cells(), strict=True), start=1):
-                # The rank stays a number: it sorts as one.
-                cell = _text_cell(sheet, row, index, value if value != "" else None)
-                cell.font = body_font
-                cell.border = border
-                cell.alignment = Alignment(
-                    horizontal="center" if column.centred else "left", vertical="center", wrap_text=True
-                )
-                if isinstance(value, str):
-                    lines = max(lines, _lines(value, column.xlsx_width))
-            sheet.row_dimensions[row].height = max(30, lines * LINE_HEIGHT_PT + 8)
-            row += 1
-    else:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-        cell = _text_cell(sheet, row, 1, empty_line)
-        cell.font = body_font
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        for index in range(1, count + 1):
-            sheet.cell(row=row, column=index).border = border
-        sheet.row_dimensions[row].height = 36
-        row += 1
-
-    # The count (left), then the province's seal and the date (right).
-    sheet.row_dimensions[row].height = 18
-    row += 1
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-    sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=count)
-    total = _text_cell(sheet, row, 1, count_line)
-    total.font = Font(name=SERIF, size=13)
-    total.alignment = Alignment(horizontal="left", vertical="center")
-    seal = _text_cell(sheet, row, 4, seal_label)
-    seal.font = Font(name=SERIF, size=13)
-    seal.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[row].height = 26
-    row += 1
-    sheet.row_dimensions[row].height = SEAL_ROOM_PT
-    row += 1
-    sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=count)
-    date = _text_cell(sheet, row, 4, seal_date)
-    date.font = Font(name=SERIF, size=13)
-    date.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[row].height = 26
-
-    # Print: A4 landscape, one page wide, as many pages long as needed, the header row
-    # on each; the view keeps the header in sight while scrolling.
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{last_letter}{row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-    sheet.page_margins.top = 0.8
-    sheet.page_margins.bottom = 0.8
-    sheet.page_margins.footer = 0.35
-    sheet.oddFooter.center.text = "— &P —"
-    sheet.oddFooter.center.size = 14
-    sheet.oddFooter.center.font = SERIF
-
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return render_stamped_table_xlsx(
+        title=doc.title,
+        creator=doc.province_name,
+        sheet_title=sheet_title,
+        columns=COLUMNS,
+        labels=labels,
+        rows=[entry.cells() for entry in doc.rows],
+        left_columns=3,
+        top_left=sender_line,
+        top_right=date_line,
+        empty_line=empty_line,
+        bottom_left=count_line,
+        seal_label=seal_label,
+        seal_date=seal_date,
+    )

@@ -15,29 +15,28 @@ applicant unit, the recommending authority, the people or the contact data.
 """
 
 from dataclasses import dataclass
-from functools import cache
 from io import BytesIO
 
 from django.conf import settings
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.documents.layout import chinese_numeral, clean_text
 from reviews.aggregation import CriterionSpec, weighted_total
-from reviews.documents import (
-    MAX_FILENAME_LENGTH,
-    SANS,
-    SERIF,
-    _filename_part,
-    _lines,
-    _offline_fetcher,
-    _text_cell,
-)
 from reviews.enums import PublicationKind
 from reviews.models import Criterion, ExpertAssignment, Publication, ReviewStage, Rubric
 from reviews.score_documents import plain_number, print_setup, render_score_sheet_xlsx, score_sheet_filename
+from reviews.table_documents import (
+    MAX_FILENAME_LENGTH,
+    SANS,
+    SERIF,
+    filename_part,
+    render_pdf,
+    text_cell,
+    wrapped_lines,
+)
 from workflow.enums import CaseState
 
 __all__ = [
@@ -69,21 +68,8 @@ def title_lines(title: str) -> list[str]:
     return [head, marker + tail] if head and marker else [title]
 
 
-@cache
-def _stylesheet(name: str):
-    from weasyprint import CSS
-
-    # Beside the HTML under templates/, read through the loaders; parsed once a process.
-    return CSS(string=get_template(name).template.source, url_fetcher=_offline_fetcher())
-
-
 def _write_pdf(template: str, stylesheet: str, context: dict) -> bytes:
-    # WeasyPrint is imported only when a PDF is made: it is slow to load.
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    document = HTML(string=html, url_fetcher=_offline_fetcher(), base_url=None)
-    return document.write_pdf(stylesheets=[_stylesheet(stylesheet)])
+    return render_pdf(render_to_string(template, context), stylesheet)
 
 
 # --- the announcement 通报 ----------------------------------------------------------
@@ -185,7 +171,7 @@ def announcement_filename(campaign, extension: str) -> str:
     """The download name, e.g. "吉林省2024年广播电视媒体融合典型案例名单.pdf", safe on every system."""
     extension = "." + extension.lstrip(".").lower()
     with translation.override(settings.LANGUAGE_CODE):
-        stem = _filename_part(announcement_title(campaign.year))
+        stem = filename_part(announcement_title(campaign.year))
     stem = stem[: MAX_FILENAME_LENGTH - len(extension)].strip(" .") or "announcement"
     return stem + extension
 
@@ -234,18 +220,18 @@ def render_announcement_xlsx(campaign) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
     sheet.merge_cells(f"A1:{last}1")
-    title = _text_cell(sheet, 1, 1, doc.title)
+    title = text_cell(sheet, 1, 1, doc.title)
     title.font = Font(name=SERIF, size=20, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 42
     sheet.merge_cells(f"A2:{last}2")
-    number = _text_cell(sheet, 2, 1, doc.document_number or None)
+    number = text_cell(sheet, 2, 1, doc.document_number or None)
     number.font = Font(name=SERIF, size=14)
     number.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[2].height = 26 if doc.document_number else 10
 
     for index, label in enumerate(labels, start=1):
-        cell = _text_cell(sheet, ANNOUNCEMENT_HEADER_ROW, index, label)
+        cell = text_cell(sheet, ANNOUNCEMENT_HEADER_ROW, index, label)
         cell.font = Font(name=SANS, size=12, bold=True)
         cell.fill = grey
         cell.border = border
@@ -254,7 +240,7 @@ def render_announcement_xlsx(campaign) -> bytes:
 
     def full_row(row: int, text: str, font, horizontal: str):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-        cell = _text_cell(sheet, row, 1, text)
+        cell = text_cell(sheet, row, 1, text)
         cell.font = font
         cell.alignment = Alignment(horizontal=horizontal, vertical="center")
         for column in range(1, count + 1):
@@ -274,14 +260,14 @@ def render_announcement_xlsx(campaign) -> bytes:
             for index, (value, (_label, width, centred)) in enumerate(
                 zip(values, ANNOUNCEMENT_COLUMNS, strict=True), start=1
             ):
-                cell = _text_cell(sheet, row, index, value)
+                cell = text_cell(sheet, row, index, value)
                 cell.font = body_font
                 cell.border = border
                 cell.alignment = Alignment(
                     horizontal="center" if centred else "left", vertical="center", wrap_text=True
                 )
                 if isinstance(value, str):
-                    lines = max(lines, _lines(value, width))
+                    lines = max(lines, wrapped_lines(value, width))
             sheet.row_dimensions[row].height = max(24, lines * 16.5 + 6)
             row += 1
 
@@ -417,5 +403,5 @@ def render_expert_sheets_pdf(expert, stage: ReviewStage) -> bytes:
 def review_sheets_filename(expert, stage: ReviewStage) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         parts = [review_sheet_title(stage.campaign.year), stage.name, str(expert)]
-    stem = "-".join(_filename_part(part) for part in parts)
+    stem = "-".join(filename_part(part) for part in parts)
     return (stem[: MAX_FILENAME_LENGTH - 4].strip(" .") or "review") + ".pdf"

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reviews.documents import MAX_FILENAME_LENGTH, SANS, SERIF, _filename_part, _lines, _text_cell
 from reviews.models import Criterion, ExpertAssignment, ReviewStage, Rubric
+from reviews.table_documents import MAX_FILENAME_LENGTH, SANS, SERIF, filename_part, text_cell, wrapped_lines
 
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 _ILLEGAL_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -51,7 +51,7 @@ def score_detail_title(year: int) -> str:
 def score_sheet_filename(stage: ReviewStage) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         parts = [score_sheet_title(stage.campaign.year), stage.name]
-    stem = "-".join(_filename_part(part) for part in parts)
+    stem = "-".join(filename_part(part) for part in parts)
     return (stem[: MAX_FILENAME_LENGTH - 5].strip(" .") or "scores") + ".xlsx"
 
 
@@ -116,17 +116,17 @@ class _Writer:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         for row, text, font, height in ((1, title, Font(name=SERIF, size=18, bold=True), 36), (2, note, None, 36)):
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-            cell = _text_cell(sheet, row, 1, text)
+            cell = text_cell(sheet, row, 1, text)
             cell.font = font or Font(name=SERIF, size=11)
             cell.alignment = Alignment(horizontal="center" if row == 1 else "left", vertical="center", wrap_text=True)
             sheet.row_dimensions[row].height = height
         for index, column in enumerate(columns, start=1):
-            cell = _text_cell(sheet, HEADER_ROW, index, column.label)
+            cell = text_cell(sheet, HEADER_ROW, index, column.label)
             cell.font = Font(name=SANS, size=11, bold=True)
             cell.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
             cell.border = self.border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        lines = max(_lines(column.label, column.width) for column in columns)
+        lines = max(wrapped_lines(column.label, column.width) for column in columns)
         sheet.row_dimensions[HEADER_ROW].height = max(30, lines * 15 + 6)
 
     def row(self, row: int, values: list, columns: list[Column], *, highlight: bool = False) -> None:
@@ -134,7 +134,7 @@ class _Writer:
 
         lines = 1
         for index, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
-            cell = _text_cell(self.sheet, row, index, value)
+            cell = text_cell(self.sheet, row, index, value)
             cell.font = Font(name=SERIF, size=11)
             cell.border = self.border
             cell.alignment = Alignment(
@@ -145,14 +145,14 @@ class _Writer:
             if highlight:
                 cell.fill = PatternFill(fill_type="solid", start_color=FLAG_FILL, end_color=FLAG_FILL)
             if isinstance(value, str):
-                lines = max(lines, _lines(value, column.width))
+                lines = max(lines, wrapped_lines(value, column.width))
         self.sheet.row_dimensions[row].height = max(22, lines * 15 + 6)
 
     def empty(self, row: int, text: str, count: int) -> None:
         from openpyxl.styles import Alignment, Font
 
         self.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-        cell = _text_cell(self.sheet, row, 1, text)
+        cell = text_cell(self.sheet, row, 1, text)
         cell.font = Font(name=SERIF, size=11)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         for column in range(1, count + 1):

@@ -7,12 +7,13 @@ Fonts are the system's Noto CJK, found through fontconfig and embedded as subset
 from functools import cache
 
 from django.conf import settings
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from applications.documents.layout import case_for_document, form_document
+from applications.documents.styles import stylesheet_source
 from applications.models import Case
 
 TEMPLATE = "applications/documents/case_form.html"
@@ -21,10 +22,9 @@ STYLESHEET = "applications/documents/case_form.css"
 
 @cache
 def _stylesheet() -> CSS:
-    # Read through the template loaders (it lives beside the HTML, not under static/)
-    # and parsed once per process: parsing costs more than some renders.
-    source = get_template(STYLESHEET).template.source
-    return CSS(string=source, url_fetcher=_offline_fetcher())
+    # The shared rules and the form's own, parsed once per process: parsing costs more
+    # than some renders.
+    return CSS(string=stylesheet_source(STYLESHEET), url_fetcher=_offline_fetcher())
 
 
 def _offline_fetcher() -> URLFetcher:

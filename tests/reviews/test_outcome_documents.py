@@ -617,7 +617,7 @@ def test_command_refuses_bad_input_and_writes_nothing(cast, out, monkeypatch, ar
 
 def test_command_refuses_a_read_only_directory(cast, out, monkeypatch):
     # Tests may run as root, for whom every directory is writable: ask as a user would.
-    monkeypatch.setattr("reviews.management.commands.export_announcement.os.access", lambda path, mode: False)
+    monkeypatch.setattr("applications.documents.files.os.access", lambda path, mode: False)
     with pytest.raises(CommandError, match="没有目录.*的写权限"):
         export("--campaign", "2024", "--format", "pdf", "-o", str(out / "名单.pdf"))
     assert list(out.iterdir()) == []

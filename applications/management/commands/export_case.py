@@ -7,14 +7,11 @@ The file is written next to its destination under a temporary name, then renamed
 a reader never sees half a document, and a failed export leaves nothing behind.
 """
 
-import os
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from applications.documents import document_filename, render_case_docx, render_case_pdf
-from applications.documents.files import write_atomically
+from applications.documents.files import output_format, resolve_output, write_output
 from applications.models import Case
 
 RENDERERS = {"docx": render_case_docx, "pdf": render_case_pdf}
@@ -31,15 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, case_id, document_format, output, **options):
         case = self._case(case_id)
         document_format = self._format(document_format, output)
-        target = Path(output) if output else Path(document_filename(case, document_format))
-        self._check_writable(target)
+        target = resolve_output(output, lambda: document_filename(case, document_format))
         data = RENDERERS[document_format](case)
-        try:
-            write_atomically(target, data)
-        except OSError as error:
-            raise CommandError(
-                _("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": error.strerror or error}
-            ) from error
+        write_output(target, data)
         self.stdout.write(_("已导出：%(path)s（%(size)d 字节）") % {"path": target, "size": len(data)})
 
     def _case(self, case_id: str) -> Case:
@@ -53,26 +44,10 @@ class Command(BaseCommand):
         return case
 
     def _format(self, document_format: str | None, output: str | None) -> str:
-        if not document_format and output:
-            document_format = Path(output).suffix.lstrip(".")
-        document_format = (document_format or "").lower()
+        document_format = output_format(document_format, output)
         if document_format not in RENDERERS:
             raise CommandError(
                 _("未知的导出格式「%(format)s」：请用 --format docx 或 --format pdf。")
                 % {"format": document_format or _("（未指定）")}
             )
         return document_format
-
-    def _check_writable(self, target: Path) -> None:
-        # Checked before rendering, which takes a second: fail fast on a mistyped path.
-        # The write itself can still fail (disk full…), and reports its own error.
-        directory = target.parent
-        if target.is_dir():
-            reason = _("这是一个目录。")
-        elif not directory.is_dir():
-            reason = _("目录「%(dir)s」不存在。") % {"dir": directory}
-        elif not os.access(directory, os.W_OK | os.X_OK):
-            reason = _("没有目录「%(dir)s」的写权限。") % {"dir": directory}
-        else:
-            return
-        raise CommandError(_("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": reason})

@@ -6,13 +6,11 @@ The same archive the province's background build makes (reviews/nrta_package.py)
 written under a temporary name beside its destination, then renamed.
 """
 
-import os
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from applications.models import Campaign
+from applications.documents.files import check_writable, output_target, write_error
+from reviews.management.arguments import campaign_by_year
 from reviews.nrta_package import PackageError, build_nrta_package
 
 
@@ -26,19 +24,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, campaign, output, **options):
-        campaign = self._campaign(campaign)
-        target = Path(output) if output else Path(_("%(year)d年推荐材料包.zip") % {"year": campaign.year})
+        campaign = campaign_by_year(campaign)
+        target = output_target(output, lambda: _("%(year)d年推荐材料包.zip") % {"year": campaign.year})
         if target.suffix.lower() != ".zip":
             raise CommandError(_("输出文件应以 .zip 结尾，现为「%(path)s」。") % {"path": target})
-        self._check_writable(target)
+        # Checked before building, which takes minutes: fail fast on a mistyped path.
+        check_writable(target)
         try:
             summary = build_nrta_package(campaign, target)
         except PackageError as error:
             raise CommandError(str(error)) from error
         except OSError as error:
-            raise CommandError(
-                _("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": error.strerror or error}
-            ) from error
+            raise write_error(target, error) from error
         self.stdout.write(
             _("已生成：%(path)s（%(count)d 个案例，%(files)d 个文件，%(size).1f MB）")
             % {
@@ -48,29 +45,3 @@ class Command(BaseCommand):
                 "size": summary.size / (1024 * 1024),
             }
         )
-
-    def _campaign(self, year: str) -> Campaign:
-        try:
-            value = int(year)
-        except ValueError:
-            raise CommandError(_("征集活动应以年度表示，如 2024，现为「%(value)s」。") % {"value": year}) from None
-        campaign = Campaign.objects.filter(year=value).first()
-        if campaign is None:
-            known = "、".join(str(y) for y in Campaign.objects.order_by("year").values_list("year", flat=True))
-            raise CommandError(
-                _("没有 %(year)d 年度的征集活动（现有：%(known)s）。") % {"year": value, "known": known or _("无")}
-            )
-        return campaign
-
-    def _check_writable(self, target: Path) -> None:
-        # Checked before building, which takes minutes: fail fast on a mistyped path.
-        directory = target.parent
-        if target.is_dir():
-            reason = _("这是一个目录。")
-        elif not directory.is_dir():
-            reason = _("目录「%(dir)s」不存在。") % {"dir": directory}
-        elif not os.access(directory, os.W_OK | os.X_OK):
-            reason = _("没有目录「%(dir)s」的写权限。") % {"dir": directory}
-        else:
-            return
-        raise CommandError(_("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": reason})

@@ -8,17 +8,14 @@ started yet is exported empty. The file is written under a temporary name beside
 destination, then renamed: a reader never sees half a document.
 """
 
-import os
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
-from applications.documents.files import write_atomically
-from applications.models import Campaign
+from applications.documents.files import output_format, resolve_output, write_output
 from reviews.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
+from reviews.management.arguments import campaign_by_year
 from reviews.ranking import table_for
 
 RENDERERS = {"pdf": render_ranking_pdf, "xlsx": render_ranking_xlsx}
@@ -38,46 +35,25 @@ class Command(BaseCommand):
     def handle(self, *args, campaign, authority, document_format, output, **options):
         # Everything the user typed is checked before anything is written to the database.
         document_format = self._format(document_format, output)
-        campaign = self._campaign(campaign)
+        campaign = campaign_by_year(campaign)
         authority = self._authority(authority)
         table = table_for(campaign=campaign, authority=authority)
-        target = Path(output) if output else Path(ranking_filename(table, document_format))
-        self._check_writable(target)
+        target = resolve_output(output, lambda: ranking_filename(table, document_format))
         data = RENDERERS[document_format](table)
-        try:
-            write_atomically(target, data)
-        except OSError as error:
-            raise CommandError(
-                _("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": error.strerror or error}
-            ) from error
+        write_output(target, data)
         self.stdout.write(
             _("已导出：%(path)s（%(count)d 个推荐案例，%(size)d 字节）")
             % {"path": target, "count": table.entries.count(), "size": len(data)}
         )
 
     def _format(self, document_format: str | None, output: str | None) -> str:
-        if not document_format and output:
-            document_format = Path(output).suffix.lstrip(".")
-        document_format = (document_format or "").lower()
+        document_format = output_format(document_format, output)
         if document_format not in RENDERERS:
             raise CommandError(
                 _("未知的导出格式「%(format)s」：请用 --format pdf 或 --format xlsx。")
                 % {"format": document_format or _("（未指定）")}
             )
         return document_format
-
-    def _campaign(self, year: str) -> Campaign:
-        try:
-            value = int(year)
-        except ValueError:
-            raise CommandError(_("征集活动应以年度表示，如 2024，现为「%(value)s」。") % {"value": year}) from None
-        campaign = Campaign.objects.filter(year=value).first()
-        if campaign is None:
-            known = "、".join(str(y) for y in Campaign.objects.order_by("year").values_list("year", flat=True))
-            raise CommandError(
-                _("没有 %(year)d 年度的征集活动（现有：%(known)s）。") % {"year": value, "known": known or _("无")}
-            )
-        return campaign
 
     def _authority(self, reference: str) -> Organisation:
         lookup = {"pk": int(reference)} if reference.isdigit() else {"code": reference}
@@ -90,16 +66,3 @@ class Command(BaseCommand):
                 % {"name": organisation.name, "kind": organisation.get_kind_display()}
             )
         return organisation
-
-    def _check_writable(self, target: Path) -> None:
-        # Checked before rendering, which takes a second: fail fast on a mistyped path.
-        directory = target.parent
-        if target.is_dir():
-            reason = _("这是一个目录。")
-        elif not directory.is_dir():
-            reason = _("目录「%(dir)s」不存在。") % {"dir": directory}
-        elif not os.access(directory, os.W_OK | os.X_OK):
-            reason = _("没有目录「%(dir)s」的写权限。") % {"dir": directory}
-        else:
-            return
-        raise CommandError(_("无法写入「%(path)s」：%(reason)s") % {"path": target, "reason": reason})
