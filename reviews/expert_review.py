@@ -1,6 +1,7 @@
 """The provincial expert review: rubric, stages, assignment (by hand and automatic,
 never to a conflicted expert), scoring, and the experts' declarations."""
 
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
@@ -199,8 +200,9 @@ def _fill_assignments(*, stage: ReviewStage, only_case=None) -> dict[int, int]:
             existing.add((case_id, expert_id))
         short.update(plan.short)
     # Cases no panel covers get nobody: report them too.
+    per_case = Counter(case_id for case_id, _expert_id in existing)
     for case in cases:
-        assigned = sum(1 for case_id, _e in existing if case_id == case.pk)
+        assigned = per_case[case.pk]
         if assigned < stage.reviewers_per_case:
             short[case.pk] = stage.reviewers_per_case - assigned
     return short

@@ -14,6 +14,7 @@ from applications.views.cases import reading_context
 from reviews.expert_review import conflict_declare, score_save
 from reviews.models import ExpertAssignment, Rubric
 from workflow.exceptions import TransitionRefused
+from workflow.feedback import report_errors
 
 
 def _require_expert(user) -> None:
@@ -107,8 +108,7 @@ def declare_conflict(request, pk: int):
     try:
         conflict_declare(assignment=assignment, actor=request.user, reason=request.POST.get("reason", ""))
     except (TransitionRefused, PermissionDenied) as error:
-        for reason in getattr(error, "reasons", None) or [str(error)]:
-            messages.error(request, reason)
+        report_errors(request, error)
         return redirect("reviews:score", pk=pk)
     messages.success(request, _("已申报回避，该案例已从您的评审任务中移除。"))
     return redirect("reviews:expert_queue")

@@ -40,6 +40,7 @@ from reviews.publication import (
 from reviews.results import stage_results
 from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
+from workflow.feedback import report_errors
 from workflow.services import apply_transition
 
 
@@ -48,11 +49,6 @@ def _province_campaign(request, year: int) -> Campaign:
     if not (user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE):
         raise Http404
     return get_object_or_404(Campaign, year=year)
-
-
-def _report(request, error) -> None:
-    for reason in getattr(error, "reasons", None) or getattr(error, "messages", None) or [str(error)]:
-        messages.error(request, reason)
 
 
 def _stage(campaign, request) -> ReviewStage:
@@ -158,7 +154,7 @@ def review_action(request, year: int):
         else:
             raise Http404
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(reverse("reviews:review_manage", args=[year]) + f"?stage={stage.pk}")
 
 
@@ -291,7 +287,7 @@ def publication_action(request, year: int):
         else:
             raise Http404
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect("reviews:publication", year=year)
 
 
@@ -360,7 +356,7 @@ def nrta_action(request, year: int):
         else:
             raise Http404
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     except ValueError:
         messages.error(request, _("数据有误，请刷新页面后重试。"))
     return redirect("reviews:nrta", year=year)

@@ -21,6 +21,7 @@ from reviews.selectors import QUEUE_SORTS, authority_of, campaign_overview, revi
 from reviews.services import ranking_return, ranking_scan_upload, ranking_submit, submission_problems
 from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
+from workflow.feedback import report_errors
 from workflow.selectors import state_counts
 
 PAGE_SIZE = 50
@@ -50,12 +51,6 @@ def _authority(request):
 
 def _is_province_admin(user) -> bool:
     return bool(user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE)
-
-
-def _report(request, error) -> None:
-    reasons = getattr(error, "reasons", None) or getattr(error, "messages", None) or [str(error)]
-    for reason in reasons:
-        messages.error(request, reason)
 
 
 @login_required
@@ -154,7 +149,7 @@ def ranking_order(request, year: int):
                         raise TransitionRefused(_("排序号须为整数。")) from None
             ranking_set_ranks(table=table, actor=request.user, ranks=ranks)
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     except ValueError:
         messages.error(request, _("排序数据有误，请刷新页面后重试。"))
     else:
@@ -175,7 +170,7 @@ def ranking_step(request, year: int):
     except (ValueError, KeyError, table.entries.model.DoesNotExist):
         messages.error(request, _("排序数据有误，请刷新页面后重试。"))
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     return redirect(reverse("reviews:ranking", args=[year]) + f"#case-{request.POST.get('case', '')}")
 
 
@@ -208,7 +203,7 @@ def ranking_scan(request, year: int):
         try:
             ranking_scan_upload(table=table, actor=request.user, uploaded=uploaded)
         except (ValidationError, TransitionRefused, PermissionDenied) as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("已上传盖章扫描件。"))
     return redirect("reviews:ranking", year=year)
@@ -222,7 +217,7 @@ def ranking_submit_view(request, year: int):
     try:
         table = ranking_submit(campaign=campaign, authority=authority, actor=request.user)
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(
             request, _("推荐排序表已报送省局，%(count)d个案例进入省级评审。") % {"count": table.entries.count()}
@@ -270,7 +265,7 @@ def table_return(request, year: int, table_id: int):
     try:
         ranking_return(table=table, actor=request.user, reason=request.POST.get("reason", ""))
     except (TransitionRefused, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("已将%(authority)s的推荐排序表退回。") % {"authority": table.authority.name})
     return redirect("reviews:overview", year=year)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflow.exceptions import TransitionRefused
+from workflow.feedback import report_errors
 from workflow.selectors import cases_visible_to
 from workflow.services import apply_transition
 
@@ -29,8 +30,7 @@ def case_transition(request, pk: int, action: str):
             section_comments=section_comments,
         )
     except TransitionRefused as refused:
-        for reason in refused.reasons:
-            messages.error(request, reason)
+        report_errors(request, refused)
     else:
         messages.success(
             request,

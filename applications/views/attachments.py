@@ -18,16 +18,12 @@ from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.services import attachment_add, attachment_remove, link_add, link_remove
 from applications.views.editor import _editable_case
+from workflow.feedback import report_errors
 from workflow.selectors import cases_visible_to
 
 
 def _back_to_attachments(case):
     return redirect(reverse("case_edit", args=[case.pk]) + "#attachments")
-
-
-def _report(request, error: ValidationError | PermissionDenied) -> None:
-    for message in getattr(error, "messages", None) or [str(error)]:
-        messages.error(request, message)
 
 
 @login_required
@@ -49,7 +45,7 @@ def attachment_upload(request, pk: int):
             description=form.cleaned_data["description"],
         )
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.original_name})
     return _back_to_attachments(case)
@@ -96,7 +92,7 @@ def link_create(request, pk: int):
         try:
             link_add(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("已添加网盘链接。"))
     else:

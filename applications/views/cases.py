@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
@@ -91,7 +90,7 @@ def reading_context(case, *, blind: bool = False) -> dict:
     if blind:
         attachments = [a for a in attachments if a.kind != AttachmentKind.STAMPED_SCAN]
         for number, attachment in enumerate(attachments, start=1):
-            attachment.shown_name = gettext_now("佐证材料%(n)d") % {"n": number}
+            attachment.shown_name = _("佐证材料%(n)d") % {"n": number}
     else:
         for attachment in attachments:
             attachment.shown_name = attachment.original_name

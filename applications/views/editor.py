@@ -18,6 +18,7 @@ from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm,
 from applications.selectors import open_campaigns, return_feedback
 from applications.services import StaleEdit, case_create, case_save_content
 from workflow.exceptions import TransitionRefused
+from workflow.feedback import report_errors
 from workflow.selectors import cases_visible_to
 
 
@@ -68,8 +69,7 @@ def case_new(request):
             try:
                 case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
             except TransitionRefused as refused:
-                for reason in refused.reasons:
-                    messages.error(request, reason)
+                report_errors(request, refused)
             else:
                 messages.success(request, _("已创建案例草稿，请按申请表逐项填写。"))
                 return redirect("case_edit", pk=case.pk)
