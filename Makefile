@@ -24,6 +24,7 @@ run: check-debs-run $(VENV)/.installed-run messages
 
 test: check-debs-test $(VENV)/.installed-dev messages
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: check-debs-run $(VENV)/.installed-dev

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from applications.models import Campaign, Case, Category, FormSchema
-from config.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin
 
 
 class CategoryInline(admin.TabularInline):

@@ -10,11 +10,50 @@ class CampaignStatus(models.TextChoices):
     FINISHED = "finished", _("已结束")
 
 
-class FigureKind(models.TextChoices):
-    NUMBER = "number", _("数值")
-    BEFORE_AFTER = "before_after", _("对比数据（实施前/实施后）")
-
-
 class AttachmentKind(models.TextChoices):
     EVIDENCE = "evidence", _("佐证材料")
     STAMPED_SCAN = "stamped_scan", _("盖章扫描件")
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待初审")
+    RETURNED = "returned", _("退回修改")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    NOT_RECOMMENDED = "not_recommended", _("不予推荐")
+    RECOMMENDED = "recommended", _("已推荐")
+    IN_EXPERT_REVIEW = "in_expert_review", _("专家评审中")
+    REVIEWED = "reviewed", _("评审完成")
+    SELECTED = "selected", _("入选")
+    NOT_SELECTED = "not_selected", _("未入选")
+    RECOMMENDED_TO_NRTA = "recommended_to_nrta", _("推荐至总局")
+
+
+# Named groups of states. Rules elsewhere speak of these, never of lists of their own.
+
+# The applicant holds the case and may edit it.
+EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.RETURNED, CaseState.WITHDRAWN})
+# The case has reached its recommending authority at least once, so the authority
+# (and the province, which oversees the whole campaign) may read it.
+SEEN_BY_AUTHORITY_STATES = frozenset(set(CaseState) - {CaseState.DRAFT, CaseState.WITHDRAWN})
+# The case is in the province's hands: past the authority's ranking table.
+PROVINCIAL_STATES = frozenset(
+    {
+        CaseState.IN_EXPERT_REVIEW,
+        CaseState.REVIEWED,
+        CaseState.SELECTED,
+        CaseState.NOT_SELECTED,
+        CaseState.RECOMMENDED_TO_NRTA,
+    }
+)
+# No transition leaves these.
+FINAL_STATES = frozenset({CaseState.NOT_RECOMMENDED, CaseState.NOT_SELECTED, CaseState.RECOMMENDED_TO_NRTA})
+
+
+class Party(models.TextChoices):
+    """Who stands in which relation to a case; permissions are granted per party."""
+
+    APPLICANT = "applicant", _("申报单位")
+    AUTHORITY = "authority", _("推荐单位")
+    PROVINCE = "province", _("省局")
+    ASSIGNED_EXPERTS = "experts", _("评审专家")

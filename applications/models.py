@@ -11,7 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.enums import AUTHORITY_KINDS, OrgKind
 from applications.enums import AttachmentKind, CampaignStatus
-from workflow.machine import CaseStateMachine
+from applications.lifecycle.machine import CaseStateMachine
 
 
 class Campaign(models.Model):

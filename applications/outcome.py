@@ -1,7 +1,8 @@
 """What an applicant may know of its case's outcome: nothing until the province
 publishes the 公示. Until then the case simply reads as being in expert review."""
 
-from workflow.enums import CaseState
+from applications.enums import CaseState
+from applications.lifecycle import hooks
 
 # The states that would tell the outcome (or that the review is over) before it is published.
 OUTCOME_STATES = frozenset(
@@ -10,10 +11,7 @@ OUTCOME_STATES = frozenset(
 
 
 def published_campaign_ids() -> set[int]:
-    from reviews.enums import PublicationKind
-    from reviews.models import Publication
-
-    return set(Publication.objects.filter(kind=PublicationKind.NOTICE).values_list("campaign_id", flat=True))
+    return hooks.published_campaign_ids()
 
 
 def shown_state(state: str, *, campaign_id: int, for_applicant: bool, published: set[int]) -> CaseState:

@@ -1,10 +1,17 @@
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from applications.enums import AttachmentKind, CampaignStatus
-from applications.models import Attachment, Campaign
-from workflow.enums import CaseState
+from applications.enums import AttachmentKind, CampaignStatus, CaseState
+from applications.models import Attachment, Campaign, Case
 from workflow.models import TransitionRecord
+from workflow.selectors import visible_to
+
+
+def cases_visible_to(*, user):
+    """Every case `user` may read, in one query: object permissions decide, nothing else."""
+    return visible_to(user=user, model=Case, codename="view_case").select_related(
+        "campaign", "category", "unit", "authority"
+    )
 
 
 def with_stamped_scan_flag(queryset):

@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from applications.enums import AttachmentKind, CampaignStatus
+from applications.enums import EDITABLE_STATES, AttachmentKind, CampaignStatus
+from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
 from applications.uploads import ACCEPTED_DESCRIPTION, PDF, detect_kind, display_name
-from workflow.enums import EDITABLE_STATES
 from workflow.exceptions import TransitionRefused
-from workflow.rules import case_permissions_sync
+from workflow.permissions import permissions_sync
 
 MB = 1024 * 1024
 
@@ -44,9 +44,7 @@ def campaign_create(
     for position, (code, name) in enumerate(OFFICIAL_CATEGORIES, start=1):
         category = Category.objects.create(campaign=campaign, code=code, name=name, position=position)
         FormSchema.objects.create(category=category, version=1, definition=official_definition(code))
-    from reviews.expert_review import rubric_create_default
-
-    rubric_create_default(campaign=campaign)
+    hooks.campaign_created(campaign=campaign)
     return campaign
 
 
@@ -91,7 +89,7 @@ def case_create(
             figures=figures or {},
             created_by=actor,
         )
-        case_permissions_sync(case=case)
+        permissions_sync(subjects=[case])
     return case
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from applications.views import attachments, cases, editor
+from applications.views import attachments, cases, editor, transitions
 
 urlpatterns = [
     path("", cases.dashboard, name="dashboard"),
     path("cases/new/", editor.case_new, name="case_new"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/actions/<slug:action>/", transitions.case_transition, name="case_transition"),
     path("cases/<int:pk>/edit/", editor.case_edit, name="case_edit"),
     path("cases/<int:pk>/autosave/", editor.case_autosave, name="case_autosave"),
     path("cases/<int:pk>/attachments/", attachments.attachment_upload, name="attachment_upload"),

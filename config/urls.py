@@ -2,14 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from workflow import views as workflow_views
-
 admin.site.site_header = _("媒体融合典型案例征集评选系统 · 管理后台")
 admin.site.site_title = _("管理后台")
 
 urlpatterns = [
     path("", include("applications.urls")),
-    path("cases/<int:pk>/actions/<slug:action>/", workflow_views.case_transition, name="case_transition"),
     path("", include("reviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("推荐与评审")
+
+    def ready(self):
+        from reviews.hooks import connect
+
+        connect()

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrgKind, Role
+from applications.enums import CaseState
 from reviews.assignment_plan import plan_assignments
 from reviews.enums import CriterionKind, StageStatus
 from reviews.models import ConflictDeclaration, Criterion, ExpertAssignment, Panel, ReviewStage, Rubric, Score
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
-from workflow.rules import case_permissions_sync
+from workflow.permissions import permissions_sync
 
 # The notice's words: requirements 政治性、创新性、实效性、典型性; the province weighs
 # 内容、发展前景、实施进展、申报材料完整性. (name, description, kind, weight, comment required)
@@ -125,7 +125,7 @@ def stage_cases(stage: ReviewStage):
 
 def _assign(*, stage, case, expert) -> ExpertAssignment:
     assignment = ExpertAssignment.objects.create(stage=stage, case=case, expert=expert)
-    case_permissions_sync(case=case)
+    permissions_sync(subjects=[case])
     return assignment
 
 
@@ -155,7 +155,7 @@ def assignment_remove(*, assignment: ExpertAssignment, actor) -> None:
         raise TransitionRefused(_("专家已提交评审，不能取消分配；如需调整请先退回评分。"))
     case = assignment.case
     assignment.delete()
-    case_permissions_sync(case=case)
+    permissions_sync(subjects=[case])
 
 
 @transaction.atomic
@@ -222,7 +222,7 @@ def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> dic
     case, stage = assignment.case, assignment.stage
     ConflictDeclaration.objects.get_or_create(case=case, expert=actor, defaults={"reason": reason})
     assignment.delete()
-    case_permissions_sync(case=case)
+    permissions_sync(subjects=[case])
     return _fill_assignments(stage=stage, only_case=case)
 
 

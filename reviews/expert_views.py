@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from applications.views.cases import reading_context
+from core.feedback import report_errors
 from reviews.expert_review import conflict_declare, score_save
 from reviews.models import ExpertAssignment, Rubric
 from workflow.exceptions import TransitionRefused
-from workflow.feedback import report_errors
 
 
 def _require_expert(user) -> None:

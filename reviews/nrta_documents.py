@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from accounts.enums import OrgKind
 from accounts.models import Organisation
 from applications.documents.layout import clean_text
+from applications.enums import CaseState
 from reviews.nrta import nrta_cases
 from reviews.table_documents import STAMPED_TABLE_STYLESHEET, Column, header_text, render_pdf, render_stamped_table_xlsx
-from workflow.enums import CaseState
 
 TEMPLATE = "reviews/documents/nrta_list.html"
 STYLESHEET = "reviews/documents/nrta_list.css"

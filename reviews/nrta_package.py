@@ -44,12 +44,11 @@ from django_tasks import task
 
 from accounts.enums import OrgKind, Role
 from applications.documents import render_case_docx, render_case_pdf
-from applications.enums import AttachmentKind
+from applications.enums import AttachmentKind, CaseState
 from applications.models import Attachment, EvidenceLink
 from reviews.enums import PackageStatus
 from reviews.models import NrtaEntry, NrtaPackage
 from reviews.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 
 logger = logging.getLogger(__name__)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.documents.layout import chinese_numeral, clean_text
+from applications.enums import CaseState
 from reviews.aggregation import CriterionSpec, weighted_total
 from reviews.enums import PublicationKind
 from reviews.models import Criterion, ExpertAssignment, Publication, ReviewStage, Rubric
@@ -37,7 +38,6 @@ from reviews.table_documents import (
     text_cell,
     wrapped_lines,
 )
-from workflow.enums import CaseState
 
 __all__ = [
     "announcement_filename",

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import OrgKind, Role
 from accounts.models import User
+from applications.enums import CaseState
 from applications.models import Campaign, Case
+from core.feedback import report_errors
 from reviews.enums import PublicationKind, StageStatus
 from reviews.expert_review import (
     assignment_create,
@@ -38,9 +40,7 @@ from reviews.publication import (
     objection_record,
 )
 from reviews.results import stage_results
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
-from workflow.feedback import report_errors
 from workflow.services import apply_transition
 
 
@@ -202,7 +202,7 @@ def complete_reviews(request, year: int):
     done = 0
     for case in Case.objects.filter(campaign=campaign, state=CaseState.IN_EXPERT_REVIEW):
         try:
-            apply_transition(case=case, action="complete_review", actor=request.user)
+            apply_transition(subject=case, action="complete_review", actor=request.user)
             done += 1
         except TransitionRefused:
             continue

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.enums import CaseState
 from reviews.enums import PublicationKind
 from reviews.expert_review import _require_province_admin
 from reviews.models import Objection, Publication
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 
 NOTICE_DAYS = 7

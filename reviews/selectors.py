@@ -19,8 +19,7 @@ def expert_review_progress(*, case) -> tuple[int, int]:
 def review_queue(*, user, campaign, authority, filters: dict, sort: str):
     """The authority's cases of the campaign, filtered and sorted, in one query; each
     case carries has_stamped_scan and its ranking entry (rank) when recommended."""
-    from applications.selectors import with_stamped_scan_flag
-    from workflow.selectors import cases_visible_to
+    from applications.selectors import cases_visible_to, with_stamped_scan_flag
 
     cases = cases_visible_to(user=user).filter(campaign=campaign, authority=authority)
     for field in ("category_id", "unit_id", "state", "unit__unit_type"):

@@ -6,12 +6,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrgKind, Role
+from applications.enums import CaseState
 from applications.uploads import PDF, detect_kind, display_name
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingTable
 from reviews.notifications import queue_table_notification
 from reviews.ranking import require_reviewer_of, table_for
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
@@ -87,7 +87,7 @@ def ranking_submit(*, campaign, authority, actor) -> RankingTable:
         table.return_reason = ""
         table.save()
         for entry in table.entries.select_related("case").order_by("rank"):
-            apply_transition(case=entry.case, action="forward_to_province", actor=actor)
+            apply_transition(subject=entry.case, action="forward_to_province", actor=actor)
         queue_table_notification(table=table, event="submitted")
     return table
 
@@ -113,6 +113,6 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
         table.scan_order_version = None
         table.save()
         for case in cases:
-            apply_transition(case=case, action="return_to_authority", actor=actor, comment=reason)
+            apply_transition(subject=case, action="return_to_authority", actor=actor, comment=reason)
         queue_table_notification(table=table, event="returned")
     return table

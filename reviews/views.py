@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.enums import OrgKind, Role, UnitType
+from applications.enums import CaseState
 from applications.models import Campaign
+from core.feedback import report_errors
 from reviews.models import RankingTable
 from reviews.ranking import ranking_move, ranking_set_order, ranking_set_ranks, table_for
 from reviews.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
 from reviews.services import ranking_return, ranking_scan_upload, ranking_submit, submission_problems
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
-from workflow.feedback import report_errors
 from workflow.selectors import state_counts
 
 PAGE_SIZE = 50

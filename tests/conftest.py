@@ -72,7 +72,7 @@ def case_at(cast):
         reviewer = {cast.city_a.pk: cast.reviewer_a, cast.city_b.pk: cast.reviewer_b}.get(case.authority_id)
         actors = {"applicant_a": applicant, "reviewer_a": reviewer}
         for action, who in paths.get(state, paths["recommended"]):
-            apply_transition(case=case, action=action, actor=actors[who], comment="意见")
+            apply_transition(subject=case, action=action, actor=actors[who], comment="意见")
         if state in paths:
             return case
         table = table_for(campaign=cast.campaign, authority=case.authority)
@@ -91,7 +91,7 @@ def case_at(cast):
             "recommended_to_nrta": ["select", "recommend_to_nrta"],
         }[state]
         for action in ["complete_review", *steps]:
-            apply_transition(case=case, action=action, actor=cast.province_admin, comment="意见")
+            apply_transition(subject=case, action=action, actor=cast.province_admin, comment="意见")
         return case
 
     return build

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin
 from workflow.models import TransitionRecord
 
 

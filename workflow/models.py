@@ -3,8 +3,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow.enums import CaseState
-
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove a transition record."""
@@ -22,7 +20,11 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class TransitionRecord(models.Model):
-    """One step in a case's life: who moved it, when, from where to where, and why.
+    """One step in a subject's life: who moved it, when, from where to where, and why.
+
+    Each machine's subjects are pointed at by a foreign key of their own (`case`; the
+    campaign's next), not a generic relation: the audit trail keeps real foreign keys
+    that protect what it records from deletion.
 
     Append-only. The ORM refuses updates and deletes, the admin shows it read-only,
     and a database trigger (migration 0002) refuses UPDATE from any client.
@@ -32,8 +34,9 @@ class TransitionRecord(models.Model):
         "applications.Case", on_delete=models.PROTECT, related_name="transitions", verbose_name=_("申报案例")
     )
     action = models.CharField(_("操作"), max_length=40)
-    from_state = models.CharField(_("原状态"), max_length=30, choices=CaseState.choices)
-    to_state = models.CharField(_("新状态"), max_length=30, choices=CaseState.choices)
+    # The subject's own state names; their labels come from its machine.
+    from_state = models.CharField(_("原状态"), max_length=30)
+    to_state = models.CharField(_("新状态"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
     )
@@ -68,11 +71,28 @@ class TransitionRecord(models.Model):
         raise AppendOnlyError("transition records cannot be deleted")
 
     @property
-    def action_label(self) -> str:
-        from workflow.graph import transition_by_action
+    def subject_model(self):
+        from workflow.machines import all_machines
 
-        found = transition_by_action(self.action)
-        return str(found.custom["label"]) if found else self.action
+        return next(m.model for m in all_machines() if getattr(self, f"{m.record_field}_id", None) is not None)
+
+    @property
+    def action_label(self) -> str:
+        from workflow.graph import action_label
+
+        return action_label(self.subject_model, self.action)
+
+    @property
+    def from_state_label(self) -> str:
+        from workflow.graph import state_label
+
+        return state_label(self.subject_model, self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        from workflow.graph import state_label
+
+        return state_label(self.subject_model, self.to_state)
 
 
 class SectionComment(models.Model):

@@ -1,104 +1,136 @@
-"""The one door through which a case changes state."""
+"""The one door through which any registered subject changes state."""
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from workflow.enums import CaseState
+from workflow.conditions import HasObjectPermission, explained
 from workflow.exceptions import TransitionRefused
-from workflow.graph import all_transitions
+from workflow.graph import state_label, transition_for, transitions_of
+from workflow.machines import machine_for
 from workflow.models import SectionComment, TransitionRecord
-from workflow.notifications import queue_transition_notifications
-from workflow.rules import case_permissions_sync
+from workflow.permissions import object_permissions, permissions_sync
 
 
-def _lock(case_pk: int):
-    from applications.models import Case
-
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("campaign", "unit", "authority", "schema")
-        .get(pk=case_pk)
-    )
+def _has_permission(transition, subject, actor, perms: set[str] | None) -> bool:
+    permission = transition.permission
+    if perms is not None and isinstance(permission, HasObjectPermission):
+        return permission.granted(actor, perms)
+    return transition.has_perm(subject, actor)
 
 
-def content_snapshot(case) -> dict:
-    return {"title": case.title, "header": case.header, "sections": case.sections, "figures": case.figures}
-
-
-def refusal_reasons(*, case, action: str, actor) -> list[str]:
-    """Why `actor` may not take `action` on `case` now; empty when they may.
+def refusal_reasons(*, subject, action: str, actor, perms: set[str] | None = None) -> list[str]:
+    """Why `actor` may not take `action` on `subject` now; empty when they may.
 
     Checks, in order: the action exists, it leaves the current state, the actor holds
     its permission, and its conditions hold (every failing condition is reported).
+    `perms`, when given, are the actor's object permissions on the subject, already read.
     """
-    transitions = all_transitions().get(action)
-    if not transitions:
+    model = type(subject)
+    machine = machine_for(model)
+    found = transitions_of(model).get(action)
+    if not found:
         return [_("未知的操作：%(action)s。") % {"action": action}]
-    state = CaseState(case.state)
-    edge = next((t for t in transitions if t.source == state), None)
-    label = transitions[0].custom["label"]
-    if edge is None:
-        return [_("案例当前状态为「%(state)s」，不能执行「%(action)s」。") % {"state": state.label, "action": label}]
-    if not edge.has_perm(case, actor):
-        return [_("您无权对该案例执行「%(action)s」。") % {"action": label}]
+    label = found[0].custom["label"]
+    transition = transition_for(model, action, subject.state)
+    if transition is None:
+        return [
+            _("%(noun)s当前状态为「%(state)s」，不能执行「%(action)s」。")
+            % {"noun": machine.noun, "state": state_label(model, subject.state), "action": label}
+        ]
+    if not _has_permission(transition, subject, actor, perms):
+        return [_("您无权对该%(noun)s执行「%(action)s」。") % {"noun": machine.noun, "action": label}]
     reasons = []
-    for condition in edge.conditions:
-        reasons += condition.explain(case)
+    for condition in transition.conditions:
+        reasons += condition.explain(subject)
     return reasons
 
 
+def available_actions(*, subject, user) -> list[dict]:
+    """The buttons of a subject's page: the transitions leaving its state that `user`
+    holds the permission for, with the reasons a condition still blocks each (empty when
+    it can be taken now). One permission query for all of them."""
+    perms = object_permissions(user=user, subject=subject)
+    result = []
+    with explained(subject):
+        for action in transitions_of(type(subject)):
+            transition = transition_for(type(subject), action, subject.state)
+            if transition is None or not transition.custom["button"]:
+                continue
+            if not _has_permission(transition, subject, user, perms):
+                continue
+            result.append(
+                {
+                    "action": action,
+                    "label": transition.custom["label"],
+                    "style": transition.custom["style"],
+                    "comment_required": transition.custom["comment_required"],
+                    "blocked_by": refusal_reasons(subject=subject, action=action, actor=user, perms=perms),
+                }
+            )
+    return result
+
+
 def apply_transition(
-    *, case, action: str, actor, comment: str = "", section_comments: dict[str, str] | None = None
+    *, subject, action: str, actor, comment: str = "", section_comments: dict[str, str] | None = None
 ) -> TransitionRecord:
-    """Take `action` on `case` as `actor`, or raise TransitionRefused having changed nothing.
+    """Take `action` on `subject` as `actor`, or raise TransitionRefused having changed nothing.
 
-    `section_comments` (section key -> text) attach the reviewer's remarks to sections
-    of the case's form; keys the form does not have are ignored.
+    `section_comments` (part key -> text) attach the reviewer's remarks to parts of the
+    subject (the sections of a case's form); keys the subject does not have are ignored.
 
-    In one transaction: lock the case row, check the edge, the permission and the
-    conditions, move the state, make the object permissions follow the new state,
-    append the transition record; notifications go out only after commit.
+    In one transaction: lock the row, check the edge, the permission and the conditions
+    (each once), move the state, make the object permissions follow the new state,
+    append the transition record, run the transition's effects; notifications go out
+    only after commit.
     """
+    machine = machine_for(subject)
     comment = (comment or "").strip()
     with transaction.atomic():
-        locked = _lock(case.pk)
-        reasons = refusal_reasons(case=locked, action=action, actor=actor)
-        if reasons:
-            raise TransitionRefused(reasons)
-        transition = next(t for t in all_transitions()[action] if t.source == locked.state)
-        if transition.custom["comment_required"] and not comment:
-            raise TransitionRefused(_("「%(action)s」需要填写意见或理由。") % {"action": transition.custom["label"]})
+        locked = (
+            machine.model._default_manager.select_for_update(of=("self",))
+            .select_related(*machine.lock_related)
+            .get(pk=subject.pk)
+        )
+        with explained(locked):
+            reasons = refusal_reasons(subject=locked, action=action, actor=actor)
+            if reasons:
+                raise TransitionRefused(reasons)
+            transition = transition_for(machine.model, action, locked.state)
+            meta = transition.custom
+            if meta["comment_required"] and not comment:
+                raise TransitionRefused(_("「%(action)s」需要填写意见或理由。") % {"action": meta["label"]})
+            from_state = locked.state
+            try:
+                getattr(locked, action)()
+                locked.save(update_fields=["state", "updated_at"])
+            except (TransitionNotAllowed, ConcurrentTransition):
+                # Another request moved the subject between our read and our write.
+                raise TransitionRefused(
+                    _("该%(noun)s刚被他人处理，状态已变化，请刷新页面后查看。") % {"noun": machine.noun}
+                ) from None
 
-        from_state = locked.state
-        try:
-            getattr(locked, action)()
-            locked.save(update_fields=["state", "updated_at"])
-        except (TransitionNotAllowed, ConcurrentTransition):
-            # Another request moved the case between our read and our write.
-            raise TransitionRefused(_("该案例刚被他人处理，状态已变化，请刷新页面后查看。")) from None
-
-        case_permissions_sync(case=locked)
+        permissions_sync(subjects=[locked])
         record = TransitionRecord.objects.create(
-            case=locked,
+            **{machine.record_field: locked},
             action=action,
             from_state=from_state,
             to_state=locked.state,
             actor=actor,
             organisation_id=getattr(actor, "organisation_id", None),
             comment=comment,
-            snapshot=content_snapshot(locked) if transition.custom.get("snapshot") else None,
+            snapshot=machine.snapshot(locked) if meta.get("snapshot") and machine.snapshot else None,
         )
-        section_keys = {section["key"] for section in locked.schema.definition["sections"]}
+        keys = machine.comment_keys(locked) if machine.comment_keys else set()
         SectionComment.objects.bulk_create(
             SectionComment(record=record, section_key=key, text=text.strip())
             for key, text in (section_comments or {}).items()
-            if key in section_keys and text and text.strip()
+            if key in keys and text and text.strip()
         )
-        if transition.custom.get("effect"):
-            import_string(transition.custom["effect"])(case=locked, record=record)
-        queue_transition_notifications(record=record, parties=transition.custom["notify"])
+        for effect in meta.get("effects", ()):
+            effect(subject=locked, record=record)
+        if meta.get("notify") and machine.notify:
+            machine.notify(record=record, parties=meta["notify"])
 
-    case.refresh_from_db()
+    subject.refresh_from_db()
     return record

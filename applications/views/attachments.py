@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
+from applications.selectors import cases_visible_to
 from applications.services import attachment_add, attachment_remove, link_add, link_remove
 from applications.views.editor import _editable_case
-from workflow.feedback import report_errors
-from workflow.selectors import cases_visible_to
+from core.feedback import report_errors
 
 
 def _back_to_attachments(case):

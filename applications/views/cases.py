@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from applications.content import case_problems
 from applications.diff import resubmission_changes
-from applications.enums import AttachmentKind
+from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
-from applications.selectors import with_stamped_scan_flag
-from workflow.enums import EDITABLE_STATES, CaseState
-from workflow.selectors import actions_for, cases_visible_to, state_counts
+from applications.selectors import cases_visible_to, with_stamped_scan_flag
+from workflow.selectors import state_counts
+from workflow.services import available_actions
 
 DASHBOARD_TITLES = {
     Role.APPLICANT: _("本单位申报案例"),
@@ -134,7 +134,7 @@ def case_detail(request, pk: int):
         {
             "shown_state": shown_state,
             "history": history,
-            "actions": actions_for(case=case, user=request.user),
+            "actions": available_actions(subject=case, user=request.user),
             "changes": resubmission_changes(case) if case.state == CaseState.SUBMITTED else None,
             "section_rows": [(s["key"], f"{n}. {s['title']}") for n, s in enumerate(definition["sections"], start=1)],
             "can_edit": bool(

@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 
 from applications.content import case_problems, narrative_length
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
-from applications.selectors import open_campaigns, return_feedback
+from applications.selectors import cases_visible_to, open_campaigns, return_feedback
 from applications.services import StaleEdit, case_create, case_save_content
+from core.feedback import report_errors
 from workflow.exceptions import TransitionRefused
-from workflow.feedback import report_errors
-from workflow.selectors import cases_visible_to
 
 
 def _editable_case(request, pk: int):

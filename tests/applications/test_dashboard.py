@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from applications.models import Case
 from tests.factories import PASSWORD
-from workflow.rules import case_permissions_grant_bulk
+from workflow.permissions import permissions_sync
 
 
 def _listed(client, user) -> set[int]:
@@ -147,7 +147,7 @@ def _bulk_cases(cast, n: int, state: str):
         )
         for i in range(n)
     )
-    case_permissions_grant_bulk(cases=cases)
+    permissions_sync(subjects=cases)
 
 
 @pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "province_admin", "expert_assigned"])

@@ -129,14 +129,14 @@ def test_a_submitted_case_is_not_editable_until_returned(client, cast, case_at):
     client.force_login(cast.applicant_a)
     assert client.get(reverse("case_edit", args=[case.pk])).status_code == 403
     assert client.post(reverse("case_autosave", args=[case.pk]), _post_data(case)).status_code == 403
-    apply_transition(case=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充数据")
+    apply_transition(subject=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充数据")
     assert client.get(reverse("case_edit", args=[case.pk])).status_code == 200
 
 
 def test_a_returned_case_shows_the_comments_next_to_the_sections(client, cast, case_at):
     case = case_at("submitted")
     apply_transition(
-        case=case,
+        subject=case,
         action="return_for_revision",
         actor=cast.reviewer_a,
         comment="请补充对比数据。",

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from accounts.enums import OrgKind, Role
 from accounts.models import Organisation, User
 from applications.content import case_problems, narrative_length
+from applications.enums import CaseState
 from applications.models import Case
-from workflow.enums import CaseState
 from workflow.models import TransitionRecord
 
 NOTICE_AUTHORITIES = {

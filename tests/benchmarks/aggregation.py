@@ -8,12 +8,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.enums import OrgKind, Role
+from applications.enums import CaseState
 from applications.models import Case
 from reviews.enums import CriterionKind, StageStatus
 from reviews.models import ExpertAssignment, ReviewStage, Rubric, Score
 from reviews.results import stage_results
 from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
-from workflow.enums import CaseState
 
 CASES, EXPERTS, CRITERIA = 5_000, 5, 5
 

@@ -6,11 +6,11 @@ import itertools
 from dataclasses import dataclass, field
 
 from accounts.enums import OrgKind, Role
+from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import ExpertAssignment
 from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign, province_org
-from workflow.enums import CaseState
-from workflow.rules import case_permissions_grant_bulk
+from workflow.permissions import permissions_sync
 
 # Roughly the mix of a campaign in full swing.
 STATE_MIX = [
@@ -82,10 +82,10 @@ class World:
             for case in cases
             if case.state == CaseState.IN_EXPERT_REVIEW and case.pk % 50 < 10
         )
-        case_permissions_grant_bulk(cases=cases)
+        permissions_sync(subjects=cases)
         self.created = total
 
     def visible_to(self, user) -> int:
-        from workflow.selectors import cases_visible_to
+        from applications.selectors import cases_visible_to
 
         return cases_visible_to(user=user).count()

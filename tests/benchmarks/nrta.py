@@ -38,12 +38,11 @@ def _populate():
 
     from accounts.enums import OrgKind, Role
     from applications.demo_cases import DEMO_CASES
-    from applications.enums import AttachmentKind
+    from applications.enums import AttachmentKind, CaseState
     from applications.models import Attachment, Campaign, Case
     from reviews.models import NrtaEntry
     from tests.benchmarks.documents import demo_content
     from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign, pdf_upload
-    from workflow.enums import CaseState
 
     latest = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
     campaign = open_campaign(year=(latest or 2023) + 1)

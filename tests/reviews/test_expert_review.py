@@ -196,7 +196,7 @@ def test_blind_rounds_hide_the_unit_from_the_expert_everywhere(client, cast, cas
 
 def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, case_at):
     case = case_at("reviewed")
-    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     client.force_login(cast.applicant_a)
     dashboard = client.get(reverse("dashboard")).content.decode()
     detail = client.get(reverse("case_detail", args=[case.pk])).content.decode()
@@ -217,7 +217,7 @@ def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, ca
 
 def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case_at):
     case = case_at("reviewed")
-    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     today = timezone.localdate()
     notice = notice_publish(
         campaign=cast.campaign,
@@ -246,7 +246,7 @@ def test_a_quota_exceeded_is_warned(cast, case_at):
     category.selection_quota = 0
     category.save()
     case = case_at("reviewed")
-    apply_transition(case=case, action="select", actor=cast.province_admin, comment="入选")
+    apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     assert quota_warnings(campaign=cast.campaign) == ["「新媒体平台建设」已入选1个，超过名额0个。"]
 
 

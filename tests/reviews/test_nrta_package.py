@@ -59,8 +59,8 @@ def _through_province(cast, specs) -> list:
         for title, contact, _nrta in specs
     ]
     for case in cases:
-        apply_transition(case=case, action="submit", actor=cast.applicant_a)
-        apply_transition(case=case, action="recommend", actor=cast.reviewer_a, comment="同意推荐")
+        apply_transition(subject=case, action="submit", actor=cast.applicant_a)
+        apply_transition(subject=case, action="recommend", actor=cast.reviewer_a, comment="同意推荐")
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     ranking_scan_upload(table=table, actor=cast.reviewer_a, uploaded=pdf_upload("推荐排序表.pdf"))
     ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
@@ -70,7 +70,7 @@ def _through_province(cast, specs) -> list:
         assignment_create(stage=stage, case=case, expert=cast.expert_assigned, actor=cast.province_admin)
         submit_review(ExpertAssignment.objects.get(case=case))
         for action in ["complete_review", "select", *(["recommend_to_nrta"] if nrta else [])]:
-            apply_transition(case=case, action=action, actor=cast.province_admin, comment="意见")
+            apply_transition(subject=case, action=action, actor=cast.province_admin, comment="意见")
         case.refresh_from_db()
     return cases
 

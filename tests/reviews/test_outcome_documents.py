@@ -104,8 +104,8 @@ def recommend(cast, *, title, applicant, reviewer, category_code="platform"):
     case = make_case(
         campaign=cast.campaign, applicant=applicant, category_code=category_code, title=title, header=header
     )
-    apply_transition(case=case, action="submit", actor=applicant)
-    apply_transition(case=case, action="recommend", actor=reviewer, comment="同意推荐")
+    apply_transition(subject=case, action="submit", actor=applicant)
+    apply_transition(subject=case, action="recommend", actor=reviewer, comment="同意推荐")
     return case
 
 
@@ -189,11 +189,11 @@ def reviewed(cast, experts):
         for expert, base in zip(experts, values, strict=True):
             assignment = assignment_create(stage=stage, case=case, expert=expert, actor=cast.province_admin)
             score(assignment, base, passed=not (key == "a3" and expert == experts[2]))
-        apply_transition(case=case, action="complete_review", actor=cast.province_admin, comment="评审完成")
+        apply_transition(subject=case, action="complete_review", actor=cast.province_admin, comment="评审完成")
     for key in ("a1", "a2", "b1", "b3"):
-        apply_transition(case=getattr(cases, key), action="select", actor=cast.province_admin, comment="入选")
-    apply_transition(case=cases.b3, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
-    apply_transition(case=cases.a3, action="reject_selection", actor=cast.province_admin, comment="政治性不通过")
+        apply_transition(subject=getattr(cases, key), action="select", actor=cast.province_admin, comment="入选")
+    apply_transition(subject=cases.b3, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
+    apply_transition(subject=cases.a3, action="reject_selection", actor=cast.province_admin, comment="政治性不通过")
     for case in vars(cases).values():
         case.refresh_from_db()
     return SimpleNamespace(stage=stage, cases=cases, experts=experts)
@@ -312,8 +312,8 @@ def test_announcement_of_many_cases_spans_pages_with_the_header_on_each(cast):
         case.refresh_from_db()
         assignment = assignment_create(stage=stage, case=case, expert=cast.expert_assigned, actor=cast.province_admin)
         score(assignment, 80)
-        apply_transition(case=case, action="complete_review", actor=cast.province_admin)
-        apply_transition(case=case, action="select", actor=cast.province_admin)
+        apply_transition(subject=case, action="complete_review", actor=cast.province_admin)
+        apply_transition(subject=case, action="select", actor=cast.province_admin)
 
     pdf = render_announcement_pdf(cast.campaign)
     pages = pdf_pages(pdf)

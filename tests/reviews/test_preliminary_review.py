@@ -30,8 +30,8 @@ def test_the_applicant_is_told_of_rejection_and_recommendation(cast, case_at, dj
     rejected, recommended = case_at("submitted"), case_at("submitted")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        apply_transition(case=rejected, action="reject", actor=cast.reviewer_a, comment="创新性不足。")
-        apply_transition(case=recommended, action="recommend", actor=cast.reviewer_a)
+        apply_transition(subject=rejected, action="reject", actor=cast.reviewer_a, comment="创新性不足。")
+        apply_transition(subject=recommended, action="recommend", actor=cast.reviewer_a)
     assert [(m.to, "不予推荐" in m.subject) for m in mail.outbox] == [
         ([cast.applicant_a.email], True),
         ([cast.applicant_a.email], False),
@@ -46,14 +46,14 @@ def test_inline_diff_marks_deletions_and_insertions_and_escapes():
 
 def test_a_resubmitted_case_shows_what_changed_since_it_was_returned(client, cast, case_at):
     case = case_at("submitted")
-    apply_transition(case=case, action="return_for_revision", actor=cast.reviewer_a, comment="补充数据")
+    apply_transition(subject=case, action="return_for_revision", actor=cast.reviewer_a, comment="补充数据")
     case.refresh_from_db()
     sections = {**case.sections, "results": case.sections["results"] + "经营收入增长30%。"}
     case_save_content(
         case=case, actor=cast.applicant_a, expected_version=case.version, title=case.title, header=case.header,
         sections=sections, figures={**case.figures, "users": "412"},
     )  # fmt: skip
-    apply_transition(case=case, action="resubmit", actor=cast.applicant_a)
+    apply_transition(subject=case, action="resubmit", actor=cast.applicant_a)
 
     client.force_login(cast.reviewer_a)
     changes = client.get(reverse("case_detail", args=[case.pk])).context["changes"]

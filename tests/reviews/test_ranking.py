@@ -24,9 +24,9 @@ def _order(table):
 def test_recommending_appends_and_revoking_closes_the_gap(cast, three):
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     assert _order(table) == [(three[0].pk, 1), (three[1].pk, 2), (three[2].pk, 3)]
-    apply_transition(case=three[1], action="revoke_recommendation", actor=cast.reviewer_a, comment="再斟酌")
+    apply_transition(subject=three[1], action="revoke_recommendation", actor=cast.reviewer_a, comment="再斟酌")
     assert _order(table) == [(three[0].pk, 1), (three[2].pk, 2)]
-    apply_transition(case=three[1], action="recommend", actor=cast.reviewer_a)
+    apply_transition(subject=three[1], action="recommend", actor=cast.reviewer_a)
     assert _order(table) == [(three[0].pk, 1), (three[2].pk, 2), (three[1].pk, 3)]
 
 
@@ -34,8 +34,8 @@ def test_one_order_across_categories(cast, case_at):
     from tests.factories import make_case
 
     services = make_case(campaign=cast.campaign, applicant=cast.applicant_a, category_code="services")
-    apply_transition(case=services, action="submit", actor=cast.applicant_a)
-    apply_transition(case=services, action="recommend", actor=cast.reviewer_a)
+    apply_transition(subject=services, action="submit", actor=cast.applicant_a)
+    apply_transition(subject=services, action="recommend", actor=cast.reviewer_a)
     platform = case_at("recommended")
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     assert [case_id for case_id, _rank in _order(table)] == [services.pk, platform.pk]

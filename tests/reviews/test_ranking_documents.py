@@ -69,8 +69,8 @@ def recommend(cast, *, title, applicant=None, reviewer=None, category_code="plat
     case = make_case(
         campaign=cast.campaign, applicant=applicant, category_code=category_code, title=title, header=header
     )
-    apply_transition(case=case, action="submit", actor=applicant)
-    apply_transition(case=case, action="recommend", actor=reviewer, comment="同意推荐")
+    apply_transition(subject=case, action="submit", actor=applicant)
+    apply_transition(subject=case, action="recommend", actor=reviewer, comment="同意推荐")
     return case
 
 
@@ -260,8 +260,8 @@ def test_pdf_of_sixty_cases_spans_pages_and_repeats_the_header(cast):
     titles = [f"融合传播案例第{number:02d}号" for number in range(1, 61)]
     for title in titles:
         case = make_case(campaign=cast.campaign, applicant=cast.applicant_a, title=title)
-        apply_transition(case=case, action="submit", actor=cast.applicant_a)
-        apply_transition(case=case, action="recommend", actor=cast.reviewer_a, comment="同意推荐")
+        apply_transition(subject=case, action="submit", actor=cast.applicant_a)
+        apply_transition(subject=case, action="recommend", actor=cast.reviewer_a, comment="同意推荐")
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     assert table.entries.count() == 60
 

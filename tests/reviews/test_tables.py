@@ -9,12 +9,12 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import RankingTable
 from reviews.ranking import ranking_move, table_for
 from reviews.services import ranking_return, ranking_scan_upload, ranking_submit
 from tests.factories import make_case, pdf_upload
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord
 from workflow.services import apply_transition
@@ -131,14 +131,14 @@ def test_the_province_reviews_its_own_units_and_only_those(client, cast, case_at
     client.force_login(cast.province_admin)
     listed = {case.pk for case in client.get(reverse("reviews:queue", args=[2024])).context["page"].object_list}
     assert listed == {provincial.pk}
-    apply_transition(case=provincial, action="recommend", actor=cast.province_admin)
+    apply_transition(subject=provincial, action="recommend", actor=cast.province_admin)
     with pytest.raises(TransitionRefused):
-        apply_transition(case=city, action="recommend", actor=cast.province_admin)
+        apply_transition(subject=city, action="recommend", actor=cast.province_admin)
 
 
 def test_the_queue_filters_sorts_and_counts(client, cast, case_at):
     a = make_case(campaign=cast.campaign, applicant=cast.applicant_a, category_code="services", title="乙案例")
-    apply_transition(case=a, action="submit", actor=cast.applicant_a)
+    apply_transition(subject=a, action="submit", actor=cast.applicant_a)
     b = case_at("recommended")
     case_at("draft")  # drafts never reach the authority
     case_at("submitted", applicant=cast.applicant_b)  # another city
@@ -173,7 +173,7 @@ def test_the_province_overview_counts_per_authority(client, cast, table):
 
 def _bulk_recommended(cast, n):
     from reviews.models import RankingEntry
-    from workflow.rules import case_permissions_grant_bulk
+    from workflow.permissions import permissions_sync
 
     category = cast.campaign.categories.get(code="platform")
     cases = Case.objects.bulk_create(
@@ -183,7 +183,7 @@ def _bulk_recommended(cast, n):
         )
         for i in range(n)
     )  # fmt: skip
-    case_permissions_grant_bulk(cases=cases)
+    permissions_sync(subjects=cases)
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     start = table.entries.count()
     RankingEntry.objects.bulk_create(RankingEntry(table=table, case=c, rank=start + i + 1) for i, c in enumerate(cases))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from applications.models import Case
 from workflow.graph import edges
 
 
@@ -23,7 +24,7 @@ def test_the_readme_shows_the_diagram_the_code_prints():
 def test_the_diagram_has_every_edge_with_its_action_and_party():
     printed = _printed()
     assert printed.startswith("stateDiagram-v2\n")
-    for edge in edges():
-        assert f"    {edge.source.value} --> {edge.target.value}: {edge.action}（" in printed
+    for edge in edges(Case):
+        assert f"    {edge.source} --> {edge.target}: {edge.action}（" in printed
     assert "recommend（推荐，推荐单位）" in printed
     assert "select（确定入选，省局）" in printed

@@ -11,8 +11,8 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from applications.enums import CaseState
 from applications.models import Case
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.models import AppendOnlyError, TransitionRecord
 from workflow.services import apply_transition
@@ -32,11 +32,11 @@ def test_deadline_is_the_last_second_of_the_day_in_shanghai_not_utc(cast, case_a
     cast.campaign.save()
 
     _at(monkeypatch, datetime(2024, 4, 17, 15, 59, 59, tzinfo=UTC))  # 23:59:59 in Changchun
-    apply_transition(case=early, action="submit", actor=cast.applicant_a)
+    apply_transition(subject=early, action="submit", actor=cast.applicant_a)
 
     _at(monkeypatch, datetime(2024, 4, 17, 16, 0, 0, tzinfo=UTC))  # midnight in Changchun
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=late, action="submit", actor=cast.applicant_a)
+        apply_transition(subject=late, action="submit", actor=cast.applicant_a)
     assert refused.value.reasons == ["申报已于2024年4月18日 00:00截止，不能再提交或撤回。"]
     assert Case.objects.get(pk=late.pk).state == CaseState.DRAFT
 
@@ -45,9 +45,9 @@ def test_after_the_deadline_a_case_can_no_longer_be_returned_for_revision(cast, 
     case = case_at("submitted")
     _at(monkeypatch, cast.campaign.submission_deadline)
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充")
+        apply_transition(subject=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充")
     assert "退回后申报单位将无法再次提交" in refused.value.reasons[0]
-    apply_transition(case=case, action="recommend", actor=cast.reviewer_a)  # deciding is still possible
+    apply_transition(subject=case, action="recommend", actor=cast.reviewer_a)  # deciding is still possible
 
 
 def _state_of_everything(case):
@@ -71,7 +71,7 @@ def test_a_failure_inside_a_transition_leaves_state_permissions_and_log_unchange
     post_save.connect(fail_after_the_record_is_written, sender=TransitionRecord)
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-            apply_transition(case=case, action="reject", actor=cast.reviewer_a, comment="不予推荐")
+            apply_transition(subject=case, action="reject", actor=cast.reviewer_a, comment="不予推荐")
     finally:
         post_save.disconnect(fail_after_the_record_is_written, sender=TransitionRecord)
 
@@ -83,9 +83,9 @@ def test_a_stale_page_gets_a_clear_refusal_and_the_log_one_entry(cast, case_at):
     """Two reviewers opened the same case; the second acts on what they saw."""
     seen_by_first = case_at("submitted")
     seen_by_second = Case.objects.get(pk=seen_by_first.pk)
-    apply_transition(case=seen_by_first, action="recommend", actor=cast.reviewer_a)
+    apply_transition(subject=seen_by_first, action="recommend", actor=cast.reviewer_a)
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=seen_by_second, action="reject", actor=cast.reviewer_a, comment="不予推荐")
+        apply_transition(subject=seen_by_second, action="reject", actor=cast.reviewer_a, comment="不予推荐")
     assert refused.value.reasons == ["案例当前状态为「已推荐」，不能执行「不予推荐」。"]
     assert TransitionRecord.objects.filter(case=seen_by_first, from_state=CaseState.SUBMITTED).count() == 1
 
@@ -100,7 +100,9 @@ def test_two_people_acting_at_once_one_wins_one_is_told(cast, case_at):
     def act(name, action, comment):
         try:
             barrier.wait(timeout=10)
-            apply_transition(case=Case.objects.get(pk=case.pk), action=action, actor=cast.reviewer_a, comment=comment)
+            apply_transition(
+                subject=Case.objects.get(pk=case.pk), action=action, actor=cast.reviewer_a, comment=comment
+            )
             outcomes[name] = "ok"
         except TransitionRefused as refused:
             outcomes[name] = refused.reasons[0]
@@ -163,7 +165,7 @@ def test_the_applicant_is_mailed_after_commit_when_the_case_is_returned(
     case = case_at("submitted")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        apply_transition(case=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充对比数据")
+        apply_transition(subject=case, action="return_for_revision", actor=cast.reviewer_a, comment="请补充对比数据")
     assert [message.to for message in mail.outbox] == [[cast.applicant_a.email]]
     message = mail.outbox[0]
     assert case.title in message.subject and "退回修改" in message.subject
@@ -173,5 +175,5 @@ def test_the_applicant_is_mailed_after_commit_when_the_case_is_returned(
 def test_the_authority_is_mailed_when_a_case_is_submitted(cast, case_at, django_capture_on_commit_callbacks):
     case = case_at("draft")
     with django_capture_on_commit_callbacks(execute=True):
-        apply_transition(case=case, action="submit", actor=cast.applicant_a)
+        apply_transition(subject=case, action="submit", actor=cast.applicant_a)
     assert [message.to for message in mail.outbox] == [[cast.reviewer_a.email]]

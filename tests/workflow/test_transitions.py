@@ -4,11 +4,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from applications.enums import CaseState
 from applications.models import Case
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingTable
 from tests.factories import submit_review
-from workflow.enums import CaseState
 from workflow.exceptions import TransitionRefused
 from workflow.graph import edges
 from workflow.models import TransitionRecord
@@ -45,7 +45,7 @@ EDGES = [
 
 
 def test_the_edge_table_covers_the_state_machine():
-    assert {(e.action, e.source) for e in edges()} == {(action, source) for action, source, _who in EDGES}
+    assert {(e.action, e.source) for e in edges(Case)} == {(action, source) for action, source, _who in EDGES}
 
 
 def _prepare(cast, case_at, action, source):
@@ -77,12 +77,12 @@ def test_edge_is_taken_by_its_actor_and_refused_for_everyone_else(cast, case_at,
         if other == actor:
             continue
         with pytest.raises(TransitionRefused):
-            apply_transition(case=case, action=action, actor=getattr(cast, other), comment="理由")
+            apply_transition(subject=case, action=action, actor=getattr(cast, other), comment="理由")
         assert _snapshot(case) == before, f"{other} changed something while being refused {action}"
 
-    record = apply_transition(case=case, action=action, actor=getattr(cast, actor), comment="理由")
+    record = apply_transition(subject=case, action=action, actor=getattr(cast, actor), comment="理由")
     case.refresh_from_db()
-    target = next(e.target for e in edges() if e.action == action and e.source == source)
+    target = next(e.target for e in edges(Case) if e.action == action and e.source == source)
     assert case.state == target
     assert (record.from_state, record.to_state, record.actor, record.action) == (
         source,
@@ -97,21 +97,21 @@ def test_the_province_acts_as_authority_for_provincial_units_only(cast, case_at)
     provincial = case_at("submitted", applicant=cast.applicant_p)
     city_case = case_at("submitted")
     with pytest.raises(TransitionRefused):
-        apply_transition(case=city_case, action="recommend", actor=cast.province_admin)
-    apply_transition(case=provincial, action="recommend", actor=cast.province_admin)
+        apply_transition(subject=city_case, action="recommend", actor=cast.province_admin)
+    apply_transition(subject=provincial, action="recommend", actor=cast.province_admin)
     assert Case.objects.get(pk=provincial.pk).state == S.RECOMMENDED
 
 
 def test_refusal_says_why_in_chinese(cast, case_at):
     case = case_at("submitted")
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=case, action="recommend", actor=cast.reviewer_b)
+        apply_transition(subject=case, action="recommend", actor=cast.reviewer_b)
     assert refused.value.reasons == ["您无权对该案例执行「推荐」。"]
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=case, action="select", actor=cast.province_admin)
+        apply_transition(subject=case, action="select", actor=cast.province_admin)
     assert refused.value.reasons == ["案例当前状态为「待初审」，不能执行「确定入选」。"]
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=case, action="no_such_action", actor=cast.province_admin)
+        apply_transition(subject=case, action="no_such_action", actor=cast.province_admin)
     assert "未知的操作" in refused.value.reasons[0]
 
 
@@ -119,7 +119,7 @@ def test_a_reason_is_required_to_return_or_reject(cast, case_at):
     case = case_at("submitted")
     for action in ("return_for_revision", "reject"):
         with pytest.raises(TransitionRefused) as refused:
-            apply_transition(case=case, action=action, actor=cast.reviewer_a, comment="   ")
+            apply_transition(subject=case, action=action, actor=cast.reviewer_a, comment="   ")
         assert "需要填写意见或理由" in refused.value.reasons[0]
     assert Case.objects.get(pk=case.pk).state == S.SUBMITTED
 
@@ -129,7 +129,7 @@ def test_incomplete_case_cannot_be_submitted_and_every_problem_is_listed(cast):
 
     case = make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False)
     with pytest.raises(TransitionRefused) as refused:
-        apply_transition(case=case, action="submit", actor=cast.applicant_a)
+        apply_transition(subject=case, action="submit", actor=cast.applicant_a)
     reasons = refused.value.reasons
     definition = case.schema.definition
     for number, section in enumerate(definition["sections"], start=1):
@@ -147,7 +147,7 @@ def test_permissions_follow_the_state(cast, case_at):
     assert {"view_case", "change_case", "submit_case"} <= set(get_perms(unit_group, case))
     assert get_perms(authority_group, case) == []
 
-    apply_transition(case=case, action="submit", actor=cast.applicant_a)
+    apply_transition(subject=case, action="submit", actor=cast.applicant_a)
     assert set(get_perms(unit_group, case)) == {"view_case", "withdraw_case"}
     assert set(get_perms(authority_group, case)) == {"view_case", "review_case"}
     assert get_perms(cast.city_b.group, case) == []
@@ -166,7 +166,7 @@ def test_experts_hold_permissions_only_on_cases_assigned_to_them(cast, case_at):
 def test_a_superuser_is_no_party_to_cases(cast, case_at, admin_user, client):
     case = case_at("submitted")
     with pytest.raises(TransitionRefused):
-        apply_transition(case=case, action="recommend", actor=admin_user)
+        apply_transition(subject=case, action="recommend", actor=admin_user)
     client.force_login(admin_user)
     assert client.get(f"/cases/{case.pk}/").status_code == 404
 
@@ -177,5 +177,5 @@ def test_members_of_a_deactivated_organisation_cannot_act(cast, case_at):
     cast.city_a.save()
     reviewer = type(cast.reviewer_a).objects.get(pk=cast.reviewer_a.pk)
     with pytest.raises(TransitionRefused):
-        apply_transition(case=case, action="recommend", actor=reviewer)
+        apply_transition(subject=case, action="recommend", actor=reviewer)
     assert Case.objects.get(pk=case.pk).state == S.SUBMITTED

@@ -24,7 +24,7 @@ from accounts.enums import OrgKind, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, user_create
 from applications.demo_cases import DEMO_CASES
-from applications.enums import AttachmentKind, CampaignStatus
+from applications.enums import AttachmentKind, CampaignStatus, CaseState
 from applications.models import Campaign
 from applications.services import attachment_add, campaign_create, case_create
 from reviews.enums import StageStatus
@@ -32,7 +32,6 @@ from reviews.expert_review import auto_assign, score_save, stage_set_status
 from reviews.models import ExpertAssignment, Panel
 from reviews.ranking import table_for
 from reviews.services import ranking_scan_upload, ranking_submit
-from workflow.enums import CaseState
 from workflow.services import apply_transition
 
 S = CaseState
@@ -333,7 +332,7 @@ class Command(BaseCommand):
             reviewer = people["reviewer"][case.authority_id]
             for action in PATHS.get(target, ["submit", "recommend"]):
                 actor = applicant if action in ("submit", "withdraw") else reviewer
-                apply_transition(case=case, action=action, actor=actor, comment=COMMENTS.get(action, ""))
+                apply_transition(subject=case, action=action, actor=actor, comment=COMMENTS.get(action, ""))
 
         # Authorities whose table is in submit it: their recommendations go to the province.
         for authority_id, submitted in self.table_submitted.items():
@@ -366,15 +365,15 @@ class Command(BaseCommand):
                     entries=_demo_scores(case, assignment, criteria),
                     submit=True,
                 )
-            apply_transition(case=case, action="complete_review", actor=admin)
+            apply_transition(subject=case, action="complete_review", actor=admin)
             if target in (S.SELECTED, S.RECOMMENDED_TO_NRTA):
-                apply_transition(case=case, action="select", actor=admin, comment="综合得分位居本类别前列。")
+                apply_transition(subject=case, action="select", actor=admin, comment="综合得分位居本类别前列。")
             if target == S.NOT_SELECTED:
                 apply_transition(
-                    case=case, action="reject_selection", actor=admin, comment=COMMENTS["reject_selection"]
+                    subject=case, action="reject_selection", actor=admin, comment=COMMENTS["reject_selection"]
                 )
             if target == S.RECOMMENDED_TO_NRTA:
-                apply_transition(case=case, action="recommend_to_nrta", actor=admin)
+                apply_transition(subject=case, action="recommend_to_nrta", actor=admin)
 
         counts = Counter()
         for case, _target in planned:

@@ -1,5 +1,5 @@
-"""Emails that follow a transition. They are queued only once the transaction commits,
-so nobody is told of a change that was rolled back."""
+"""Emails that follow a case's transition. They are queued only once the transaction
+commits, so nobody is told of a change that was rolled back."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -8,7 +8,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from workflow.enums import Party
+from accounts.enums import OrgKind
+from accounts.models import Organisation, User
+from applications.enums import Party
+from workflow.models import TransitionRecord
 
 
 def queue_transition_notifications(*, record, parties) -> None:
@@ -20,9 +23,6 @@ def queue_transition_notifications(*, record, parties) -> None:
 
 
 def recipients_for(*, case, parties) -> list[str]:
-    from accounts.enums import OrgKind
-    from accounts.models import Organisation, User
-
     org_ids = []
     if Party.APPLICANT in parties:
         org_ids.append(case.unit_id)
@@ -42,8 +42,6 @@ def recipients_for(*, case, parties) -> list[str]:
 @task()
 def send_transition_notification(*, record_id: int, parties: list[str]) -> int:
     """Mail the parties of one transition. Returns the number of messages sent."""
-    from workflow.models import TransitionRecord
-
     record = TransitionRecord.objects.select_related("case", "case__unit", "case__authority", "actor").get(pk=record_id)
     recipients = recipients_for(case=record.case, parties=parties)
     if not recipients:
@@ -53,7 +51,7 @@ def send_transition_notification(*, record_id: int, parties: list[str]) -> int:
         "case": record.case,
         "url": settings.SITE_URL + reverse("case_detail", args=[record.case_id]),
     }
-    subject = render_to_string("workflow/email/transition_subject.txt", context).strip()
-    body = render_to_string("workflow/email/transition_body.txt", context)
+    subject = render_to_string("applications/email/transition_subject.txt", context).strip()
+    body = render_to_string("applications/email/transition_body.txt", context)
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
     return send_mass_mail(messages, fail_silently=False)

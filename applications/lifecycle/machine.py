@@ -1,6 +1,7 @@
-"""The case state machine: the one table of which moves exist, who may make them and
-under which conditions. Nothing else assigns a state; workflow.services.apply_transition
-is the one door through which these methods are called.
+"""The case's transition table: the one place that says which moves exist, who may make
+them and under which conditions. Nothing else assigns a state; the engine's
+`workflow.services.apply_transition` is the one door through which these methods are
+called (the case's `Machine` is registered in applications/apps.py).
 
 Each transition's `custom` says how it looks and behaves around the edge:
   label            the button and log text (in the "case action" context, because
@@ -13,8 +14,9 @@ Each transition's `custom` says how it looks and behaves around the edge:
                    for many cases at once (a ranking table's submission or return)
   snapshot         keep a copy of the content with the record (what was submitted),
                    so a reviewer can see what changed between two submissions
-  effect           "module.function" called with (case=, record=) inside the
+  effects          hooks called with (subject=case, record=record) inside the
                    transition's transaction: what else must change with the state
+                   (implemented by the review app, see applications/lifecycle/hooks.py)
 """
 
 from django.db import models
@@ -22,43 +24,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from workflow import conditions as c
-from workflow.enums import CaseState, Party
+from applications.enums import CaseState, Party
+from applications.lifecycle import conditions as c
+from applications.lifecycle import hooks
+from workflow.conditions import HasObjectPermission
 
 S = CaseState
 
-
-class HasCasePermission:
-    """A transition permission: the actor holds this object permission on the case.
-
-    Object permissions follow the case's state (workflow/rules.py), so this one check
-    covers both "who" (the organisation's group) and "when" (the state grants it).
-    """
-
-    def __init__(self, codename: str):
-        self.codename = codename
-
-    def __call__(self, case, user) -> bool:
-        # Only members of an active organisation act on cases: a superuser outside every
-        # organisation is not a party to any case, whatever Django would let it do.
-        organisation = getattr(user, "organisation", None)
-        if not (user.is_active and organisation is not None and organisation.is_active):
-            return False
-        return user.has_perm(f"applications.{self.codename}", case)
-
-    def __repr__(self) -> str:
-        return f"<HasCasePermission {self.codename}>"
+can_submit = HasObjectPermission("submit_case")
+can_withdraw = HasObjectPermission("withdraw_case")
+can_review = HasObjectPermission("review_case")
+can_decide = HasObjectPermission("decide_case")
 
 
-can_submit = HasCasePermission("submit_case")
-can_withdraw = HasCasePermission("withdraw_case")
-can_review = HasCasePermission("review_case")
-can_decide = HasCasePermission("decide_case")
-
-
-def _meta(
-    label, actor, *, style="primary", comment_required=False, notify=(), button=True, snapshot=False, effect=None
-):
+def _meta(label, actor, *, style="primary", comment_required=False, notify=(), button=True, snapshot=False, effects=()):
     return {
         "label": label,
         "actor": actor,
@@ -67,7 +46,7 @@ def _meta(
         "notify": tuple(notify),
         "button": button,
         "snapshot": snapshot,
-        "effect": effect,
+        "effects": tuple(effects),
     }
 
 
@@ -164,7 +143,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             pgettext_lazy("case action", "推荐"),
             Party.AUTHORITY,
             notify=[Party.APPLICANT],
-            effect="reviews.ranking.ranking_append",
+            effects=[hooks.recommended],
         ),
     )
     def recommend(self):
@@ -182,7 +161,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             style="secondary",
             comment_required=True,
             notify=[Party.APPLICANT],
-            effect="reviews.ranking.ranking_remove",
+            effects=[hooks.recommendation_revoked],
         ),
     )
     def revoke_recommendation(self):
@@ -203,7 +182,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
     # --- province ----------------------------------------------------------------
 
     # Taken for every case of a ranking table the province returns to its authority
-    # (reviews.services.ranking_return mails the authority once for the whole table).
+    # (the review app mails the authority once for the whole table).
     @transition(
         field=state,
         source=S.IN_EXPERT_REVIEW,
@@ -261,7 +240,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED_TO_NRTA,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effect="reviews.nrta.nrta_append"),
+        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effects=[hooks.recommended_to_nrta]),
     )
     def recommend_to_nrta(self):
         pass

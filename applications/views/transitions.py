@@ -5,9 +5,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.selectors import cases_visible_to
+from core.feedback import report_errors
 from workflow.exceptions import TransitionRefused
-from workflow.feedback import report_errors
-from workflow.selectors import cases_visible_to
 from workflow.services import apply_transition
 
 
@@ -23,7 +23,7 @@ def case_transition(request, pk: int, action: str):
             if key.startswith("section_comment__")
         }
         record = apply_transition(
-            case=case,
+            subject=case,
             action=action,
             actor=request.user,
             comment=request.POST.get("comment", ""),
@@ -35,7 +35,7 @@ def case_transition(request, pk: int, action: str):
         messages.success(
             request,
             _("已完成「%(action)s」，案例状态变为「%(state)s」。")
-            % {"action": record.action_label, "state": record.get_to_state_display()},
+            % {"action": record.action_label, "state": record.to_state_label},
         )
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -1,0 +1,28 @@
+"""What the case's life needs from the review app, which `applications` may not import.
+
+`reviews` implements each of these in its `AppConfig.ready()` (reviews/apps.py).
+"""
+
+from workflow.extensions import Hook
+
+# Conditions
+ranking_table_locked = Hook(
+    "ranking_table_locked", "(campaign, authority) -> bool: the authority's ranking table has gone to the province."
+)
+expert_review_progress = Hook(
+    "expert_review_progress", "(case) -> (assigned, submitted): the case's expert assignments and those scored."
+)
+
+# Effects, called inside the transition's transaction with (subject=case, record=record)
+recommended = Hook("recommended", "A case was recommended: append it to its authority's ranking table.")
+recommendation_revoked = Hook("recommendation_revoked", "A recommendation was revoked: take it off the table.")
+recommended_to_nrta = Hook("recommended_to_nrta", "A case was recommended to the NRTA: append it to that list.")
+
+# Permissions and visibility
+assigned_experts = Hook(
+    "assigned_experts", "(case_ids) -> {case_id: [user_id]}: the experts assigned to each case, in one query."
+)
+published_campaign_ids = Hook("published_campaign_ids", "() -> set of campaign ids whose 公示 is published.")
+
+# A new campaign's review set-up (the default rubric and first round).
+campaign_created = Hook("campaign_created", "(campaign) -> None: set up what the review needs of a new campaign.")

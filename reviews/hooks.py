@@ -1,0 +1,45 @@
+"""The review app's side of the case's life: the implementations of the hooks that
+applications/lifecycle/hooks.py declares, connected once in ReviewsConfig.ready()."""
+
+from applications.lifecycle import hooks
+from reviews.enums import PublicationKind
+from reviews.expert_review import rubric_create_default
+from reviews.models import ExpertAssignment, Publication
+from reviews.nrta import nrta_append
+from reviews.ranking import ranking_append, ranking_remove
+from reviews.selectors import expert_review_progress, ranking_table_locked
+
+
+def assigned_experts(case_ids) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    for case_id, expert_id in ExpertAssignment.objects.filter(case_id__in=case_ids).values_list("case_id", "expert_id"):
+        result.setdefault(case_id, []).append(expert_id)
+    return result
+
+
+def published_campaign_ids() -> set[int]:
+    return set(Publication.objects.filter(kind=PublicationKind.NOTICE).values_list("campaign_id", flat=True))
+
+
+# Effects of transitions: the engine calls them with (subject=case, record=record).
+def append_to_ranking(*, subject, record) -> None:
+    ranking_append(case=subject, record=record)
+
+
+def remove_from_ranking(*, subject, record) -> None:
+    ranking_remove(case=subject, record=record)
+
+
+def append_to_nrta_list(*, subject, record) -> None:
+    nrta_append(case=subject, record=record)
+
+
+def connect() -> None:
+    hooks.ranking_table_locked.implement(ranking_table_locked)
+    hooks.expert_review_progress.implement(expert_review_progress)
+    hooks.recommended.implement(append_to_ranking)
+    hooks.recommendation_revoked.implement(remove_from_ranking)
+    hooks.recommended_to_nrta.implement(append_to_nrta_list)
+    hooks.assigned_experts.implement(assigned_experts)
+    hooks.published_campaign_ids.implement(published_campaign_ids)
+    hooks.campaign_created.implement(rubric_create_default)
