@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "applications",
     "workflow",
     "reviews",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from applications.content import narrative_length
-from applications.demo_cases import DEMO_CASES
 from applications.documents import document_filename, render_case_docx, render_case_pdf
 from applications.documents.layout import chinese_numeral, human_size
 from applications.enums import AttachmentKind
 from applications.services import attachment_add, link_add, schema_add_version
+from demo.cases import DEMO_CASES
 from tests.benchmarks.documents import demo_content, long_case
 from tests.factories import make_case
 

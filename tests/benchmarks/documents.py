@@ -1,14 +1,14 @@
 """Benchmark of the application form documents: one case at the notice's limit of
-5,000 characters (real applicant prose from applications/demo_cases.py), rendered as
-PDF and as Word. Also the source of that case for tests/applications/test_documents.py."""
+5,000 characters (real applicant prose from demo/data/), rendered as PDF and as Word.
+Also the source of that case for tests/applications/test_documents.py."""
 
 import statistics
 import time
 
 from accounts.enums import OrgKind, Role
 from applications.content import narrative_length
-from applications.demo_cases import DEMO_CASES, SECTION_KEYS
 from applications.models import Campaign
+from demo.cases import DEMO_CASES, SECTION_KEYS
 
 RENDERS = 7
 LONG_CASE_LENGTH = 4950  # just under the limit: "不超过5000字"

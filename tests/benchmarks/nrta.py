@@ -1,6 +1,6 @@
 """Benchmark of the recommendation package for the NRTA 推荐材料包: 200 cases recommended
-to the NRTA (real applicant prose from applications/demo_cases.py), each with its stamped
-scan and one 5 MB evidence file, packaged by build_nrta_package.
+to the NRTA (real applicant prose from demo/data/), each with its stamped scan and one
+5 MB evidence file, packaged by build_nrta_package.
 
 The build runs in a child process on the same database and MEDIA_ROOT, so the peak
 memory reported is that of the build alone (Django, WeasyPrint, the forms of one case
@@ -37,9 +37,9 @@ def _populate():
     from django.conf import settings
 
     from accounts.enums import OrgKind, Role
-    from applications.demo_cases import DEMO_CASES
     from applications.enums import AttachmentKind, CaseState
     from applications.models import Attachment, Campaign, Case
+    from demo.cases import DEMO_CASES
     from reviews.models import NrtaEntry
     from tests.benchmarks.documents import demo_content
     from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign, pdf_upload

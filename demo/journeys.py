@@ -1,0 +1,171 @@
+"""Moving the demo cases through the workflow: every case is created by its applicant
+and moved by the people who would move it (submit, return, reject, recommend; the
+authorities' ranking tables; expert review; the province's decisions), so the demo's
+history, permissions and notifications are the real thing."""
+
+import io
+import itertools
+from collections import Counter
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Organisation
+from applications.enums import AttachmentKind, CaseState
+from applications.services import attachment_add, case_create
+from demo.cases import DEMO_CASES
+from demo.organisations import Cast
+from reviews.enums import StageStatus
+from reviews.expert_review import auto_assign, score_save, stage_set_status
+from reviews.models import ExpertAssignment, Panel
+from reviews.ranking import table_for
+from reviews.services import ranking_scan_upload, ranking_submit
+from workflow.services import apply_transition
+
+S = CaseState
+# Where each demo case ends up. Authorities that submitted their ranking table have no
+# case left waiting for review; the others have none in provincial review yet.
+STATES_WHERE_TABLE_SUBMITTED = [
+    S.IN_EXPERT_REVIEW,
+    S.REVIEWED,
+    S.SELECTED,
+    S.RECOMMENDED_TO_NRTA,
+    S.NOT_SELECTED,
+    S.NOT_RECOMMENDED,
+    S.IN_EXPERT_REVIEW,
+    S.RETURNED,
+    S.SELECTED,
+    S.DRAFT,
+    S.REVIEWED,
+    S.WITHDRAWN,
+]
+STATES_WHERE_TABLE_OPEN = [S.SUBMITTED, S.RECOMMENDED, S.RETURNED, S.NOT_RECOMMENDED, S.DRAFT, S.WITHDRAWN, S.SUBMITTED]
+PATHS = {
+    S.DRAFT: [],
+    S.SUBMITTED: ["submit"],
+    S.WITHDRAWN: ["submit", "withdraw"],
+    S.RETURNED: ["submit", "return_for_revision"],
+    S.NOT_RECOMMENDED: ["submit", "reject"],
+}
+COMMENTS = {
+    "return_for_revision": "请在“取得的成效成果”部分补充用户规模和经营收入的对比数据，并核实第二部分中的统计口径。",
+    "reject": "案例创新性和典型性不足，与往年同类案例相比缺少可推广的做法，本年度不予推荐。",
+    "withdraw": "发现数据有误，撤回修改后再提交。",
+    "reject_selection": "专家评审综合得分未达到入选线，宁缺毋滥。",
+}
+
+
+def move_cases(campaign, cast: Cast) -> Counter:
+    """Create the demo cases and move each to its state; returns how many ended in each state."""
+    people = cast.people
+    categories = {category.code: category for category in campaign.categories.all()}
+    units_by_type = {}
+    for unit in cast.units:
+        units_by_type.setdefault(unit.unit_type, []).append(unit)
+    next_unit = {kind: itertools.cycle(units) for kind, units in units_by_type.items()}
+    all_units = itertools.cycle(cast.units)
+    state_cycles = {
+        True: itertools.cycle(STATES_WHERE_TABLE_SUBMITTED),
+        False: itertools.cycle(STATES_WHERE_TABLE_OPEN),
+    }
+
+    planned = []
+    for spec in DEMO_CASES:
+        unit = next(next_unit[spec["unit_type"]]) if spec["unit_type"] in next_unit else next(all_units)
+        applicant = people["applicant"][unit.pk]
+        header = dict(spec["header"])
+        header.update(
+            contact_name=applicant.display_name,
+            contact_position="办公室主任",
+            contact_phone=applicant.phone,
+            contact_email=applicant.email,
+        )
+        case = case_create(
+            campaign=campaign,
+            category=categories[spec["category"]],
+            actor=applicant,
+            title=spec["title"],
+            header=header,
+            sections=spec["sections"],
+            figures=spec["figures"],
+        )
+        target = next(state_cycles[cast.table_submitted[unit.authority_id]])
+        if target != S.DRAFT:
+            attachment_add(case=case, actor=applicant, uploaded=_stamped_scan(case), kind=AttachmentKind.STAMPED_SCAN)
+        planned.append((case, target))
+
+    # Applicants submit; authorities return, reject or recommend.
+    for case, target in planned:
+        applicant = people["applicant"][case.unit_id]
+        reviewer = people["reviewer"][case.authority_id]
+        for action in PATHS.get(target, ["submit", "recommend"]):
+            actor = applicant if action in ("submit", "withdraw") else reviewer
+            apply_transition(subject=case, action=action, actor=actor, comment=COMMENTS.get(action, ""))
+
+    # Authorities whose table is in submit it: their recommendations go to the province.
+    for authority_id, submitted in cast.table_submitted.items():
+        if submitted:
+            reviewer = people["reviewer"][authority_id]
+            table = table_for(campaign=campaign, authority=reviewer.organisation)
+            ranking_scan_upload(table=table, actor=reviewer, uploaded=_stamped_scan(table))
+            ranking_submit(
+                campaign=campaign,
+                authority=Organisation.objects.get(pk=authority_id),
+                actor=people["reviewer"][authority_id],
+            )
+
+    # The province forms a panel per category and assigns experts automatically
+    # (conflicts of interest kept out); the experts score; then the province decides.
+    admin = people["admin"]
+    stage = stage_set_status(stage=campaign.stages.get(order=1), actor=admin, status=StageStatus.OPEN)
+    for category in campaign.categories.all():
+        panel = Panel.objects.create(campaign=campaign, name=f"{category.name}评审组", category=category)
+        panel.experts.set(people["experts"])
+    auto_assign(stage=stage, actor=admin)
+    criteria = list(campaign.rubric.criteria.all())
+    for case, target in planned:
+        if target not in (S.REVIEWED, S.SELECTED, S.NOT_SELECTED, S.RECOMMENDED_TO_NRTA):
+            continue
+        for assignment in ExpertAssignment.objects.filter(case=case).select_related("expert", "stage", "case"):
+            score_save(
+                assignment=assignment,
+                actor=assignment.expert,
+                entries=_demo_scores(case, assignment, criteria),
+                submit=True,
+            )
+        apply_transition(subject=case, action="complete_review", actor=admin)
+        if target in (S.SELECTED, S.RECOMMENDED_TO_NRTA):
+            apply_transition(subject=case, action="select", actor=admin, comment="综合得分位居本类别前列。")
+        if target == S.NOT_SELECTED:
+            apply_transition(subject=case, action="reject_selection", actor=admin, comment=COMMENTS["reject_selection"])
+        if target == S.RECOMMENDED_TO_NRTA:
+            apply_transition(subject=case, action="recommend_to_nrta", actor=admin)
+
+    counts = Counter()
+    for case, _target in planned:
+        case.refresh_from_db()
+        counts[case.state] += 1
+    return counts
+
+
+def _stamped_scan(subject) -> SimpleUploadedFile:
+    """Stands in for the scan of a stamped form or table: a one-page PDF (the demo has no scanner)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"{subject}（盖章扫描件）"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(f"{subject}-盖章扫描件.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+def _demo_scores(case, assignment, criteria) -> dict:
+    """Plausible, varied, repeatable scores: 62–97 per criterion, comments in Chinese."""
+    entries = {}
+    for position, criterion in enumerate(criteria):
+        if criterion.is_gate:
+            entries[criterion.pk] = ("pass", "导向正确。")
+        else:
+            value = 62 + (case.pk * 7 + assignment.expert_id * 13 + position * 5) % 36
+            entries[criterion.pk] = (value, "做法扎实，数据较充分。" if value >= 80 else "亮点不够突出，数据支撑偏弱。")
+    return entries
