@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, RegistrationStatus, Role, UnitType
 
 
@@ -132,16 +133,16 @@ class User(AbstractUser):
 
     @property
     def is_applicant(self) -> bool:
-        return self.role == Role.APPLICANT
+        return roles.is_applicant(self)
 
     @property
     def is_authority_reviewer(self) -> bool:
-        return self.role == Role.AUTHORITY_REVIEWER
+        return roles.is_authority_reviewer(self)
 
     @property
     def is_province_admin(self) -> bool:
-        return self.role == Role.PROVINCE_ADMIN
+        return roles.is_province_admin(self)
 
     @property
     def is_expert(self) -> bool:
-        return self.role == Role.EXPERT
+        return roles.is_expert(self)

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role
 from accounts.models import Organisation, User
 
@@ -13,17 +14,10 @@ def authorities_for_registration() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind__in=AUTHORITY_KINDS, is_active=True).order_by("kind", "id")
 
 
-def is_registration_reviewer(*, user) -> bool:
-    """Reviews registrations: a reviewing member of an authority or of the province."""
-    if not (user.is_authenticated and user.is_active and user.organisation_id):
-        return False
-    return user.role in (Role.AUTHORITY_REVIEWER, Role.PROVINCE_ADMIN) and user.organisation.kind in AUTHORITY_KINDS
-
-
 def registrations_for_reviewer(*, user) -> QuerySet[Organisation]:
     """The units whose registration this user decides: those recommended by the user's
     own organisation. Nobody else's (an empty set for everyone else)."""
-    if not is_registration_reviewer(user=user):
+    if not roles.is_registration_reviewer(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(kind=OrgKind.UNIT, authority_id=user.organisation_id).prefetch_related(
         Prefetch("members", queryset=User.objects.filter(role=Role.APPLICANT).order_by("id"), to_attr="applicants")

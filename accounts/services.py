@@ -4,13 +4,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.notifications import queue_registration_decided, queue_registration_submitted
 from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
 
 # Who decides registrations: the members of the unit's authority who review for it.
-REGISTRATION_REVIEWER_ROLES = (Role.AUTHORITY_REVIEWER, Role.PROVINCE_ADMIN)
 
 
 @transaction.atomic
@@ -140,12 +140,7 @@ def _decide(*, unit: Organisation, actor: User, status: RegistrationStatus, note
         locked = Organisation.objects.select_for_update().filter(pk=unit.pk, kind=OrgKind.UNIT).first()
         if locked is None:
             raise RegistrationRefused(_("该单位不存在。"))
-        if not (
-            actor.is_active
-            and actor.role in REGISTRATION_REVIEWER_ROLES
-            and actor.organisation_id is not None
-            and actor.organisation_id == locked.authority_id
-        ):
+        if not (roles.is_registration_reviewer(actor) and actor.organisation_id == locked.authority_id):
             raise RegistrationRefused(_("只有该单位的推荐单位才能审核其注册申请。"))
         allowed_from = {
             RegistrationStatus.APPROVED: (RegistrationStatus.PENDING, RegistrationStatus.REJECTED),

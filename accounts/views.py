@@ -9,10 +9,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from accounts.forms import RegistrationForm, RegistrationRejectForm
 from accounts.models import Organisation
 from accounts.selectors import (
-    is_registration_reviewer,
     registrations_decided,
     registrations_for_reviewer,
     registrations_pending,
@@ -59,7 +59,7 @@ def register_done(request):
 
 def _reviewer_or_404(request) -> None:
     # Applicants and experts learn nothing, not even that the page exists.
-    if not is_registration_reviewer(user=request.user):
+    if not roles.is_registration_reviewer(request.user):
         raise Http404
 
 
