@@ -44,7 +44,7 @@ def campaign_create(
     for position, (code, name) in enumerate(OFFICIAL_CATEGORIES, start=1):
         category = Category.objects.create(campaign=campaign, code=code, name=name, position=position)
         FormSchema.objects.create(category=category, version=1, definition=official_definition(code))
-    from reviews.expert_review import rubric_create_default
+    from reviews.experts.services import rubric_create_default
 
     rubric_create_default(campaign=campaign)
     return campaign

@@ -64,7 +64,7 @@ def _content_complete(case) -> list[str]:
 
 
 def _ranking_table_open(case) -> list[str]:
-    from reviews.selectors import ranking_table_locked
+    from reviews.ranking.selectors import ranking_table_locked
 
     if ranking_table_locked(campaign=case.campaign, authority=case.authority):
         return [_("本单位的推荐排序表已报送省局，初审结果已锁定；如需调整请联系省局退回排序表。")]
@@ -72,7 +72,7 @@ def _ranking_table_open(case) -> list[str]:
 
 
 def _ranking_table_submitted(case) -> list[str]:
-    from reviews.selectors import ranking_table_locked
+    from reviews.ranking.selectors import ranking_table_locked
 
     if not ranking_table_locked(campaign=case.campaign, authority=case.authority):
         return [_("推荐排序表尚未报送省局。")]
@@ -80,7 +80,7 @@ def _ranking_table_submitted(case) -> list[str]:
 
 
 def _expert_review_complete(case) -> list[str]:
-    from reviews.selectors import expert_review_progress
+    from reviews.experts.selectors import expert_review_progress
 
     assigned, submitted = expert_review_progress(case=case)
     if assigned == 0:

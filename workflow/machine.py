@@ -164,7 +164,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             pgettext_lazy("case action", "推荐"),
             Party.AUTHORITY,
             notify=[Party.APPLICANT],
-            effect="reviews.ranking.ranking_append",
+            effect="reviews.ranking.services.ranking_append",
         ),
     )
     def recommend(self):
@@ -182,7 +182,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             style="secondary",
             comment_required=True,
             notify=[Party.APPLICANT],
-            effect="reviews.ranking.ranking_remove",
+            effect="reviews.ranking.services.ranking_remove",
         ),
     )
     def revoke_recommendation(self):
@@ -261,7 +261,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED_TO_NRTA,
         conditions=[c.campaign_active],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effect="reviews.nrta.nrta_append"),
+        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effect="reviews.outcome.nrta.nrta_append"),
     )
     def recommend_to_nrta(self):
         pass

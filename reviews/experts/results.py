@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from reviews.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
+from reviews.experts.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
 from reviews.models import Criterion, ExpertAssignment, Score
 from workflow.enums import PROVINCIAL_STATES
 

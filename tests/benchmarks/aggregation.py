@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.enums import OrgKind, Role
 from applications.models import Case
 from reviews.enums import CriterionKind, StageStatus
+from reviews.experts.results import stage_results
 from reviews.models import ExpertAssignment, ReviewStage, Rubric, Score
-from reviews.results import stage_results
 from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
 from workflow.enums import CaseState
 

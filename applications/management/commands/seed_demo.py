@@ -28,10 +28,9 @@ from applications.enums import AttachmentKind, CampaignStatus
 from applications.models import Campaign
 from applications.services import attachment_add, campaign_create, case_create
 from reviews.enums import StageStatus
-from reviews.expert_review import auto_assign, score_save, stage_set_status
+from reviews.experts.services import auto_assign, score_save, stage_set_status
 from reviews.models import ExpertAssignment, Panel
-from reviews.ranking import table_for
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from workflow.enums import CaseState
 from workflow.services import apply_transition
 
