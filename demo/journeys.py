@@ -15,10 +15,9 @@ from applications.services import attachment_add, case_create
 from demo.cases import DEMO_CASES
 from demo.organisations import Cast
 from reviews.enums import StageStatus
-from reviews.expert_review import auto_assign, score_save, stage_set_status
+from reviews.experts.services import auto_assign, score_save, stage_set_status
 from reviews.models import ExpertAssignment, Panel
-from reviews.ranking import table_for
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from workflow.services import apply_transition
 
 S = CaseState

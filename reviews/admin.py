@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyModelAdmin
-from reviews.expert_review import rubric_is_frozen
+from reviews.experts.services import rubric_is_frozen
 from reviews.models import (
     ConflictDeclaration,
     Criterion,

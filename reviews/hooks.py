@@ -3,11 +3,12 @@ applications/lifecycle/hooks.py declares, connected once in ReviewsConfig.ready(
 
 from applications.lifecycle import hooks
 from reviews.enums import PublicationKind
-from reviews.expert_review import rubric_create_default
+from reviews.experts.selectors import expert_review_progress
+from reviews.experts.services import rubric_create_default
 from reviews.models import ExpertAssignment, Publication
-from reviews.nrta import nrta_append
-from reviews.ranking import ranking_append, ranking_remove
-from reviews.selectors import expert_review_progress, ranking_table_locked
+from reviews.outcome.nrta import nrta_append
+from reviews.ranking.selectors import ranking_table_locked
+from reviews.ranking.services import ranking_append, ranking_remove
 
 
 def assigned_experts(case_ids) -> dict[int, list[int]]:

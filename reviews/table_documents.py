@@ -1,23 +1,29 @@
 """What the review exporters share: the house style of their tables, the offline PDF
-renderer, file-name parts, and the Excel sheet of a landscape table to print and stamp.
+renderer, file-name parts, titles and figures, the print setup of a worksheet, and the
+Excel sheet of a landscape table to print and stamp.
 
     render_stamped_table_xlsx(...) -> bytes   (the ranking table and the NRTA list)
     render_pdf(html, stylesheet) -> bytes
     text_cell(sheet, row, column, value), wrapped_lines(text, width), header_text(header, key)
+    title_lines(title), plain_number(value), print_setup(sheet, ...)
 
 It lives in reviews/ rather than in applications/documents/ because only the review
-exporters use it: the ranking table (reviews/documents.py), the NRTA list
-(reviews/nrta_documents.py), the announcement and the review sheets
-(reviews/outcome_documents.py) and the score sheets (reviews/score_documents.py). The
-application form has renderers of its own, and applications must not depend on reviews.
+exporters use it: the ranking table (reviews/ranking/documents.py), the score sheets
+(reviews/experts/score_sheet.py), the review sheets (reviews/experts/review_sheets.py),
+the announcement (reviews/outcome/announcement_documents.py) and the NRTA list
+(reviews/outcome/nrta_documents.py). The application form has renderers of its own, and
+applications must not depend on reviews.
 """
 
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
+
+from django.utils.translation import gettext as _
 
 from applications.documents.layout import clean_text
 from applications.documents.styles import stylesheet_source
@@ -54,6 +60,19 @@ def header_text(header, key: str) -> str:
 def filename_part(text: str) -> str:
     text = _ILLEGAL_IN_FILENAME.sub("", unicodedata.normalize("NFC", text))
     return " ".join(text.split())
+
+
+def title_lines(title: str) -> list[str]:
+    """A title too long for one line of 二号, broken where the words allow (GB/T 9704:
+    回行时词意完整): "吉林省2024年广播电视媒体融合" / "典型案例名单"."""
+    head, marker, tail = title.partition(_("典型案例"))
+    return [head, marker + tail] if head and marker else [title]
+
+
+def plain_number(value: Decimal) -> str:
+    """80.00 -> "80", 85.50 -> "85.5": a figure as a person would write it."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -107,6 +126,25 @@ def text_cell(sheet, row: int, column: int, value):
         # openpyxl turns a string starting with "=" into a formula; user text never is one.
         cell.data_type = "s"
     return cell
+
+
+def print_setup(sheet, *, header_row: int, area: str, orientation: str, properties) -> None:
+    """A4, one page wide, the header row on every page, "— 1 —" at the foot."""
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_area = area
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = properties
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.6
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
+    sheet.page_margins.footer = 0.35
+    sheet.oddFooter.center.text = "— &P —"
+    sheet.oddFooter.center.size = 14
+    sheet.oddFooter.center.font = SERIF
 
 
 def render_stamped_table_xlsx(

@@ -1,51 +1,66 @@
 from django.urls import path
 
-from reviews import expert_views, province_views, views
+from reviews.experts import views as expert_views
+from reviews.outcome import views as outcome_views
+from reviews.ranking import views as ranking_views
 
 app_name = "reviews"
 
-urlpatterns = [
-    path("review/", views.review_home, name="home"),
-    path("review/<int:year>/", views.queue, name="queue"),
-    path("review/<int:year>/ranking/", views.ranking, name="ranking"),
-    path("review/<int:year>/ranking/order/", views.ranking_order, name="ranking_order"),
-    path("review/<int:year>/ranking/step/", views.ranking_step, name="ranking_step"),
-    path("review/<int:year>/ranking/scan/", views.ranking_scan, name="ranking_scan"),
-    path("review/<int:year>/ranking/submit/", views.ranking_submit_view, name="ranking_submit"),
-    path("review/<int:year>/ranking/table.pdf", views.ranking_document, {"extension": "pdf"}, name="ranking_pdf"),
-    path("review/<int:year>/ranking/table.xlsx", views.ranking_document, {"extension": "xlsx"}, name="ranking_xlsx"),
-    path("province/<int:year>/", views.overview, name="overview"),
-    path("province/<int:year>/tables/", views.overview, name="tables"),
-    path("province/<int:year>/tables/<int:table_id>/scan/", views.table_scan, name="table_scan"),
-    path("province/<int:year>/tables/<int:table_id>/return/", views.table_return, name="table_return"),
-    path("province/<int:year>/review/", province_views.review_manage, name="review_manage"),
-    path("province/<int:year>/review/action/", province_views.review_action, name="review_action"),
-    path("province/<int:year>/results/", province_views.results, name="results"),
-    path("province/<int:year>/results/complete/", province_views.complete_reviews, name="complete_reviews"),
-    path("province/<int:year>/results/scores.xlsx", province_views.score_sheet, name="score_sheet"),
-    path("province/<int:year>/publication/", province_views.publication, name="publication"),
-    path("province/<int:year>/publication/action/", province_views.publication_action, name="publication_action"),
-    path(
-        "province/<int:year>/publication/announcement.pdf",
-        province_views.announcement_document,
-        {"extension": "pdf"},
-        name="announcement_pdf",
-    ),
-    path(
-        "province/<int:year>/publication/announcement.xlsx",
-        province_views.announcement_document,
-        {"extension": "xlsx"},
-        name="announcement_xlsx",
-    ),
-    path("province/<int:year>/nrta/", province_views.nrta, name="nrta"),
-    path("province/<int:year>/nrta/action/", province_views.nrta_action, name="nrta_action"),
-    path(
-        "province/<int:year>/nrta/packages/<int:package_id>/",
-        province_views.nrta_package_download,
-        name="nrta_package",
-    ),
+XLSX = {"extension": "xlsx"}
+PDF = {"extension": "pdf"}
+
+ranking = [
+    # The authority's preliminary review and ranking table.
+    path("review/", ranking_views.review_home, name="home"),
+    path("review/<int:year>/", ranking_views.queue, name="queue"),
+    path("review/<int:year>/ranking/", ranking_views.ranking, name="ranking"),
+    path("review/<int:year>/ranking/order/", ranking_views.ranking_order, name="ranking_order"),
+    path("review/<int:year>/ranking/step/", ranking_views.ranking_step, name="ranking_step"),
+    path("review/<int:year>/ranking/scan/", ranking_views.ranking_scan, name="ranking_scan"),
+    path("review/<int:year>/ranking/submit/", ranking_views.ranking_submit_view, name="ranking_submit"),
+    path("review/<int:year>/ranking/table.pdf", ranking_views.ranking_document, PDF, name="ranking_pdf"),
+    path("review/<int:year>/ranking/table.xlsx", ranking_views.ranking_document, XLSX, name="ranking_xlsx"),
+    # The province's view of the tables.
+    path("province/<int:year>/", ranking_views.overview, name="overview"),
+    path("province/<int:year>/tables/", ranking_views.overview, name="tables"),
+    path("province/<int:year>/tables/<int:table_id>/scan/", ranking_views.table_scan, name="table_scan"),
+    path("province/<int:year>/tables/<int:table_id>/return/", ranking_views.table_return, name="table_return"),
+]
+
+expert_review = [
+    # The province's rounds and assignment.
+    path("province/<int:year>/review/", expert_views.review_manage, name="review_manage"),
+    path("province/<int:year>/review/action/", expert_views.review_action, name="review_action"),
+    # The experts' side.
     path("expert/", expert_views.expert_queue, name="expert_queue"),
     path("expert/assignments/<int:pk>/", expert_views.score_page, name="score"),
     path("expert/assignments/<int:pk>/conflict/", expert_views.declare_conflict, name="declare_conflict"),
     path("review-sheets/<int:stage_id>/", expert_views.review_sheets, name="review_sheets"),
 ]
+
+outcome = [
+    path("province/<int:year>/results/", outcome_views.results, name="results"),
+    path("province/<int:year>/results/complete/", outcome_views.complete_reviews, name="complete_reviews"),
+    path("province/<int:year>/results/scores.xlsx", outcome_views.score_sheet, name="score_sheet"),
+    path("province/<int:year>/publication/", outcome_views.publication, name="publication"),
+    path("province/<int:year>/publication/action/", outcome_views.publication_action, name="publication_action"),
+    path(
+        "province/<int:year>/publication/announcement.pdf",
+        outcome_views.announcement_document,
+        PDF,
+        name="announcement_pdf",
+    ),
+    path(
+        "province/<int:year>/publication/announcement.xlsx",
+        outcome_views.announcement_document,
+        XLSX,
+        name="announcement_xlsx",
+    ),
+    path("province/<int:year>/nrta/", outcome_views.nrta, name="nrta"),
+    path("province/<int:year>/nrta/action/", outcome_views.nrta_action, name="nrta_action"),
+    path(
+        "province/<int:year>/nrta/packages/<int:package_id>/", outcome_views.nrta_package_download, name="nrta_package"
+    ),
+]
+
+urlpatterns = ranking + expert_review + outcome

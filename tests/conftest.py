@@ -4,9 +4,8 @@ import pytest
 from django.db import connection
 
 from accounts.enums import OrgKind, Role, UnitType
-from reviews.expert_review import assignment_create
-from reviews.ranking import table_for
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.experts.services import assignment_create
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.factories import (
     OrganisationFactory,
     UnitFactory,

@@ -130,7 +130,7 @@ def make_case(
 
 def submit_review(assignment, *, value: int = 80, passed: bool = True, comment: str = "材料翔实，做法可推广。"):
     """The assigned expert scores every criterion of the rubric and submits."""
-    from reviews.expert_review import score_save
+    from reviews.experts.services import score_save
     from reviews.models import Rubric
 
     rubric = Rubric.objects.get(campaign=assignment.stage.campaign)

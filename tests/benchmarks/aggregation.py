@@ -11,8 +11,8 @@ from accounts.enums import OrgKind, Role
 from applications.enums import CaseState
 from applications.models import Case
 from reviews.enums import CriterionKind, StageStatus
+from reviews.experts.results import stage_results
 from reviews.models import ExpertAssignment, ReviewStage, Rubric, Score
-from reviews.results import stage_results
 from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
 
 CASES, EXPERTS, CRITERIA = 5_000, 5, 5

@@ -154,7 +154,7 @@ def _build(year: int, target: str) -> None:
 
     django.setup()
     from applications.models import Campaign
-    from reviews.nrta_package import build_nrta_package
+    from reviews.outcome.nrta_package import build_nrta_package
 
     campaign = Campaign.objects.get(year=year)
     baseline = _peak_rss_mb()  # Django and the project loaded, nothing built yet

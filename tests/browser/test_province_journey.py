@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from applications.models import Case
 from reviews.models import NrtaPackage, Panel, Publication
-from reviews.ranking import table_for
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.browser.test_dashboards import _login
 from tests.factories import pdf_upload
 

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from reviews.aggregation import CriterionSpec, dispersion, panel_result, weighted_total
+from reviews.experts.aggregation import CriterionSpec, dispersion, panel_result, weighted_total
 
 CRITERIA = [
     CriterionSpec(id=1, weight=D(0), max_score=100, is_gate=True),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviews.assignment_plan import Plan, plan_assignments
+from reviews.experts.planning import Plan, plan_assignments
 
 
 def _totals(case_ids, existing, pairs):

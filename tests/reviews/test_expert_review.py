@@ -9,17 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from reviews.expert_review import (
-    assignment_create,
-    auto_assign,
-    conflict_declare,
-    criterion_save,
-    quota_warnings,
-    score_save,
-)
+from reviews.experts.results import stage_results
+from reviews.experts.services import assignment_create, auto_assign, conflict_declare, criterion_save, score_save
 from reviews.models import ExpertAssignment, Panel, ReviewStage, Rubric
-from reviews.publication import announcement_publish, notice_publish
-from reviews.results import stage_results
+from reviews.outcome.publication import announcement_publish, notice_publish
+from reviews.outcome.selectors import quota_warnings
 from tests.factories import UserFactory, open_first_stage, submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
@@ -44,8 +38,7 @@ def _panel(cast, experts):
 
 def test_auto_assignment_gives_n_reviewers_and_never_a_conflicted_expert(cast, case_at, pool):
     cases = [case_at("recommended") for _ in range(4)]
-    from reviews.ranking import table_for
-    from reviews.services import ranking_scan_upload, ranking_submit
+    from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
     from tests.factories import pdf_upload
 
     ranking_scan_upload(
@@ -228,7 +221,7 @@ def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case
     )
     with pytest.raises(TransitionRefused, match="期满后方可发布通报"):
         announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
-    from reviews.publication import objection_answer, objection_record
+    from reviews.outcome.publication import objection_answer, objection_record
 
     objection = objection_record(
         publication=notice, case=case, actor=cast.province_admin, objector="某单位", contact="", content="数据有出入"

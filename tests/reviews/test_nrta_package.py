@@ -20,13 +20,12 @@ from pypdf import PdfReader
 from applications.enums import AttachmentKind
 from applications.models import Attachment, EvidenceLink
 from reviews.enums import PackageStatus
-from reviews.expert_review import assignment_create
+from reviews.experts.services import assignment_create
 from reviews.models import ExpertAssignment, NrtaPackage
-from reviews.nrta import nrta_move
-from reviews.nrta_documents import nrta_list_document, render_nrta_list_pdf, render_nrta_list_xlsx
-from reviews.nrta_package import build_nrta_package, nrta_package_request, safe_name
-from reviews.ranking import table_for
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.outcome.nrta import nrta_move
+from reviews.outcome.nrta_documents import nrta_list_document, render_nrta_list_pdf, render_nrta_list_xlsx
+from reviews.outcome.nrta_package import build_nrta_package, nrta_package_request, safe_name
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.factories import complete_content, make_case, open_campaign, open_first_stage, pdf_upload, submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
@@ -139,8 +138,8 @@ def world(cast, case_at):
 @pytest.fixture
 def fast_documents(monkeypatch):
     """Stand-ins for the case forms: tests of the machinery need not render them."""
-    monkeypatch.setattr("reviews.nrta_package.render_case_pdf", lambda case: b"%PDF-1.7 " + case.title.encode())
-    monkeypatch.setattr("reviews.nrta_package.render_case_docx", lambda case: b"PK docx " + case.title.encode())
+    monkeypatch.setattr("reviews.outcome.nrta_package.render_case_pdf", lambda case: b"%PDF-1.7 " + case.title.encode())
+    monkeypatch.setattr("reviews.outcome.nrta_package.render_case_docx", lambda case: b"PK docx " + case.title.encode())
 
 
 def compact(text: str) -> str:
@@ -392,7 +391,7 @@ def test_an_unexpected_error_is_recorded_too(world, cast, settings, monkeypatch,
     def broken(case):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("reviews.nrta_package.render_case_docx", broken)
+    monkeypatch.setattr("reviews.outcome.nrta_package.render_case_docx", broken)
     with django_capture_on_commit_callbacks(execute=True):
         package = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
 

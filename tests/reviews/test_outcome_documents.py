@@ -18,20 +18,17 @@ from pypdf import PdfReader
 from accounts.enums import Role
 from applications.models import Campaign
 from reviews.enums import PublicationKind
-from reviews.expert_review import assignment_create, score_save
+from reviews.experts.results import stage_results
+from reviews.experts.review_sheets import render_expert_sheets_pdf, render_review_sheet_pdf
+from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
+from reviews.experts.services import assignment_create, score_save
 from reviews.models import ExpertAssignment, Publication, Rubric
-from reviews.outcome_documents import (
+from reviews.outcome.announcement_documents import (
     announcement_filename,
     render_announcement_pdf,
     render_announcement_xlsx,
-    render_expert_sheets_pdf,
-    render_review_sheet_pdf,
-    render_score_sheet_xlsx,
-    score_sheet_filename,
 )
-from reviews.ranking import table_for
-from reviews.results import stage_results
-from reviews.services import ranking_scan_upload, ranking_submit
+from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.factories import UserFactory, complete_content, make_case, open_first_stage, pdf_upload
 from workflow.services import apply_transition
 
@@ -245,7 +242,7 @@ def test_announcement_follows_the_category_order_and_falls_back_to_titles(review
     # The province moves 体制机制改革 first.
     cast.campaign.categories.filter(code="reform").update(position=0)
     # Without results (no stage scored), the cases of a category stand in title order.
-    monkeypatch.setattr("reviews.outcome_documents.current_stage", lambda campaign: None)
+    monkeypatch.setattr("reviews.outcome.announcement_documents.current_stage", lambda campaign: None)
     sheet = load_workbook(BytesIO(render_announcement_xlsx(cast.campaign)))["通报名单"]
 
     headings = [row[0] for row in announcement_rows(sheet) if isinstance(row[0], str) and "、" in row[0]]
@@ -350,7 +347,7 @@ def sheet_rows(sheet, columns: int) -> list[list]:
 
 
 def test_score_sheet_has_a_summary_and_a_detail_sheet_per_category(reviewed, cast):
-    data = render_score_sheet_xlsx(reviewed.stage, hide_expert_names=False)
+    data = render_score_sheet_xlsx(reviewed.stage)
     workbook = load_workbook(BytesIO(data))
     assert workbook.sheetnames == [name for category in CATEGORIES for name in (category, f"{category}明细")]
     assert score_sheet_filename(reviewed.stage) == f"{SCORE_TITLE}-初评.xlsx"
@@ -400,7 +397,7 @@ def test_score_sheet_has_a_summary_and_a_detail_sheet_per_category(reviewed, cas
 
 
 def test_score_sheet_details_trace_every_total_to_the_saved_scores(reviewed, cast):
-    workbook = load_workbook(BytesIO(render_score_sheet_xlsx(reviewed.stage, hide_expert_names=False)))
+    workbook = load_workbook(BytesIO(render_score_sheet_xlsx(reviewed.stage)))
     detail = workbook["新媒体平台建设明细"]
     header = [cell.value for cell in detail[3]]
     assert header == [
@@ -436,34 +433,11 @@ def test_score_sheet_details_trace_every_total_to_the_saved_scores(reviewed, cas
         assert row[10].split("\n")[:2] == ["政治性：导向正确。", "创新性：做法可推广。"]
 
 
-def test_score_sheet_for_experts_of_a_blind_stage_numbers_the_experts(reviewed, cast, experts):
-    assert reviewed.stage.blind
-    data = render_score_sheet_xlsx(reviewed.stage, hide_expert_names=True)
-    workbook = load_workbook(BytesIO(data))
-
-    numbered = ["专家1", "专家2", "专家3"]  # by expert id, the same on every sheet
-    assert sorted(experts, key=lambda e: e.pk) == experts
-    for category in ("新媒体平台建设", "融合生产传播"):
-        assert [cell.value for cell in workbook[category][3]][5:8] == numbered
-        assert {row[2] for row in sheet_rows(workbook[f"{category}明细"], 3)} == set(numbered)
-    everything = [str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value]
-    for expert in experts:
-        assert not any(str(expert) in value for value in everything)
-    # The units stay: the sheet is the province's.
-    assert workbook["新媒体平台建设"]["C4"].value == "九台区融媒体中心"
-
-    # Not blind: the names stay even when asked to hide them.
-    reviewed.stage.blind = False
-    reviewed.stage.save(update_fields=["blind"])
-    workbook = load_workbook(BytesIO(render_score_sheet_xlsx(reviewed.stage, hide_expert_names=True)))
-    assert [cell.value for cell in workbook["新媒体平台建设"][3]][5:8] == [str(e) for e in experts]
-
-
 def test_score_sheet_marks_unsubmitted_reviews_and_empty_categories(cast, case_at, experts):
     case = case_at("in_expert_review")
     stage = open_first_stage(cast.campaign)
     score(ExpertAssignment.objects.get(case=case), 80, submit=False)  # a draft only
-    workbook = load_workbook(BytesIO(render_score_sheet_xlsx(stage, hide_expert_names=False)))
+    workbook = load_workbook(BytesIO(render_score_sheet_xlsx(stage)))
 
     row = sheet_rows(workbook["新媒体平台建设"], 11)[0]
     assert row[0] is None and row[1] == case.title and row[5] == "未提交" and row[6] is None

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from reviews.models import RankingEntry, RankingTable
-from reviews.ranking import ranking_move, ranking_set_order, ranking_set_ranks, table_for
+from reviews.ranking.services import ranking_move, ranking_set_order, ranking_set_ranks, table_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 

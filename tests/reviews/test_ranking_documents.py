@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Organisation
-from reviews.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.models import RankingTable
-from reviews.ranking import ranking_set_order, table_for
+from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
+from reviews.ranking.services import ranking_set_order, table_for
 from tests.factories import complete_content, make_case
 from workflow.services import apply_transition
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import RankingTable
-from reviews.ranking import ranking_move, table_for
-from reviews.services import ranking_return, ranking_scan_upload, ranking_submit
+from reviews.ranking.services import ranking_move, ranking_return, ranking_scan_upload, ranking_submit, table_for
 from tests.factories import make_case, pdf_upload
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord

@@ -2,7 +2,7 @@
 
     python manage.py build_nrta_package --campaign 2024 -o 推荐材料包.zip
 
-The same archive the province's background build makes (reviews/nrta_package.py),
+The same archive the province's background build makes (reviews/outcome/nrta_package.py),
 written under a temporary name beside its destination, then renamed.
 """
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from applications.documents.files import check_writable, output_target, write_error
 from reviews.management.arguments import campaign_by_year
-from reviews.nrta_package import PackageError, build_nrta_package
+from reviews.outcome.nrta_package import PackageError, build_nrta_package
 
 
 class Command(BaseCommand):

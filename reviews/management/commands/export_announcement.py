@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from applications.documents.files import output_format, resolve_output, write_output
 from reviews.management.arguments import campaign_by_year
-from reviews.outcome_documents import (
+from reviews.outcome.announcement_documents import (
     ANNOUNCED_STATES,
     announcement_filename,
     render_announcement_pdf,

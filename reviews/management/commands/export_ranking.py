@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
 from applications.documents.files import output_format, resolve_output, write_output
-from reviews.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.management.arguments import campaign_by_year
-from reviews.ranking import table_for
+from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
+from reviews.ranking.services import table_for
 
 RENDERERS = {"pdf": render_ranking_pdf, "xlsx": render_ranking_xlsx}
 

@@ -1,17 +1,15 @@
 """The consolidated score sheet 评分汇总表 of a review stage, as Excel, for the province.
 
-    render_score_sheet_xlsx(stage, hide_expert_names=False) -> bytes
+    render_score_sheet_xlsx(stage) -> bytes
     score_sheet_filename(stage) -> "吉林省2024年广播电视媒体融合典型案例评分汇总表-初评.xlsx"
 
 Two worksheets per category, in the campaign's order: "<类别>" with a row per case
 (rank, case, units, the authority's own priority, each expert's weighted total, the
 panel's result, the dispersion, the flags), and "<类别>明细" with a row per expert and
 case and a column per criterion, so every total can be recomputed by hand. Everything
-comes from reviews.results, the same figures the province's pages show.
+comes from reviews.experts.results, the same figures the province's pages show.
 
-The sheet is the province's, so the units stay on it. Only when the stage is blind and
-the sheet is meant for experts (hide_expert_names) are the experts named 专家1, 专家2 …,
-numbered by expert id across the whole stage, so 专家2 is the same person on every sheet.
+The sheet is the province's, so the units and the experts' names stay on it.
 """
 
 import re
@@ -24,7 +22,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reviews.models import Criterion, ExpertAssignment, ReviewStage, Rubric
-from reviews.table_documents import MAX_FILENAME_LENGTH, SANS, SERIF, filename_part, text_cell, wrapped_lines
+from reviews.table_documents import (
+    MAX_FILENAME_LENGTH,
+    SANS,
+    SERIF,
+    filename_part,
+    plain_number,
+    print_setup,
+    text_cell,
+    wrapped_lines,
+)
 
 # Excel refuses these in a sheet's name, and names longer than 31 characters.
 _ILLEGAL_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -38,12 +45,6 @@ def score_sheet_title(year: int) -> str:
     return _("吉林省%(year)d年广播电视媒体融合典型案例评分汇总表") % {"year": year}
 
 
-def plain_number(value: Decimal) -> str:
-    """80.00 -> "80", 85.50 -> "85.5": a figure as a person would write it."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def score_detail_title(year: int) -> str:
     return _("吉林省%(year)d年广播电视媒体融合典型案例评分明细表") % {"year": year}
 
@@ -53,25 +54,6 @@ def score_sheet_filename(stage: ReviewStage) -> str:
         parts = [score_sheet_title(stage.campaign.year), stage.name]
     stem = "-".join(filename_part(part) for part in parts)
     return (stem[: MAX_FILENAME_LENGTH - 5].strip(" .") or "scores") + ".xlsx"
-
-
-def print_setup(sheet, *, header_row: int, area: str, orientation: str, properties) -> None:
-    """A4, one page wide, the header row on every page, "— 1 —" at the foot."""
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_area = area
-    sheet.page_setup.orientation = orientation
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = properties
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
-    sheet.page_margins.footer = 0.35
-    sheet.oddFooter.center.text = "— &P —"
-    sheet.oddFooter.center.size = 14
-    sheet.oddFooter.center.font = SERIF
 
 
 def _sheet_names(names: list[str]) -> list[str]:
@@ -175,10 +157,10 @@ class _Writer:
         )
 
 
-def render_score_sheet_xlsx(stage: ReviewStage, *, hide_expert_names: bool = False) -> bytes:
+def render_score_sheet_xlsx(stage: ReviewStage) -> bytes:
     from openpyxl import Workbook
 
-    from reviews.results import stage_results
+    from reviews.experts.results import stage_results
 
     stage = ReviewStage.objects.select_related("campaign").get(pk=stage.pk)
     campaign = stage.campaign
@@ -194,13 +176,9 @@ def render_score_sheet_xlsx(stage: ReviewStage, *, hide_expert_names: bool = Fal
     ):
         assigned.setdefault(case_id, []).append(expert_id)
         names[expert_id] = display or username
-    hide = stage.blind and hide_expert_names
 
     with translation.override(settings.LANGUAGE_CODE):
-        if hide:
-            names = {expert_id: _("专家%(n)d") % {"n": n} for n, expert_id in enumerate(sorted(names), start=1)}
-        else:
-            names = {expert_id: clean(name) for expert_id, name in names.items()}
+        names = {expert_id: clean(name) for expert_id, name in names.items()}
         title = score_sheet_title(campaign.year)
         note = _(
             "专家得分为加权总分（百分制）：各评审项得分÷满分×权重，求和后÷权重合计×100。"

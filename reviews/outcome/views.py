@@ -1,161 +1,35 @@
-"""The province's pages of the expert review: assignment and progress, results and
-selection, publication (公示, objections, 通报) and the NRTA recommendation."""
+"""The province's pages of the review's outcome: results and selection, publication
+(公示, objections, 通报) and the NRTA recommendation."""
 
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.enums import OrgKind, Role
-from accounts.models import User
 from applications.enums import CaseState
-from applications.models import Campaign, Case
+from applications.models import Case
 from core.feedback import report_errors
-from reviews.enums import PublicationKind, StageStatus
-from reviews.expert_review import (
-    assignment_create,
-    assignment_remove,
-    assignment_reopen,
-    auto_assign,
-    open_stage,
-    quota_warnings,
-    stage_cases,
-    stage_set_status,
-)
-from reviews.models import ExpertAssignment, NrtaPackage, Objection, Publication, ReviewStage, Rubric
-from reviews.nrta import nrta_cases, nrta_move
-from reviews.publication import (
+from reviews.enums import PublicationKind
+from reviews.experts.results import stage_results
+from reviews.experts.views import _province_campaign, _stage
+from reviews.models import NrtaPackage, Objection, Publication, Rubric
+from reviews.outcome.nrta import nrta_cases, nrta_move
+from reviews.outcome.publication import (
     announcement_publish,
     default_notice_period,
     notice_publish,
     objection_answer,
     objection_record,
 )
-from reviews.results import stage_results
+from reviews.outcome.selectors import quota_warnings
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
-
-
-def _province_campaign(request, year: int) -> Campaign:
-    user = request.user
-    if not (user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE):
-        raise Http404
-    return get_object_or_404(Campaign, year=year)
-
-
-def _stage(campaign, request) -> ReviewStage:
-    stage_id = request.GET.get("stage") or request.POST.get("stage")
-    stages = ReviewStage.objects.filter(campaign=campaign)
-    if stage_id and str(stage_id).isdigit():
-        return get_object_or_404(stages, pk=stage_id)
-    return open_stage(campaign) or stages.order_by("order").first()
-
-
-@login_required
-def review_manage(request, year: int):
-    """Stages, automatic and manual assignment, coverage and every expert's load."""
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
-    cases = list(
-        stage_cases(stage)
-        .select_related("category", "authority")
-        .annotate(
-            n_assigned=Count("assignments", filter=Q(assignments__stage=stage), distinct=True),
-            n_submitted=Count(
-                "assignments",
-                filter=Q(assignments__stage=stage, assignments__submitted_at__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("category__position", "id")
-    )
-    experts = (
-        User.objects.filter(role=Role.EXPERT, is_active=True)
-        .annotate(
-            load=Count("assignments", filter=Q(assignments__stage=stage)),
-            submitted=Count("assignments", filter=Q(assignments__stage=stage, assignments__submitted_at__isnull=False)),
-        )
-        .order_by("id")
-    )
-    assignments = (
-        ExpertAssignment.objects.filter(stage=stage).select_related("case", "expert").order_by("case_id", "expert_id")
-    )
-    return render(
-        request,
-        "reviews/province_review.html",
-        {
-            "campaign": campaign,
-            "stage": stage,
-            "stages": campaign.stages.order_by("order"),
-            "cases": cases,
-            "short": [case for case in cases if case.n_assigned < stage.reviewers_per_case],
-            "experts": experts,
-            "assignments": assignments,
-            "panels": campaign.panels.prefetch_related("experts").select_related("category"),
-            "rubric": Rubric.objects.filter(campaign=campaign).prefetch_related("criteria").first(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def review_action(request, year: int):
-    """One form endpoint for the assignment page's buttons, each a service call."""
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
-    action = request.POST.get("action")
-    try:
-        if action == "auto_assign":
-            short = auto_assign(stage=stage, actor=request.user)
-            if short:
-                messages.warning(
-                    request,
-                    _(
-                        "已自动分配；%(n)d个案例的评审专家不足%(per)d位（无回避冲突且有余量的专家不够），请增加专家或手动调整。"
-                    )
-                    % {"n": len(short), "per": stage.reviewers_per_case},
-                )
-            else:
-                messages.success(
-                    request, _("已自动分配，每个案例都有%(per)d位评审专家。") % {"per": stage.reviewers_per_case}
-                )
-        elif action == "assign":
-            expert = get_object_or_404(User, pk=request.POST.get("expert"), role=Role.EXPERT)
-            case_ids = request.POST.getlist("cases")
-            done = 0
-            for case in Case.objects.filter(pk__in=case_ids, campaign=campaign):
-                try:
-                    assignment_create(stage=stage, case=case, expert=expert, actor=request.user)
-                    done += 1
-                except TransitionRefused as refused:
-                    messages.error(request, f"{case.title}：{refused.reasons[0]}")
-            if done:
-                messages.success(request, _("已为%(expert)s分配%(n)d个案例。") % {"expert": expert, "n": done})
-        elif action in ("remove", "reopen"):
-            assignment = get_object_or_404(ExpertAssignment, pk=request.POST.get("assignment"), stage=stage)
-            (assignment_remove if action == "remove" else assignment_reopen)(assignment=assignment, actor=request.user)
-            messages.success(
-                request, _("已取消分配。") if action == "remove" else _("已退回该专家的评分，可重新修改。")
-            )
-        elif action in ("open", "close"):
-            target = get_object_or_404(ReviewStage, pk=request.POST.get("target"), campaign=campaign)
-            stage_set_status(
-                stage=target, actor=request.user, status=StageStatus.OPEN if action == "open" else StageStatus.CLOSED
-            )
-            messages.success(request, _("已更新评审轮次状态。"))
-        else:
-            raise Http404
-    except (TransitionRefused, PermissionDenied) as error:
-        report_errors(request, error)
-    return redirect(reverse("reviews:review_manage", args=[year]) + f"?stage={stage.pk}")
 
 
 @login_required
@@ -293,7 +167,11 @@ def publication_action(request, year: int):
 
 @login_required
 def announcement_document(request, year: int, extension: str):
-    from reviews.outcome_documents import announcement_filename, render_announcement_pdf, render_announcement_xlsx
+    from reviews.outcome.announcement_documents import (
+        announcement_filename,
+        render_announcement_pdf,
+        render_announcement_xlsx,
+    )
 
     campaign = _province_campaign(request, year)
     render_document, content_type = {
@@ -309,12 +187,12 @@ def announcement_document(request, year: int, extension: str):
 
 @login_required
 def score_sheet(request, year: int):
-    from reviews.outcome_documents import render_score_sheet_xlsx, score_sheet_filename
+    from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 
     campaign = _province_campaign(request, year)
     stage = _stage(campaign, request)
     response = HttpResponse(
-        render_score_sheet_xlsx(stage, hide_expert_names=False),
+        render_score_sheet_xlsx(stage),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(
@@ -349,7 +227,7 @@ def nrta_action(request, year: int):
         if action in ("up", "down"):
             nrta_move(campaign=campaign, case_id=int(request.POST.get("case", 0)), step=-1 if action == "up" else 1)
         elif action == "package":
-            from reviews.nrta_package import nrta_package_request
+            from reviews.outcome.nrta_package import nrta_package_request
 
             nrta_package_request(campaign=campaign, actor=request.user)
             messages.success(request, _("已开始生成推荐材料包，完成后可在下方下载。"))

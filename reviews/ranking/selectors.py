@@ -1,19 +1,15 @@
+"""What the authority's review and the province's overview of the ranking tables read."""
+
 from django.db.models import Count
 
 from reviews.enums import RankingTableStatus
-from reviews.models import ExpertAssignment, RankingEntry, RankingTable
+from reviews.models import RankingEntry, RankingTable
 
 
 def ranking_table_locked(*, campaign, authority) -> bool:
     return RankingTable.objects.filter(
         campaign=campaign, authority=authority, status=RankingTableStatus.SUBMITTED
     ).exists()
-
-
-def expert_review_progress(*, case) -> tuple[int, int]:
-    """(experts assigned, experts who submitted their review) for one case."""
-    counts = ExpertAssignment.objects.filter(case=case).aggregate(assigned=Count("id"), submitted=Count("submitted_at"))
-    return counts["assigned"], counts["submitted"]
 
 
 def review_queue(*, user, campaign, authority, filters: dict, sort: str):
@@ -42,7 +38,7 @@ QUEUE_SORTS = {
 def authority_of(user):
     """The recommending authority `user` reviews for, or None."""
     from accounts.enums import AUTHORITY_KINDS
-    from reviews.ranking import REVIEWING_ROLES
+    from reviews.ranking.services import REVIEWING_ROLES
 
     organisation = user.organisation
     if organisation is None or organisation.kind not in AUTHORITY_KINDS or user.role not in REVIEWING_ROLES:

@@ -18,9 +18,17 @@ from applications.enums import CaseState
 from applications.models import Campaign
 from core.feedback import report_errors
 from reviews.models import RankingTable
-from reviews.ranking import ranking_move, ranking_set_order, ranking_set_ranks, table_for
-from reviews.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
-from reviews.services import ranking_return, ranking_scan_upload, ranking_submit, submission_problems
+from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
+from reviews.ranking.services import (
+    ranking_move,
+    ranking_return,
+    ranking_scan_upload,
+    ranking_set_order,
+    ranking_set_ranks,
+    ranking_submit,
+    submission_problems,
+    table_for,
+)
 from workflow.exceptions import TransitionRefused
 from workflow.selectors import state_counts
 
@@ -177,7 +185,7 @@ def ranking_step(request, year: int):
 @login_required
 def ranking_document(request, year: int, extension: str):
     """The ranking table to print and stamp, as PDF or Excel."""
-    from reviews.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
+    from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 
     authority = _authority(request)
     table = table_for(campaign=get_object_or_404(Campaign, year=year), authority=authority)

@@ -4,11 +4,11 @@
     render_nrta_list_xlsx(campaign) -> bytes
     recommended_cases(campaign) -> [Case, …]   (what the list and the package hold)
 
-The list heads the recommendation package (reviews/nrta_package.py); the province
-prints it, stamps it and sends it with the package. Both renderers draw the same
-NrtaListDocument, loaded in two queries whatever the number of cases, in the house
-style of the ranking table (reviews/documents.py): A4 landscape, title 二号, page
-numbers "— 1 —".
+The list heads the recommendation package (reviews/outcome/nrta_package.py); the
+province prints it, stamps it and sends it with the package. Both renderers draw the
+same NrtaListDocument, loaded in two queries whatever the number of cases, in the house
+style of the ranking table (reviews/ranking/documents.py): A4 landscape, title 二号,
+page numbers "— 1 —".
 """
 
 from dataclasses import dataclass
@@ -23,7 +23,7 @@ from accounts.enums import OrgKind
 from accounts.models import Organisation
 from applications.documents.layout import clean_text
 from applications.enums import CaseState
-from reviews.nrta import nrta_cases
+from reviews.outcome.nrta import nrta_cases
 from reviews.table_documents import STAMPED_TABLE_STYLESHEET, Column, header_text, render_pdf, render_stamped_table_xlsx
 
 TEMPLATE = "reviews/documents/nrta_list.html"
@@ -72,10 +72,6 @@ def nrta_list_title_lines(year: int) -> tuple[str, str]:
         _("吉林省%(year)d年广播电视媒体融合典型案例推荐名单") % {"year": year},
         _("（报国家广播电视总局）"),
     )
-
-
-def nrta_list_title(year: int) -> str:
-    return "".join(nrta_list_title_lines(year))
 
 
 def _clean(value) -> str:

@@ -10,16 +10,12 @@ from django.utils.translation import gettext as _
 
 from applications.enums import CaseState
 from reviews.enums import PublicationKind
-from reviews.expert_review import _require_province_admin
+from reviews.experts.services import _require_province_admin
 from reviews.models import Objection, Publication
 from workflow.exceptions import TransitionRefused
 
 NOTICE_DAYS = 7
 SELECTED_STATES = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
-
-
-def outcome_published(campaign) -> bool:
-    return Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists()
 
 
 def default_notice_period(today: date | None = None) -> tuple[date, date]:

@@ -48,7 +48,7 @@ from applications.enums import AttachmentKind, CaseState
 from applications.models import Attachment, EvidenceLink
 from reviews.enums import PackageStatus
 from reviews.models import NrtaEntry, NrtaPackage
-from reviews.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
+from reviews.outcome.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
 from workflow.exceptions import TransitionRefused
 
 logger = logging.getLogger(__name__)

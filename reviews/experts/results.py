@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from applications.enums import PROVINCIAL_STATES
-from reviews.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
+from reviews.experts.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
 from reviews.models import Criterion, ExpertAssignment, Score
 
 

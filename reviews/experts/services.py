@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import OrgKind, Role
 from applications.enums import CaseState
-from reviews.assignment_plan import plan_assignments
 from reviews.enums import CriterionKind, StageStatus
+from reviews.experts.planning import plan_assignments
+from reviews.experts.selectors import stage_cases
 from reviews.models import ConflictDeclaration, Criterion, ExpertAssignment, Panel, ReviewStage, Rubric, Score
 from workflow.exceptions import TransitionRefused
 from workflow.permissions import permissions_sync
@@ -85,10 +86,6 @@ def stage_set_status(*, stage: ReviewStage, actor, status: str) -> ReviewStage:
     return stage
 
 
-def open_stage(campaign) -> ReviewStage | None:
-    return ReviewStage.objects.filter(campaign=campaign, status=StageStatus.OPEN).first()
-
-
 # --- who may not review what --------------------------------------------------------------
 
 
@@ -108,16 +105,6 @@ def conflicts_between(*, cases, experts) -> set[tuple[int, int]]:
         case__in=[c.pk for c in cases], expert__in=[e.pk for e in experts]
     ).values_list("case_id", "expert_id")
     return conflicts | set(declared)
-
-
-def stage_cases(stage: ReviewStage):
-    """The cases a stage reviews: its shortlist, or every case in expert review."""
-    from applications.models import Case
-
-    cases = Case.objects.filter(campaign=stage.campaign, state=CaseState.IN_EXPERT_REVIEW).select_related("unit")
-    if stage.shortlist.exists():
-        cases = cases.filter(pk__in=stage.shortlist.values("pk"))
-    return cases
 
 
 # --- assignment -----------------------------------------------------------------------------
@@ -312,18 +299,3 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
     assignment.submitted_at = None
     assignment.save(update_fields=["submitted_at"])
     return assignment
-
-
-def quota_warnings(*, campaign) -> list[str]:
-    """Categories with more selected cases than their quota."""
-    from django.db.models import Count, Q
-
-    warnings = []
-    selected = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
-    for category in campaign.categories.annotate(n=Count("cases", filter=Q(cases__state__in=selected))):
-        if category.selection_quota is not None and category.n > category.selection_quota:
-            warnings.append(
-                _("「%(name)s」已入选%(n)d个，超过名额%(quota)d个。")
-                % {"name": category.name, "n": category.n, "quota": category.selection_quota}
-            )
-    return warnings
