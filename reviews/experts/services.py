@@ -253,7 +253,9 @@ def score_save(
         raise TransitionRefused(_("当前评审轮次不接受评分。"))
     if assignment.is_submitted:
         raise TransitionRefused(_("评审已提交，如需修改请联系省局退回。"))
-    if assignment.case.state != CaseState.IN_EXPERT_REVIEW:
+    # The grant table gives score_case to the assigned experts while the case is in
+    # expert review: the same rule the case page shows, not a copy of it.
+    if not actor.has_perm("applications.score_case", assignment.case):
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     rubric = Rubric.objects.get(campaign=stage.campaign)
     criteria = list(rubric.criteria.all())
@@ -294,7 +296,9 @@ def score_save(
 def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
     """The province lets an expert change a submitted review."""
     _require_province_admin(actor)
-    if assignment.case.state != CaseState.IN_EXPERT_REVIEW:
+    # The grant table gives score_case to the assigned experts while the case is in
+    # expert review: the same rule the case page shows, not a copy of it.
+    if not actor.has_perm("applications.score_case", assignment.case):
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     assignment.submitted_at = None
     assignment.save(update_fields=["submitted_at"])
