@@ -70,6 +70,8 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password2"].help_text = _("请再次输入密码。")
+        # "18位" is the rule; the 40 characters only leave room for spaces and dashes.
+        self.fields["credit_code"].limit_in_help = True
 
     def grouped(self):
         """The bound fields by fieldset, for the template."""
@@ -115,6 +117,8 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
 
 
 class RegistrationRejectForm(forms.Form):
+    compact = True
+
     reason = forms.CharField(
         label=_("不通过理由"),
         max_length=1000,

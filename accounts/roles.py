@@ -60,6 +60,13 @@ def sees_review_pages(user) -> bool:
     return is_authority_reviewer(user) or is_province_admin(user)
 
 
+def reviewing_authority(user):
+    """The recommending authority whose cases `user` reviews and ranks, or None: a
+    reviewer's own authority; for the province's administrator the province itself,
+    the recommending authority of the provincial units."""
+    return user.organisation if sees_review_pages(user) else None
+
+
 def require_province_admin(user, message: str | None = None) -> None:
     if not is_province_admin(user):
         raise PermissionDenied(message or _("只有省局管理员可以进行此操作。"))

@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
+from accounts import roles
 from applications.enums import EDITABLE_STATES, AttachmentKind, CampaignStatus
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
@@ -70,7 +70,7 @@ def case_create(
 ) -> Case:
     """A new draft case of the actor's unit, on the category's current form version."""
     unit = actor.organisation
-    if actor.role != Role.APPLICANT or unit is None or not unit.can_file:
+    if not roles.is_applicant(actor) or not unit.can_file:
         raise TransitionRefused(_("只有已通过注册审核的申报单位用户可以创建案例。"))
     if category.campaign_id != campaign.pk:
         raise TransitionRefused(_("所选类别不属于本次征集。"))

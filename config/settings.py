@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "guardian",
     "django_fsm",
     "django_tasks",
@@ -70,6 +71,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# One field template for every form (templates/includes/field.html), Bootstrap's classes
+# on the widgets, help and error tied to the field: see core/forms.py.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in production).
 _database_url = env_str("DATABASE_URL")

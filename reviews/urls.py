@@ -30,7 +30,20 @@ ranking = [
 expert_review = [
     # The province's rounds and assignment.
     path("province/<int:year>/review/", expert_views.review_manage, name="review_manage"),
-    path("province/<int:year>/review/action/", expert_views.review_action, name="review_action"),
+    path("province/<int:year>/review/stages/open/", expert_views.stage_open, name="stage_open"),
+    path("province/<int:year>/review/stages/close/", expert_views.stage_close, name="stage_close"),
+    path("province/<int:year>/review/auto-assign/", expert_views.auto_assign_view, name="auto_assign"),
+    path("province/<int:year>/review/assign/", expert_views.assign, name="assign"),
+    path(
+        "province/<int:year>/review/assignments/remove/",
+        expert_views.assignment_remove_view,
+        name="assignment_remove",
+    ),
+    path(
+        "province/<int:year>/review/assignments/reopen/",
+        expert_views.assignment_reopen_view,
+        name="assignment_reopen",
+    ),
     # The experts' side.
     path("expert/", expert_views.expert_queue, name="expert_queue"),
     path("expert/assignments/<int:pk>/", expert_views.score_page, name="score"),
@@ -43,7 +56,18 @@ outcome = [
     path("province/<int:year>/results/complete/", outcome_views.complete_reviews, name="complete_reviews"),
     path("province/<int:year>/results/scores.xlsx", outcome_views.score_sheet, name="score_sheet"),
     path("province/<int:year>/publication/", outcome_views.publication, name="publication"),
-    path("province/<int:year>/publication/action/", outcome_views.publication_action, name="publication_action"),
+    path("province/<int:year>/publication/notice/", outcome_views.notice_publish_view, name="notice_publish"),
+    path("province/<int:year>/publication/objections/", outcome_views.objection_record_view, name="objection_record"),
+    path(
+        "province/<int:year>/publication/objections/answer/",
+        outcome_views.objection_answer_view,
+        name="objection_answer",
+    ),
+    path(
+        "province/<int:year>/publication/announcement/",
+        outcome_views.announcement_publish_view,
+        name="announcement_publish",
+    ),
     path(
         "province/<int:year>/publication/announcement.pdf",
         outcome_views.announcement_document,
@@ -57,7 +81,9 @@ outcome = [
         name="announcement_xlsx",
     ),
     path("province/<int:year>/nrta/", outcome_views.nrta, name="nrta"),
-    path("province/<int:year>/nrta/action/", outcome_views.nrta_action, name="nrta_action"),
+    path("province/<int:year>/nrta/up/", outcome_views.nrta_move_up, name="nrta_move_up"),
+    path("province/<int:year>/nrta/down/", outcome_views.nrta_move_down, name="nrta_move_down"),
+    path("province/<int:year>/nrta/packages/", outcome_views.nrta_package_request_view, name="nrta_package_request"),
     path(
         "province/<int:year>/nrta/packages/<int:package_id>/", outcome_views.nrta_package_download, name="nrta_package"
     ),

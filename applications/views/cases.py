@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from accounts import roles
 from applications.content import case_problems
 from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
@@ -14,12 +14,19 @@ from applications.selectors import cases_visible_to, with_stamped_scan_flag
 from workflow.selectors import state_counts
 from workflow.services import available_actions
 
-DASHBOARD_TITLES = {
-    Role.APPLICANT: _("本单位申报案例"),
-    Role.AUTHORITY_REVIEWER: _("本地区申报案例"),
-    Role.PROVINCE_ADMIN: _("全省申报案例"),
-    Role.EXPERT: _("我的评审任务"),
-}
+
+def _dashboard_title(user) -> str:
+    if roles.is_applicant(user):
+        return _("本单位申报案例")
+    if roles.is_authority_reviewer(user):
+        return _("本地区申报案例")
+    if roles.is_province_admin(user):
+        return _("全省申报案例")
+    if roles.is_expert(user):
+        return _("我的评审任务")
+    return _("申报案例")
+
+
 PAGE_SIZE = 50
 
 
@@ -66,7 +73,7 @@ def _applicant_dashboard(request, visible, state):
 
 def _dashboard_context(request, page, counts, state) -> dict:
     return {
-        "title": DASHBOARD_TITLES.get(request.user.role, _("申报案例")),
+        "title": _dashboard_title(request.user),
         "page": page,
         "state_filter": state,
         "state_counts": [(CaseState(value), n) for value, n in counts.items() if n],

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import OrgKind, Role
+from accounts import roles
 from applications.enums import CaseState
 from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.planning import plan_assignments
@@ -28,12 +28,6 @@ DEFAULT_CRITERIA = [
     ("发展前景", "可持续运营能力与未来发展空间（发展前景）。", CriterionKind.SCORE, 20, False),
     ("申报材料完整性", "六项要素齐全、数据与佐证材料完备（申报材料完整性）。", CriterionKind.SCORE, 10, False),
 ]
-
-
-def _require_province_admin(actor) -> None:
-    organisation = getattr(actor, "organisation", None)
-    if actor.role != Role.PROVINCE_ADMIN or organisation is None or organisation.kind != OrgKind.PROVINCE:
-        raise PermissionDenied(_("只有省局管理员可以进行此操作。"))
 
 
 # --- rubric and stages ------------------------------------------------------------------
@@ -66,7 +60,7 @@ def rubric_is_frozen(rubric: Rubric) -> bool:
 
 def criterion_save(*, criterion: Criterion, actor) -> Criterion:
     """Add or change a criterion, as long as nobody has scored against the rubric."""
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     if rubric_is_frozen(criterion.rubric):
         raise TransitionRefused(_("已有专家评分，评审细则已冻结，不能再修改。"))
     criterion.full_clean()
@@ -75,7 +69,7 @@ def criterion_save(*, criterion: Criterion, actor) -> Criterion:
 
 
 def stage_set_status(*, stage: ReviewStage, actor, status: str) -> ReviewStage:
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     with transaction.atomic():
         if status == StageStatus.OPEN:
             ReviewStage.objects.filter(campaign=stage.campaign, status=StageStatus.OPEN).exclude(pk=stage.pk).update(
@@ -119,8 +113,8 @@ def _assign(*, stage, case, expert) -> ExpertAssignment:
 @transaction.atomic
 def assignment_create(*, stage: ReviewStage, case, expert, actor) -> ExpertAssignment:
     """Assign by hand: refused for a conflicted or full expert, or a case not in review."""
-    _require_province_admin(actor)
-    if expert.role != Role.EXPERT or not expert.is_active:
+    roles.require_province_admin(actor)
+    if not roles.is_expert(expert):
         raise TransitionRefused(_("只能分配给评审专家。"))
     if case.state != CaseState.IN_EXPERT_REVIEW or case.campaign_id != stage.campaign_id:
         raise TransitionRefused(_("只有本次征集中专家评审中的案例可以分配专家。"))
@@ -137,7 +131,7 @@ def assignment_create(*, stage: ReviewStage, case, expert, actor) -> ExpertAssig
 
 @transaction.atomic
 def assignment_remove(*, assignment: ExpertAssignment, actor) -> None:
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     if assignment.is_submitted:
         raise TransitionRefused(_("专家已提交评审，不能取消分配；如需调整请先退回评分。"))
     case = assignment.case
@@ -150,7 +144,7 @@ def auto_assign(*, stage: ReviewStage, actor) -> dict[int, int]:
     """Give every case of the stage its reviewers from the panel of its category, loads
     balanced and capped, never a conflicted expert. Returns case id -> reviewers still
     missing (empty when every case has its N)."""
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     return _fill_assignments(stage=stage)
 
 
@@ -161,8 +155,11 @@ def _fill_assignments(*, stage: ReviewStage, only_case=None) -> dict[int, int]:
         cases = [case for case in cases if case.pk == only_case.pk]
     load_rows = ExpertAssignment.objects.filter(stage=stage).values_list("case_id", "expert_id")
     existing = set(load_rows)
-    for panel in Panel.objects.filter(campaign=stage.campaign).prefetch_related("experts__affiliation"):
-        experts = [e for e in panel.experts.all() if e.is_active and e.role == Role.EXPERT]
+    panels = Panel.objects.filter(campaign=stage.campaign).prefetch_related(
+        "experts__affiliation", "experts__organisation"
+    )
+    for panel in panels:
+        experts = [e for e in panel.experts.all() if roles.is_expert(e)]
         panel_cases = [c for c in cases if panel.category_id in (None, c.category_id)]
         if not panel_cases:
             continue
@@ -295,10 +292,8 @@ def score_save(
 
 def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
     """The province lets an expert change a submitted review."""
-    _require_province_admin(actor)
-    # The grant table gives score_case to the assigned experts while the case is in
-    # expert review: the same rule the case page shows, not a copy of it.
-    if not actor.has_perm("applications.score_case", assignment.case):
+    roles.require_province_admin(actor)
+    if assignment.case.state != CaseState.IN_EXPERT_REVIEW:
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     assignment.submitted_at = None
     assignment.save(update_fields=["submitted_at"])

@@ -14,13 +14,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.enums import OrgKind, Role
+from accounts import roles
+from accounts.enums import Role
 from accounts.models import User
-from applications.models import Campaign, Case
 from applications.views.cases import reading_context
 from core.feedback import report_errors
+from core.forms import add_refusal
+from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
-from reviews.experts.selectors import open_stage, stage_cases
+from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
+from reviews.experts.selectors import stage_cases
 from reviews.experts.services import (
     assignment_create,
     assignment_remove,
@@ -34,14 +37,10 @@ from reviews.models import ExpertAssignment, ReviewStage, Rubric
 from workflow.exceptions import TransitionRefused
 
 
-def _require_expert(user) -> None:
-    if user.role != Role.EXPERT:
-        raise Http404
-
-
 @login_required
 def expert_queue(request):
-    _require_expert(request.user)
+    if not roles.is_expert(request.user):
+        raise Http404  # the expert's pages answer 404 to everyone else
     assignments = (
         ExpertAssignment.objects.filter(expert=request.user)
         .select_related("case", "case__category", "stage", "stage__campaign")
@@ -56,7 +55,8 @@ def expert_queue(request):
 
 
 def _my_assignment(request, pk: int) -> ExpertAssignment:
-    _require_expert(request.user)
+    if not roles.is_expert(request.user):
+        raise Http404  # the expert's pages answer 404 to everyone else
     return get_object_or_404(
         ExpertAssignment.objects.select_related("case", "case__schema", "case__category", "stage", "stage__campaign"),
         pk=pk,
@@ -139,12 +139,15 @@ def review_sheets(request, stage_id: int):
 
     stage = get_object_or_404(ReviewStage.objects.select_related("campaign"), pk=stage_id)
     user = request.user
-    if user.role == Role.EXPERT:
+    if roles.is_expert(user):
         expert = user
         if not ExpertAssignment.objects.filter(stage=stage, expert=user).exists():
             raise Http404
-    elif user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE:
-        expert = get_object_or_404(User, pk=request.GET.get("expert") or 0, role=Role.EXPERT)
+    elif roles.is_province_admin(user):
+        form = ExpertSheetsForm(request.GET)
+        if not form.is_valid():
+            raise Http404
+        expert = form.cleaned_data["expert"]
     else:
         raise Http404
     response = HttpResponse(render_expert_sheets_pdf(expert, stage), content_type="application/pdf")
@@ -157,26 +160,10 @@ def review_sheets(request, stage_id: int):
 # --- the province: rounds and assignment -------------------------------------------------
 
 
-def _province_campaign(request, year: int) -> Campaign:
-    user = request.user
-    if not (user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE):
-        raise Http404
-    return get_object_or_404(Campaign, year=year)
-
-
-def _stage(campaign, request) -> ReviewStage:
-    stage_id = request.GET.get("stage") or request.POST.get("stage")
-    stages = ReviewStage.objects.filter(campaign=campaign)
-    if stage_id and str(stage_id).isdigit():
-        return get_object_or_404(stages, pk=stage_id)
-    return open_stage(campaign) or stages.order_by("order").first()
-
-
-@login_required
-def review_manage(request, year: int):
-    """Stages, automatic and manual assignment, coverage and every expert's load."""
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
+def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
+    """The page of a round: stages, automatic and manual assignment, coverage and every
+    expert's load. `failed`: a form that did not go through, its errors at the top (and
+    beside its fields when it is the page's assignment form); answered with 400."""
     cases = list(
         stage_cases(stage)
         .select_related("category", "authority")
@@ -201,6 +188,9 @@ def review_manage(request, year: int):
     assignments = (
         ExpertAssignment.objects.filter(stage=stage).select_related("case", "expert").order_by("case_id", "expert_id")
     )
+    if assign_form is None:
+        assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
+    assign_form.offer(cases)
     return render(
         request,
         "reviews/province_review.html",
@@ -212,60 +202,133 @@ def review_manage(request, year: int):
             "short": [case for case in cases if case.n_assigned < stage.reviewers_per_case],
             "experts": experts,
             "assignments": assignments,
+            "assign_form": assign_form,
+            "failed": failed,
             "panels": campaign.panels.prefetch_related("experts").select_related("category"),
             "rubric": Rubric.objects.filter(campaign=campaign).prefetch_related("criteria").first(),
         },
+        status=400 if failed is not None else 200,
     )
+
+
+def _back_to_round(year: int, stage: ReviewStage):
+    return redirect(reverse("reviews:review_manage", args=[year]) + f"?stage={stage.pk}")
+
+
+@login_required
+def review_manage(request, year: int):
+    campaign = province_campaign(request, year)
+    return _review_page(request, campaign, chosen_stage(campaign, request.GET.get("stage")))
+
+
+def _failed(request, campaign, form, *, stage=None, assign_form=None):
+    """The round's page again, with the form's errors."""
+    stage = stage or chosen_stage(campaign, None)
+    return _review_page(request, campaign, stage, failed=form, assign_form=assign_form)
 
 
 @login_required
 @require_POST
-def review_action(request, year: int):
-    """One form endpoint for the assignment page's buttons, each a service call."""
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
-    action = request.POST.get("action")
+def auto_assign_view(request, year: int):
+    """自动分配: every case of the round gets its reviewers from its category's panel."""
+    campaign = province_campaign(request, year)
+    form = StageForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _failed(request, campaign, form)
+    stage = form.cleaned_data["stage"]
     try:
-        if action == "auto_assign":
-            short = auto_assign(stage=stage, actor=request.user)
-            if short:
-                messages.warning(
-                    request,
-                    _(
-                        "已自动分配；%(n)d个案例的评审专家不足%(per)d位（无回避冲突且有余量的专家不够），请增加专家或手动调整。"
-                    )
-                    % {"n": len(short), "per": stage.reviewers_per_case},
-                )
-            else:
-                messages.success(
-                    request, _("已自动分配，每个案例都有%(per)d位评审专家。") % {"per": stage.reviewers_per_case}
-                )
-        elif action == "assign":
-            expert = get_object_or_404(User, pk=request.POST.get("expert"), role=Role.EXPERT)
-            case_ids = request.POST.getlist("cases")
-            done = 0
-            for case in Case.objects.filter(pk__in=case_ids, campaign=campaign):
-                try:
-                    assignment_create(stage=stage, case=case, expert=expert, actor=request.user)
-                    done += 1
-                except TransitionRefused as refused:
-                    messages.error(request, f"{case.title}：{refused.reasons[0]}")
-            if done:
-                messages.success(request, _("已为%(expert)s分配%(n)d个案例。") % {"expert": expert, "n": done})
-        elif action in ("remove", "reopen"):
-            assignment = get_object_or_404(ExpertAssignment, pk=request.POST.get("assignment"), stage=stage)
-            (assignment_remove if action == "remove" else assignment_reopen)(assignment=assignment, actor=request.user)
-            messages.success(
-                request, _("已取消分配。") if action == "remove" else _("已退回该专家的评分，可重新修改。")
-            )
-        elif action in ("open", "close"):
-            target = get_object_or_404(ReviewStage, pk=request.POST.get("target"), campaign=campaign)
-            stage_set_status(
-                stage=target, actor=request.user, status=StageStatus.OPEN if action == "open" else StageStatus.CLOSED
-            )
-            messages.success(request, _("已更新评审轮次状态。"))
-        else:
-            raise Http404
+        short = auto_assign(stage=stage, actor=request.user)
     except (TransitionRefused, PermissionDenied) as error:
-        report_errors(request, error)
-    return redirect(reverse("reviews:review_manage", args=[year]) + f"?stage={stage.pk}")
+        add_refusal(form, error)
+        return _failed(request, campaign, form, stage=stage)
+    if short:
+        messages.warning(
+            request,
+            _("已自动分配；%(n)d个案例的评审专家不足%(per)d位（无回避冲突且有余量的专家不够），请增加专家或手动调整。")
+            % {"n": len(short), "per": stage.reviewers_per_case},
+        )
+    else:
+        messages.success(request, _("已自动分配，每个案例都有%(per)d位评审专家。") % {"per": stage.reviewers_per_case})
+    return _back_to_round(year, stage)
+
+
+@login_required
+@require_POST
+def assign(request, year: int):
+    """手动分配: one expert to the chosen cases; each case the service refuses is named."""
+    campaign = province_campaign(request, year)
+    form = AssignForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _failed(request, campaign, form, stage=form.cleaned_data.get("stage"), assign_form=form)
+    stage, expert = form.cleaned_data["stage"], form.cleaned_data["expert"]
+    done = 0
+    for case in form.cleaned_data["cases"]:
+        try:
+            assignment_create(stage=stage, case=case, expert=expert, actor=request.user)
+            done += 1
+        except (TransitionRefused, PermissionDenied) as error:
+            for reason in getattr(error, "reasons", None) or [str(error)]:
+                form.add_error("cases", f"{case.title}：{reason}")
+    if done:
+        messages.success(request, _("已为%(expert)s分配%(n)d个案例。") % {"expert": expert, "n": done})
+    if form.errors:
+        return _failed(request, campaign, form, stage=stage, assign_form=form)
+    return _back_to_round(year, stage)
+
+
+def _assignment_action(request, year: int, act, done_message: str):
+    campaign = province_campaign(request, year)
+    form = AssignmentForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _failed(request, campaign, form)
+    assignment = form.cleaned_data["assignment"]
+    try:
+        act(assignment=assignment, actor=request.user)
+    except (TransitionRefused, PermissionDenied) as error:
+        add_refusal(form, error)
+        return _failed(request, campaign, form, stage=assignment.stage)
+    messages.success(request, done_message)
+    return _back_to_round(year, assignment.stage)
+
+
+@login_required
+@require_POST
+def assignment_remove_view(request, year: int):
+    """取消分配 of an expert who has not submitted."""
+    return _assignment_action(request, year, assignment_remove, _("已取消分配。"))
+
+
+@login_required
+@require_POST
+def assignment_reopen_view(request, year: int):
+    """退回修改: the expert may change a submitted review."""
+    return _assignment_action(request, year, assignment_reopen, _("已退回该专家的评分，可重新修改。"))
+
+
+def _stage_set(request, year: int, status: StageStatus):
+    campaign = province_campaign(request, year)
+    form = StageForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _failed(request, campaign, form)
+    stage = form.cleaned_data["stage"]
+    try:
+        stage_set_status(stage=stage, actor=request.user, status=status)
+    except (TransitionRefused, PermissionDenied) as error:
+        add_refusal(form, error)
+        return _failed(request, campaign, form, stage=stage)
+    messages.success(request, _("已更新评审轮次状态。"))
+    return _back_to_round(year, stage)
+
+
+@login_required
+@require_POST
+def stage_open(request, year: int):
+    """开启本轮 (the round open before closes)."""
+    return _stage_set(request, year, StageStatus.OPEN)
+
+
+@login_required
+@require_POST
+def stage_close(request, year: int):
+    """结束本轮."""
+    return _stage_set(request, year, StageStatus.CLOSED)

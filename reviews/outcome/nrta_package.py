@@ -36,13 +36,12 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from accounts.enums import OrgKind, Role
+from accounts import roles
 from applications.documents import render_case_docx, render_case_pdf
 from applications.enums import AttachmentKind, CaseState
 from applications.models import Attachment, EvidenceLink
@@ -253,17 +252,11 @@ def package_path(package: NrtaPackage) -> str:
     return f"{PACKAGE_DIRECTORY}/{package.campaign.year}-{package.pk}.zip"
 
 
-def _require_province_admin(actor) -> None:
-    organisation = getattr(actor, "organisation", None)
-    if actor.role != Role.PROVINCE_ADMIN or organisation is None or organisation.kind != OrgKind.PROVINCE:
-        raise PermissionDenied(_("只有省局管理员可以生成推荐材料包。"))
-
-
 def nrta_package_request(*, campaign, actor) -> NrtaPackage:
     """Queue the building of the campaign's package; the task starts once the
     transaction commits. A package of the campaign already queued or running (and not
     lost) is returned instead of building the same archive twice."""
-    _require_province_admin(actor)
+    roles.require_province_admin(actor, message=_("只有省局管理员可以生成推荐材料包。"))
     recommended = NrtaEntry.objects.filter(campaign=campaign, case__state=CaseState.RECOMMENDED_TO_NRTA)
     if not recommended.exists():
         raise TransitionRefused(_("尚无推荐至总局的案例，不能生成推荐材料包。"))

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from applications.enums import CaseState
 from reviews.enums import PublicationKind
-from reviews.experts.services import _require_province_admin
 from reviews.models import Objection, Publication
 from workflow.exceptions import TransitionRefused
 
@@ -26,7 +26,7 @@ def default_notice_period(today: date | None = None) -> tuple[date, date]:
 def notice_publish(
     *, campaign, actor, title: str, starts_on: date, ends_on: date, document_number: str = ""
 ) -> Publication:
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     problems = []
     if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
         problems.append(_("本年度已发布过公示。"))
@@ -53,7 +53,7 @@ def notice_publish(
 
 
 def objection_record(*, publication: Publication, case, actor, objector: str, contact: str, content: str) -> Objection:
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     if publication.kind != PublicationKind.NOTICE:
         raise TransitionRefused(_("异议只在公示期间登记。"))
     if case.campaign_id != publication.campaign_id or case.state not in SELECTED_STATES:
@@ -72,7 +72,7 @@ def objection_record(*, publication: Publication, case, actor, objector: str, co
 
 
 def objection_answer(*, objection: Objection, actor, answer: str) -> Objection:
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     if not (answer or "").strip():
         raise TransitionRefused(_("请填写处理意见。"))
     objection.answer = answer.strip()
@@ -84,7 +84,7 @@ def objection_answer(*, objection: Objection, actor, answer: str) -> Objection:
 @transaction.atomic
 def announcement_publish(*, campaign, actor, title: str, document_number: str = "") -> Publication:
     """The final 通报, once the 公示 period is over and every objection answered."""
-    _require_province_admin(actor)
+    roles.require_province_admin(actor)
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     problems = []
     if notice is None:

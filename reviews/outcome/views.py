@@ -1,12 +1,10 @@
 """The province's pages of the review's outcome: results and selection, publication
 (公示, objections, 通报) and the NRTA recommendation."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -15,10 +13,12 @@ from django.views.decorators.http import require_POST
 from applications.enums import CaseState
 from applications.models import Case
 from core.feedback import report_errors
+from core.forms import add_refusal
+from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
-from reviews.experts.views import _province_campaign, _stage
-from reviews.models import NrtaPackage, Objection, Publication, Rubric
+from reviews.models import NrtaPackage, Publication, Rubric
+from reviews.outcome.forms import AnnouncementForm, NoticeForm, NrtaCaseForm, ObjectionAnswerForm, ObjectionForm
 from reviews.outcome.nrta import nrta_cases, nrta_move
 from reviews.outcome.publication import (
     announcement_publish,
@@ -35,8 +35,8 @@ from workflow.services import apply_transition
 @login_required
 def results(request, year: int):
     """Results per category, traceable to each expert's scores; decisions from here."""
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
+    campaign = province_campaign(request, year)
+    stage = chosen_stage(campaign, request.GET.get("stage"))
     rubric = Rubric.objects.get(campaign=campaign)
     by_category = stage_results(stage=stage, rubric=rubric)
     criteria = list(rubric.criteria.all())
@@ -72,7 +72,7 @@ def results(request, year: int):
 @require_POST
 def complete_reviews(request, year: int):
     """确认评审完成 for every case whose experts have all submitted."""
-    campaign = _province_campaign(request, year)
+    campaign = province_campaign(request, year)
     done = 0
     for case in Case.objects.filter(campaign=campaign, state=CaseState.IN_EXPERT_REVIEW):
         try:
@@ -84,15 +84,32 @@ def complete_reviews(request, year: int):
     return redirect("reviews:results", year=year)
 
 
-@login_required
-def publication(request, year: int):
-    campaign = _province_campaign(request, year)
+def _answer_auto_id(objection_id) -> str:
+    # One answer form per objection on the page: ids of their own.
+    return f"id_objection{objection_id}_%s"
+
+
+def _publication_page(request, campaign, *, failed=None, forms=None):
+    """The 公示 and its objections, the 通报. `failed`: a form that did not go through,
+    shown with its errors beside its fields and at the top; answered with 400."""
+    forms = forms or {}
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     announcement = Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).first()
     selected = Case.objects.filter(
         campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
     ).select_related("unit", "authority", "category")
     starts, ends = default_notice_period()
+    year = campaign.year
+    objections = [
+        (
+            objection,
+            forms.get(("answer", objection.pk))
+            or ObjectionAnswerForm(
+                campaign=campaign, initial={"objection": objection.pk}, auto_id=_answer_auto_id(objection.pk)
+            ),
+        )
+        for objection in (notice.objections.select_related("case") if notice else [])
+    ]
     return render(
         request,
         "reviews/publication.html",
@@ -100,69 +117,129 @@ def publication(request, year: int):
             "campaign": campaign,
             "notice": notice,
             "announcement": announcement,
-            "objections": notice.objections.select_related("case") if notice else [],
+            "objections": objections,
             "selected": selected.order_by("category__position", "title"),
-            "default_starts": starts,
-            "default_ends": ends,
+            "notice_form": forms.get("notice")
+            or NoticeForm(
+                initial={
+                    "title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的公示") % {"y": year},
+                    "starts_on": starts,
+                    "ends_on": ends,
+                }
+            ),
+            "objection_form": forms.get("objection") or ObjectionForm(campaign=campaign),
+            "announcement_form": forms.get("announcement")
+            or AnnouncementForm(
+                initial={"title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的通报") % {"y": year}}
+            ),
+            "failed": failed,
         },
+        status=400 if failed is not None else 200,
     )
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
+@login_required
+def publication(request, year: int):
+    return _publication_page(request, province_campaign(request, year))
 
 
 @login_required
 @require_POST
-def publication_action(request, year: int):
-    campaign = _province_campaign(request, year)
-    action = request.POST.get("action")
-    try:
-        if action == "notice":
-            starts, ends = _date(request.POST.get("starts_on")), _date(request.POST.get("ends_on"))
-            if starts is None or ends is None:
-                raise TransitionRefused(_("请填写有效的公示起止日期。"))
+def notice_publish_view(request, year: int):
+    """发布公示."""
+    campaign = province_campaign(request, year)
+    form = NoticeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
             notice_publish(
                 campaign=campaign,
                 actor=request.user,
-                title=request.POST.get("title", ""),
-                starts_on=starts,
-                ends_on=ends,
-                document_number=request.POST.get("document_number", ""),
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                document_number=data["document_number"],
             )
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
             messages.success(request, _("已发布公示；申报单位现在可以看到本单位案例的评选结果。"))
-        elif action == "objection":
-            notice = get_object_or_404(Publication, campaign=campaign, kind=PublicationKind.NOTICE)
-            case = get_object_or_404(Case, pk=request.POST.get("case"), campaign=campaign)
+            return redirect("reviews:publication", year=year)
+    return _publication_page(request, campaign, failed=form, forms={"notice": form})
+
+
+@login_required
+@require_POST
+def objection_record_view(request, year: int):
+    """登记异议 received during the 公示."""
+    campaign = province_campaign(request, year)
+    form = ObjectionForm(request.POST, campaign=campaign)
+    notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
+    if notice is None:
+        form.add_error(None, _("尚未发布公示，不能登记异议。"))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
             objection_record(
                 publication=notice,
-                case=case,
+                case=data["case"],
                 actor=request.user,
-                objector=request.POST.get("objector", ""),
-                contact=request.POST.get("contact", ""),
-                content=request.POST.get("content", ""),
+                objector=data["objector"],
+                contact=data["contact"],
+                content=data["content"],
             )
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
             messages.success(request, _("已登记异议。"))
-        elif action == "answer":
-            objection = get_object_or_404(Objection, pk=request.POST.get("objection"), publication__campaign=campaign)
-            objection_answer(objection=objection, actor=request.user, answer=request.POST.get("answer", ""))
+            return redirect("reviews:publication", year=year)
+    return _publication_page(request, campaign, failed=form, forms={"objection": form})
+
+
+@login_required
+@require_POST
+def objection_answer_view(request, year: int):
+    """登记处理意见 of one objection."""
+    campaign = province_campaign(request, year)
+    form = ObjectionAnswerForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        objection = form.cleaned_data["objection"]
+        try:
+            objection_answer(objection=objection, actor=request.user, answer=form.cleaned_data["answer"])
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
             messages.success(request, _("已登记处理意见。"))
-        elif action == "announcement":
+            return redirect("reviews:publication", year=year)
+    objection = form.cleaned_data.get("objection")
+    forms = {}
+    if objection is not None:
+        # Shown again in its objection's row, with what was typed and the error beside it.
+        form.auto_id = _answer_auto_id(objection.pk)
+        forms[("answer", objection.pk)] = form
+    return _publication_page(request, campaign, failed=form, forms=forms)
+
+
+@login_required
+@require_POST
+def announcement_publish_view(request, year: int):
+    """发布通报, once the 公示 is over and every objection answered."""
+    campaign = province_campaign(request, year)
+    form = AnnouncementForm(request.POST)
+    if form.is_valid():
+        try:
             announcement_publish(
                 campaign=campaign,
                 actor=request.user,
-                title=request.POST.get("title", ""),
-                document_number=request.POST.get("document_number", ""),
+                title=form.cleaned_data["title"],
+                document_number=form.cleaned_data["document_number"],
             )
-            messages.success(request, _("已发布通报。"))
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
         else:
-            raise Http404
-    except (TransitionRefused, PermissionDenied) as error:
-        report_errors(request, error)
-    return redirect("reviews:publication", year=year)
+            messages.success(request, _("已发布通报。"))
+            return redirect("reviews:publication", year=year)
+    return _publication_page(request, campaign, failed=form, forms={"announcement": form})
 
 
 @login_required
@@ -173,7 +250,7 @@ def announcement_document(request, year: int, extension: str):
         render_announcement_xlsx,
     )
 
-    campaign = _province_campaign(request, year)
+    campaign = province_campaign(request, year)
     render_document, content_type = {
         "pdf": (render_announcement_pdf, "application/pdf"),
         "xlsx": (render_announcement_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -189,8 +266,8 @@ def announcement_document(request, year: int, extension: str):
 def score_sheet(request, year: int):
     from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 
-    campaign = _province_campaign(request, year)
-    stage = _stage(campaign, request)
+    campaign = province_campaign(request, year)
+    stage = chosen_stage(campaign, request.GET.get("stage"))
     response = HttpResponse(
         render_score_sheet_xlsx(stage),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -201,9 +278,7 @@ def score_sheet(request, year: int):
     return response
 
 
-@login_required
-def nrta(request, year: int):
-    campaign = _province_campaign(request, year)
+def _nrta_page(request, campaign, *, failed=None):
     return render(
         request,
         "reviews/nrta.html",
@@ -214,29 +289,53 @@ def nrta(request, year: int):
             .select_related("unit", "category")
             .order_by("category__position", "title"),
             "packages": NrtaPackage.objects.filter(campaign=campaign).select_related("requested_by")[:10],
+            "failed": failed,
         },
+        status=400 if failed is not None else 200,
     )
 
 
 @login_required
-@require_POST
-def nrta_action(request, year: int):
-    campaign = _province_campaign(request, year)
-    action = request.POST.get("action")
-    try:
-        if action in ("up", "down"):
-            nrta_move(campaign=campaign, case_id=int(request.POST.get("case", 0)), step=-1 if action == "up" else 1)
-        elif action == "package":
-            from reviews.outcome.nrta_package import nrta_package_request
+def nrta(request, year: int):
+    return _nrta_page(request, province_campaign(request, year))
 
-            nrta_package_request(campaign=campaign, actor=request.user)
-            messages.success(request, _("已开始生成推荐材料包，完成后可在下方下载。"))
-        else:
-            raise Http404
+
+def _nrta_move(request, year: int, step: int):
+    campaign = province_campaign(request, year)
+    form = NrtaCaseForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        return _nrta_page(request, campaign, failed=form)
+    nrta_move(campaign=campaign, case_id=form.cleaned_data["case"].pk, step=step)
+    return redirect("reviews:nrta", year=year)
+
+
+@login_required
+@require_POST
+def nrta_move_up(request, year: int):
+    """上移: one place earlier in the recommendation order."""
+    return _nrta_move(request, year, -1)
+
+
+@login_required
+@require_POST
+def nrta_move_down(request, year: int):
+    """下移: one place later in the recommendation order."""
+    return _nrta_move(request, year, 1)
+
+
+@login_required
+@require_POST
+def nrta_package_request_view(request, year: int):
+    """生成推荐材料包: queued, built in the background, listed below when done."""
+    from reviews.outcome.nrta_package import nrta_package_request
+
+    campaign = province_campaign(request, year)
+    try:
+        nrta_package_request(campaign=campaign, actor=request.user)
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
-    except ValueError:
-        messages.error(request, _("数据有误，请刷新页面后重试。"))
+    else:
+        messages.success(request, _("已开始生成推荐材料包，完成后可在下方下载。"))
     return redirect("reviews:nrta", year=year)
 
 
@@ -244,7 +343,7 @@ def nrta_action(request, year: int):
 def nrta_package_download(request, year: int, package_id: int):
     from django.http import FileResponse
 
-    campaign = _province_campaign(request, year)
+    campaign = province_campaign(request, year)
     package = get_object_or_404(NrtaPackage, pk=package_id, campaign=campaign, status="done")
     return FileResponse(
         package.file.open("rb"),

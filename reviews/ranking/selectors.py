@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from accounts.roles import reviewing_authority
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
 
@@ -37,13 +38,7 @@ QUEUE_SORTS = {
 
 def authority_of(user):
     """The recommending authority `user` reviews for, or None."""
-    from accounts.enums import AUTHORITY_KINDS
-    from reviews.ranking.services import REVIEWING_ROLES
-
-    organisation = user.organisation
-    if organisation is None or organisation.kind not in AUTHORITY_KINDS or user.role not in REVIEWING_ROLES:
-        return None
-    return organisation
+    return reviewing_authority(user)
 
 
 def campaign_overview(*, campaign):

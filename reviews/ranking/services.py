@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.enums import OrgKind, Role
+from accounts import roles
 from applications.enums import CaseState
 from applications.uploads import PDF, detect_kind, display_name
 from reviews.enums import RankingTableStatus
@@ -23,7 +23,6 @@ from reviews.ranking.notifications import queue_table_notification
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
-REVIEWING_ROLES = (Role.AUTHORITY_REVIEWER, Role.PROVINCE_ADMIN)
 MB = 1024 * 1024
 
 
@@ -55,7 +54,8 @@ def _require_open(table: RankingTable) -> None:
 
 def require_reviewer_of(*, authority, actor) -> None:
     """Only reviewing members of the authority itself arrange its order and table."""
-    if actor.organisation_id != authority.pk or actor.role not in REVIEWING_ROLES or not actor.is_active:
+    reviewing = roles.reviewing_authority(actor)
+    if reviewing is None or reviewing.pk != authority.pk:
         raise PermissionDenied(_("只有本推荐单位的审核人员可以调整推荐排序表。"))
 
 
@@ -200,8 +200,7 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
     """The province sends a submitted table back: it unlocks, and its cases return to
     the authority as recommended, in the same order, all or nothing."""
     reason = (reason or "").strip()
-    if actor.role != Role.PROVINCE_ADMIN or actor.organisation is None or actor.organisation.kind != OrgKind.PROVINCE:
-        raise PermissionDenied(_("只有省局管理员可以退回推荐排序表。"))
+    roles.require_province_admin(actor, message=_("只有省局管理员可以退回推荐排序表。"))
     if not reason:
         raise TransitionRefused(_("退回推荐排序表需要填写理由。"))
     with transaction.atomic():

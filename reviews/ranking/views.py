@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.enums import OrgKind, Role, UnitType
+from accounts import roles
+from accounts.enums import UnitType
 from applications.enums import CaseState
 from applications.models import Campaign
 from core.feedback import report_errors
+from core.forms import add_refusal
 from reviews.models import RankingTable
+from reviews.ranking.forms import TableReturnForm
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
 from reviews.ranking.services import (
     ranking_move,
@@ -57,10 +60,6 @@ def _authority(request):
     return authority
 
 
-def _is_province_admin(user) -> bool:
-    return bool(user.role == Role.PROVINCE_ADMIN and user.organisation and user.organisation.kind == OrgKind.PROVINCE)
-
-
 @login_required
 def review_home(request):
     """The latest campaign's page for this user: the queue for an authority, the
@@ -68,7 +67,7 @@ def review_home(request):
     campaign = Campaign.objects.order_by("-year").first()
     if campaign is None:
         raise Http404
-    if _is_province_admin(request.user):
+    if roles.is_province_admin(request.user):
         return redirect("reviews:overview", year=campaign.year)
     _authority(request)
     return redirect("reviews:queue", year=campaign.year)
@@ -245,35 +244,55 @@ def _scan_response(table: RankingTable):
 def table_scan(request, year: int, table_id: int):
     """The stamped scan of a table: for its authority and for the province."""
     table = get_object_or_404(RankingTable.objects.select_related("campaign"), pk=table_id, campaign__year=year)
-    if not (_is_province_admin(request.user) or authority_of(request.user) == table.authority):
+    if not (roles.is_province_admin(request.user) or authority_of(request.user) == table.authority):
         raise Http404
     return _scan_response(table)
+
+
+def _overview_page(request, campaign, *, failed=None, failed_table_id=None):
+    """Every authority, its cases and its table; each submitted table with the form to
+    return it. `failed`: a return that did not go through, shown in its row and at the
+    top; answered with 400."""
+    rows, categories = campaign_overview(campaign=campaign)
+    for row in rows:
+        table = row["table"]
+        if table is not None and table.is_locked:
+            row["return_form"] = (
+                failed
+                if failed is not None and table.pk == failed_table_id
+                else TableReturnForm(auto_id=TableReturnForm.auto_id_for(table.pk))
+            )
+    return render(
+        request,
+        "reviews/overview.html",
+        {"campaign": campaign, "rows": rows, "categories": categories, "states": list(CaseState), "failed": failed},
+        status=400 if failed is not None else 200,
+    )
 
 
 @login_required
 def overview(request, year: int):
     """The province's view of the campaign: every authority, its cases and its table."""
-    if not _is_province_admin(request.user):
+    if not roles.is_province_admin(request.user):
         raise Http404
-    campaign = get_object_or_404(Campaign, year=year)
-    rows, categories = campaign_overview(campaign=campaign)
-    return render(
-        request,
-        "reviews/overview.html",
-        {"campaign": campaign, "rows": rows, "categories": categories, "states": list(CaseState)},
-    )
+    return _overview_page(request, get_object_or_404(Campaign, year=year))
 
 
 @login_required
 @require_POST
 def table_return(request, year: int, table_id: int):
-    if not _is_province_admin(request.user):
+    if not roles.is_province_admin(request.user):
         raise Http404
-    table = get_object_or_404(RankingTable, pk=table_id, campaign__year=year)
-    try:
-        ranking_return(table=table, actor=request.user, reason=request.POST.get("reason", ""))
-    except (TransitionRefused, PermissionDenied) as error:
-        report_errors(request, error)
-    else:
-        messages.success(request, _("已将%(authority)s的推荐排序表退回。") % {"authority": table.authority.name})
-    return redirect("reviews:overview", year=year)
+    table = get_object_or_404(
+        RankingTable.objects.select_related("campaign", "authority"), pk=table_id, campaign__year=year
+    )
+    form = TableReturnForm(request.POST, auto_id=TableReturnForm.auto_id_for(table.pk))
+    if form.is_valid():
+        try:
+            ranking_return(table=table, actor=request.user, reason=form.cleaned_data["reason"])
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, _("已将%(authority)s的推荐排序表退回。") % {"authority": table.authority.name})
+            return redirect("reviews:overview", year=year)
+    return _overview_page(request, table.campaign, failed=form, failed_table_id=table.pk)

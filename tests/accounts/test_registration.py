@@ -142,7 +142,7 @@ def test_invalid_registrations_are_refused_with_nothing_created(client, cast, ov
     assert message in " ".join(form.errors[field])
     page = response.content.decode()
     assert "请修改以下问题" in page and f'href="#id_{field}"' in page  # at the top, linked to the field
-    assert f'id="id_{field}-error"' in page  # and next to it
+    assert f'id="id_{field}_error"' in page  # and next to it
     assert (Organisation.objects.count(), User.objects.count()) == (organisations, users)
     assert mail.outbox == []
 

@@ -243,13 +243,45 @@ def test_a_quota_exceeded_is_warned(cast, case_at):
     assert quota_warnings(campaign=cast.campaign) == ["「新媒体平台建设」已入选1个，超过名额0个。"]
 
 
-@pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "expert_assigned"])
+# Shared with the table's own authority, and tried in tests/reviews/test_tables.py.
+NOT_PROVINCE_ONLY = {"table_scan"}
+
+
+def province_urls() -> list[str]:
+    """Every URL of the province's pages and operations, read from the resolver, so a
+    new one cannot go untried."""
+    from reviews import urls
+
+    found = []
+    for pattern in urls.urlpatterns:
+        route = str(pattern.pattern)
+        if not route.startswith("province/") or pattern.name in NOT_PROVINCE_ONLY:
+            continue
+        kwargs = {name: 2024 if name == "year" else 1 for name in pattern.pattern.converters}
+        found.append(reverse(f"reviews:{pattern.name}", kwargs=kwargs))
+    return found
+
+
+def test_the_province_urls_are_found():
+    names = {url.split("/2024/", 1)[1] for url in province_urls()}
+    assert {"review/auto-assign/", "publication/objections/answer/", "nrta/up/", "nrta/packages/"} <= names
+
+
+@pytest.mark.parametrize(
+    "user", ["applicant_a", "applicant_b", "reviewer_a", "reviewer_b", "expert_assigned", "province_reviewer"]
+)
 def test_province_pages_answer_404_to_everyone_else(client, cast, user):
-    client.force_login(getattr(cast, user))
+    if user == "province_reviewer":
+        # Rights come from (organisation, role): the province's own reviewer is no administrator.
+        refused = UserFactory(organisation=cast.province, role=Role.AUTHORITY_REVIEWER)
+    else:
+        refused = getattr(cast, user)
+    client.force_login(refused)
     for name in ("review_manage", "results", "publication", "nrta", "score_sheet", "announcement_pdf"):
         assert client.get(reverse(f"reviews:{name}", args=[2024])).status_code == 404
-    for name in ("review_action", "publication_action", "nrta_action", "complete_reviews"):
-        assert client.post(reverse(f"reviews:{name}", args=[2024]), {"action": "auto_assign"}).status_code == 404
+    for url in province_urls():
+        assert client.post(url, {"action": "auto_assign", "stage": 1, "case": 1}).status_code == 404, url
+        assert client.get(url).status_code in (404, 405), url
 
 
 def test_province_pages_open_for_the_administrator(client, cast, case_at):
@@ -270,3 +302,10 @@ def test_review_sheets_for_the_expert_and_the_province_only(client, cast, case_a
     for user in ("expert_unassigned", "reviewer_a", "applicant_a"):
         client.force_login(getattr(cast, user))
         assert client.get(url, {"expert": cast.expert_assigned.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("expert", ["", "abc", "99999999999999999999"])
+def test_review_sheets_of_no_such_expert_answer_404(client, cast, case_at, expert):
+    stage = ExpertAssignment.objects.get(case=case_at("in_expert_review")).stage
+    client.force_login(cast.province_admin)
+    assert client.get(reverse("reviews:review_sheets", args=[stage.pk]), {"expert": expert}).status_code == 404

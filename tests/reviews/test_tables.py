@@ -202,3 +202,16 @@ def test_queue_and_ranking_pages_run_a_constant_number_of_queries(
         response = client.get(url)
     assert response.status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_overview_returns_a_table_with_the_reason_beside_its_field(client, cast, table):
+    ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
+    client.force_login(cast.province_admin)
+    url = reverse("reviews:table_return", args=[2024, table.pk])
+    response = client.post(url, {"reason": " "})
+    page = response.content.decode()
+    assert response.status_code == 400 and "请修改以下问题" in page
+    assert f'id="id_table{table.pk}_reason_error"' in page and "退回推荐排序表需要填写理由。" in page
+    assert RankingTable.objects.get(pk=table.pk).is_locked
+    assert client.post(url, {"reason": "请补充第二个案例的盖章材料。"}).status_code == 302
+    assert RankingTable.objects.get(pk=table.pk).status == "returned"

@@ -1,0 +1,122 @@
+"""How every form of the site renders, and what the forms share.
+
+One field template for the whole site: `FormRenderer` (settings.FORM_RENDERER) renders
+`{{ field.as_field_group }}` with templates/includes/field.html, and its bound field puts
+Bootstrap's classes on the widget (`is-invalid` when the field has an error) and ties
+the help, the limit and the error to the field with aria-describedby. A form that sits
+in a row of a table or a toolbar says `compact = True` and gets the small variants."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+def _base_class(widget) -> str:
+    input_type = getattr(widget, "input_type", None)
+    if input_type == "hidden":
+        return ""
+    if input_type in ("checkbox", "radio"):
+        return "form-check-input"
+    if input_type == "select":
+        return "form-select"
+    if input_type == "range":
+        return "form-range"
+    return "form-control"
+
+
+class BoundField(forms.BoundField):
+    @property
+    def limit(self) -> int | None:
+        """The most characters the field takes, to show beside it."""
+        return getattr(self.field, "max_length", None) or self.field.widget.attrs.get("maxlength")
+
+    @property
+    def limit_hint(self) -> int | None:
+        """The limit to add to the help, unless the help already states it (or the field
+        says its help gives the length: `field.limit_in_help = True`)."""
+        limit = self.limit
+        if not limit or getattr(self.field, "limit_in_help", False) or str(limit) in str(self.help_text or ""):
+            return None
+        return limit
+
+    @property
+    def compact(self) -> bool:
+        return bool(getattr(self.form, "compact", False))
+
+    @property
+    def aria_describedby(self):
+        # Django ties the help text only when there is one; ours also carries the limit.
+        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id or self.is_hidden:
+            return None
+        ids = []
+        if self.help_text or self.limit_hint:
+            ids.append(f"{self.auto_id}_helptext")
+        if self.errors:
+            ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        classes = (attrs.get("class") or widget.attrs.get("class") or "").split()
+        base = _base_class(widget)
+        if base and base not in classes:
+            classes.insert(0, base)
+        if self.compact and base in ("form-control", "form-select") and f"{base}-sm" not in classes:
+            classes.append(f"{base}-sm")
+        if self.errors and base:
+            classes.append("is-invalid")
+        if classes:
+            attrs["class"] = " ".join(classes)
+        return attrs
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms render through the project's template engine, so templates/ can hold the
+    site's field template (widgets come from django.forms in INSTALLED_APPS)."""
+
+    field_template_name = "includes/field.html"
+    bound_field_class = BoundField
+
+
+# The largest id a database row can have (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
+class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id. Django turns a single id too large for the database
+    into "no such object", but not a list of them: a word or a huge number in the list
+    is refused here, before the query."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if not _is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
+def add_refusal(form: forms.Form, error: Exception) -> None:
+    """A service's refusal as the form's own errors, shown at the top of the form and of
+    the page: every reason of a TransitionRefused, every message of a ValidationError,
+    the text of a PermissionDenied."""
+    if isinstance(error, ValidationError):
+        reasons = error.messages
+    elif isinstance(error, PermissionDenied):
+        reasons = [str(error)]
+    else:
+        reasons = list(getattr(error, "reasons", None) or [str(error)])
+    for reason in reasons:
+        form.add_error(None, reason)
+
+
+def id_choice_messages(*, required: str, invalid: str) -> dict:
+    """The messages of a field choosing an object by the id a page sent: nothing sent,
+    or an id that is no number, too large, or not among the objects it may name."""
+    return {"required": required, "invalid_choice": invalid, "invalid_pk_value": invalid, "invalid_list": invalid}
