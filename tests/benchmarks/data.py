@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 from accounts.enums import OrgKind, Role
 from applications.models import Case
 from reviews.models import ExpertAssignment
-from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign, province_org
+from tests.factories import (
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+    grant_case_permissions,
+    open_campaign,
+    province_org,
+)
 from workflow.enums import CaseState
-from workflow.rules import case_permissions_grant_bulk
 
 # Roughly the mix of a campaign in full swing.
 STATE_MIX = [
@@ -82,7 +88,7 @@ class World:
             for case in cases
             if case.state == CaseState.IN_EXPERT_REVIEW and case.pk % 50 < 10
         )
-        case_permissions_grant_bulk(cases=cases)
+        grant_case_permissions(cases)
         self.created = total
 
     def visible_to(self, user) -> int:
