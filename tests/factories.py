@@ -15,9 +15,10 @@ from pypdf import PdfWriter
 from accounts.enums import OrgKind, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, user_create
-from applications.enums import AttachmentKind, CampaignStatus
+from applications.enums import PROVINCIAL_STATES, AttachmentKind, CampaignStatus, CaseState
 from applications.models import Campaign, Case
 from applications.services import attachment_add, campaign_create, case_create
+from workflow.permissions import permissions_sync
 
 PASSWORD = "correct-horse-battery-staple"
 # A paragraph of real applicant prose (seeds/002), full-width punctuation and all.
@@ -152,3 +153,30 @@ def open_first_stage(campaign):
         stage.status = StageStatus.OPEN
         stage.save(update_fields=["status"])
     return stage
+
+
+def grant_case_permissions(cases) -> None:
+    """Write, in a few bulk inserts, the object permissions the workflow's table gives
+    each of `cases` in its state; the cases must hold none yet. The one place the tests
+    name the workflow's bulk grant."""
+    permissions_sync(subjects=list(cases))
+
+
+def put_in_state(case: Case, state: str, *, expert: User | None = None) -> Case:
+    """`case` moved straight into `state`, with exactly the object permissions that state
+    grants, and, in a provincial state, `expert` assigned in the first round (opened).
+    No transition is taken, so there is no history, no ranking table entry, no NRTA entry
+    and no score: for tests that need a case in a late state, not the road to it
+    (`case_at` in conftest walks the real road). Returns the case as it now is."""
+    from applications.models import CaseGroupObjectPermission, CaseUserObjectPermission
+    from reviews.models import ExpertAssignment
+
+    state = CaseState(state)
+    Case.objects.filter(pk=case.pk).update(state=state)  # the state field is protected
+    CaseGroupObjectPermission.objects.filter(content_object=case).delete()
+    CaseUserObjectPermission.objects.filter(content_object=case).delete()
+    if expert is not None and state in PROVINCIAL_STATES:
+        ExpertAssignment.objects.create(stage=open_first_stage(case.campaign), case=case, expert=expert)
+    case = Case.objects.select_related("campaign", "unit", "authority").get(pk=case.pk)
+    grant_case_permissions([case])
+    return case

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Case
-from tests.factories import PASSWORD
-from workflow.permissions import permissions_sync
+from tests.factories import PASSWORD, grant_case_permissions
 
 
 def _listed(client, user) -> set[int]:
@@ -147,7 +146,7 @@ def _bulk_cases(cast, n: int, state: str):
         )
         for i in range(n)
     )
-    permissions_sync(subjects=cases)
+    grant_case_permissions(cases)
 
 
 @pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "province_admin", "expert_assigned"])

@@ -9,8 +9,14 @@ from accounts.enums import OrgKind, Role
 from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import ExpertAssignment
-from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign, province_org
-from workflow.permissions import permissions_sync
+from tests.factories import (
+    OrganisationFactory,
+    UnitFactory,
+    UserFactory,
+    grant_case_permissions,
+    open_campaign,
+    province_org,
+)
 
 # Roughly the mix of a campaign in full swing.
 STATE_MIX = [
@@ -82,7 +88,7 @@ class World:
             for case in cases
             if case.state == CaseState.IN_EXPERT_REVIEW and case.pk % 50 < 10
         )
-        permissions_sync(subjects=cases)
+        grant_case_permissions(cases)
         self.created = total
 
     def visible_to(self, user) -> int:

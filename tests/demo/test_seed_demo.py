@@ -1,10 +1,17 @@
 """The demo campaign: every authority of the notice, every state of the workflow,
-content that passes the form's own rules, and a second run that changes nothing."""
+content that passes the form's own rules, and a second run that changes nothing.
+
+Seeding costs seconds, so the module seeds once and its tests read that one demo: the
+seeding runs in a transaction that is rolled back after the module, and each test runs
+in its own savepoint within it, so what a test writes is gone before the next reads.
+(Refusing to seed in production needs an empty database: test_seed_demo_guard.py.)"""
 
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.enums import OrgKind, Role
 from accounts.models import Organisation, User
@@ -20,12 +27,39 @@ NOTICE_AUTHORITIES = {
 PROVINCIAL_UNITS = {"吉林广播电视台", "吉林教育电视台", "长影频道", "吉视传媒股份有限公司"}
 
 
+DEMO_SETTINGS = {
+    "DEBUG": True,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
+@pytest.fixture(scope="module")
+def _demo_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once, in a transaction rolled back when the module is done (on
+    SQLite and PostgreSQL alike): no other module ever sees it."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with pytest.MonkeyPatch.context() as patch, override_settings(MEDIA_ROOT=media, **DEMO_SETTINGS):
+        patch.setenv("DEMO_PASSWORD", "demo-pass-1")
+        with django_db_blocker.unblock():
+            demo = transaction.atomic()
+            demo.__enter__()
+            try:
+                call_command("seed_demo", stdout=StringIO())
+            except BaseException as error:
+                demo.__exit__(type(error), error, error.__traceback__)
+                raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        demo.__exit__(None, None, None)
+
+
 @pytest.fixture
-def seeded(db, settings, monkeypatch):
-    settings.DEBUG = True
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def seeded(_demo_of_the_module, db, settings, monkeypatch):
+    """The module's demo, in the settings and environment it was seeded with."""
+    for name, value in DEMO_SETTINGS.items():
+        setattr(settings, name, value)
     monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_every_authority_and_provincial_unit_of_the_notice(seeded):
@@ -78,10 +112,3 @@ def test_a_second_run_changes_nothing(seeded):
         Case.objects.count(),
         TransitionRecord.objects.count(),
     )
-
-
-def test_refuses_to_run_in_production_without_force(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="--force"):
-        call_command("seed_demo")
-    assert not Organisation.objects.exists()

@@ -3,15 +3,21 @@ the frozen rubric, blind rounds, and outcomes hidden until published."""
 
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from applications.enums import CaseState
+from applications.models import Case
+from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
 from reviews.experts.services import assignment_create, auto_assign, conflict_declare, criterion_save, score_save
-from reviews.models import ExpertAssignment, Panel, ReviewStage, Rubric
+from reviews.models import ExpertAssignment, NrtaEntry, Panel, Publication, ReviewStage, Rubric
 from reviews.outcome.publication import announcement_publish, notice_publish
 from reviews.outcome.selectors import quota_warnings
 from tests.factories import UserFactory, open_first_stage, submit_review
@@ -187,8 +193,8 @@ def test_blind_rounds_hide_the_unit_from_the_expert_everywhere(client, cast, cas
     assert cast.unit_a.name in client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
 
 
-def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, case_at):
-    case = case_at("reviewed")
+def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, case_in):
+    case = case_in("reviewed")
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     client.force_login(cast.applicant_a)
     dashboard = client.get(reverse("dashboard")).content.decode()
@@ -208,8 +214,8 @@ def test_applicants_learn_the_outcome_only_when_it_is_published(client, cast, ca
     assert "入选" in client.get(reverse("case_detail", args=[case.pk])).content.decode()
 
 
-def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case_at):
-    case = case_at("reviewed")
+def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case_in):
+    case = case_in("reviewed")
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     today = timezone.localdate()
     notice = notice_publish(
@@ -234,54 +240,99 @@ def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case
     announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
 
 
-def test_a_quota_exceeded_is_warned(cast, case_at):
+def test_a_quota_exceeded_is_warned(cast, case_in):
     category = cast.campaign.categories.get(code="platform")
     category.selection_quota = 0
     category.save()
-    case = case_at("reviewed")
+    case = case_in("reviewed")
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     assert quota_warnings(campaign=cast.campaign) == ["「新媒体平台建设」已入选1个，超过名额0个。"]
 
 
-# Shared with the table's own authority, and tried in tests/reviews/test_tables.py.
-NOT_PROVINCE_ONLY = {"table_scan"}
+@pytest.fixture
+def province_world(cast, case_in):
+    """What the province's requests below act on: a case just forwarded to the experts,
+    none assigned yet, with a panel of one and one reviewer a case; two cases
+    recommended to the NRTA."""
+    waiting = case_in("in_expert_review", expert=None)
+    _panel(cast, [cast.expert_unassigned])
+    stage = open_first_stage(cast.campaign)
+    stage.reviewers_per_case = 1
+    stage.save()
+    first, second = case_in("selected"), case_in("selected", applicant=cast.applicant_b)
+    for case in (first, second):
+        apply_transition(subject=case, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
+    return SimpleNamespace(waiting=waiting, first=first, second=second)
 
 
-def province_urls() -> list[str]:
-    """Every URL of the province's pages and operations, read from the resolver, so a
-    new one cannot go untried."""
-    from reviews import urls
+def province_requests(world) -> dict[str, tuple[str, dict]]:
+    """Every page and action of the province's review, each with a request that its
+    administrator succeeds with in `province_world`, in this order (as
+    test_each_province_request_succeeds_for_the_administrator shows)."""
+    today = timezone.localdate()
+    notice = {"title": "公示", "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=6)).isoformat()}
+    return {
+        "review_manage": ("get", {}),
+        "results": ("get", {}),
+        "publication": ("get", {}),
+        "nrta": ("get", {}),
+        "score_sheet": ("get", {}),
+        "announcement_pdf": ("get", {}),
+        "review_action": ("post", {"action": "auto_assign"}),
+        "complete_reviews": ("post", {}),
+        "publication_action": ("post", {"action": "notice", **notice}),
+        "nrta_action": ("post", {"action": "up", "case": world.second.pk}),
+    }
 
-    found = []
-    for pattern in urls.urlpatterns:
-        route = str(pattern.pattern)
-        if not route.startswith("province/") or pattern.name in NOT_PROVINCE_ONLY:
-            continue
-        kwargs = {name: 2024 if name == "year" else 1 for name in pattern.pattern.converters}
-        found.append(reverse(f"reviews:{pattern.name}", kwargs=kwargs))
-    return found
+
+def _request(client, name: str, method: str, data: dict):
+    return getattr(client, method)(reverse(f"reviews:{name}", args=[2024]), data)
 
 
-def test_the_province_urls_are_found():
-    names = {url.split("/2024/", 1)[1] for url in province_urls()}
-    assert {"review/auto-assign/", "publication/objections/answer/", "nrta/up/", "nrta/packages/"} <= names
+def _nrta_order(campaign) -> list[int]:
+    return list(NrtaEntry.objects.filter(campaign=campaign).order_by("rank").values_list("case_id", flat=True))
 
 
-@pytest.mark.parametrize(
-    "user", ["applicant_a", "applicant_b", "reviewer_a", "reviewer_b", "expert_assigned", "province_reviewer"]
-)
-def test_province_pages_answer_404_to_everyone_else(client, cast, user):
-    if user == "province_reviewer":
-        # Rights come from (organisation, role): the province's own reviewer is no administrator.
-        refused = UserFactory(organisation=cast.province, role=Role.AUTHORITY_REVIEWER)
-    else:
-        refused = getattr(cast, user)
-    client.force_login(refused)
-    for name in ("review_manage", "results", "publication", "nrta", "score_sheet", "announcement_pdf"):
-        assert client.get(reverse(f"reviews:{name}", args=[2024])).status_code == 404
-    for url in province_urls():
-        assert client.post(url, {"action": "auto_assign", "stage": 1, "case": 1}).status_code == 404, url
-        assert client.get(url).status_code in (404, 405), url
+@pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "expert_assigned"])
+def test_province_pages_answer_404_to_everyone_else(client, cast, province_world, user):
+    w = province_world
+    client.force_login(getattr(cast, user))
+    for name, (method, data) in province_requests(w).items():
+        assert _request(client, name, method, data).status_code == 404, name
+    # Nor did any of them change anything.
+    assert not ExpertAssignment.objects.filter(case=w.waiting).exists()
+    assert Case.objects.get(pk=w.waiting.pk).state == CaseState.IN_EXPERT_REVIEW
+    assert not Publication.objects.exists()
+    assert _nrta_order(cast.campaign) == [w.first.pk, w.second.pk]
+
+
+def test_each_province_request_succeeds_for_the_administrator(client, cast, province_world):
+    w, requests = province_world, province_requests(province_world)
+    client.force_login(cast.province_admin)
+
+    def send(name: str, status: int):
+        response = _request(client, name, *requests[name])
+        assert response.status_code == status, name
+        refusals = [m.message for m in get_messages(response.wsgi_request) if m.level != messages.SUCCESS]
+        assert refusals == [], (name, refusals)
+        return response
+
+    for name in ("review_manage", "results", "publication", "nrta"):
+        send(name, 200)
+    assert send("score_sheet", 200).content.startswith(b"PK")
+    assert send("announcement_pdf", 200).content.startswith(b"%PDF-")
+
+    send("review_action", 302)
+    assignment = ExpertAssignment.objects.get(case=w.waiting)
+    assert assignment.expert == cast.expert_unassigned
+    submit_review(assignment)
+    send("complete_reviews", 302)
+    assert Case.objects.get(pk=w.waiting.pk).state == CaseState.REVIEWED
+    apply_transition(subject=w.waiting, action="select", actor=cast.province_admin, comment="入选")
+    send("publication_action", 302)
+    assert Publication.objects.filter(campaign=cast.campaign, kind=PublicationKind.NOTICE).exists()
+    send("nrta_action", 302)
+    assert _nrta_order(cast.campaign) == [w.second.pk, w.first.pk]
 
 
 def test_province_pages_open_for_the_administrator(client, cast, case_at):

@@ -25,6 +25,7 @@ from reviews.experts.services import assignment_create, score_save
 from reviews.models import ExpertAssignment, Publication, Rubric
 from reviews.outcome.announcement_documents import (
     announcement_filename,
+    current_stage,
     render_announcement_pdf,
     render_announcement_xlsx,
 )
@@ -237,12 +238,22 @@ def test_announcement_xlsx_groups_selected_cases_by_category_in_rank_order(revie
     assert sheet.oddFooter.center.text == "— &P —"
 
 
-def test_announcement_follows_the_category_order_and_falls_back_to_titles(reviewed, cast, monkeypatch):
-    c = reviewed.cases
+def test_announcement_follows_the_category_order_and_falls_back_to_titles(cast, case_in):
+    # The outcomes of `reviewed`, decided without a single score submitted.
+    a = {"applicant": cast.applicant_a}
+    b = {"applicant": cast.applicant_b}
+    c = SimpleNamespace(
+        a1=case_in("selected", title="“指尖上的九台”新媒体矩阵建设", **a),
+        b1=case_in("selected", title="“人参之乡”短视频账号矩阵运营", **b),
+        b3=case_in("recommended_to_nrta", title="长白山下的融媒体平台", **b),
+        a2=case_in("selected", title="乡村振兴融合传播行动", category_code="production", **a),
+        a3=case_in("not_selected", title="智慧政务“一网通办”综合服务平台", category_code="services", **a),
+        b2=case_in("reviewed", title="县域融媒体考核激励机制改革", category_code="reform", **b),
+    )
     # The province moves 体制机制改革 first.
     cast.campaign.categories.filter(code="reform").update(position=0)
     # Without results (no stage scored), the cases of a category stand in title order.
-    monkeypatch.setattr("reviews.outcome.announcement_documents.current_stage", lambda campaign: None)
+    assert current_stage(cast.campaign) is None
     sheet = load_workbook(BytesIO(render_announcement_xlsx(cast.campaign)))["通报名单"]
 
     headings = [row[0] for row in announcement_rows(sheet) if isinstance(row[0], str) and "、" in row[0]]
@@ -324,8 +335,8 @@ def test_announcement_of_many_cases_spans_pages_with_the_header_on_each(cast):
     assert in_order(text, [f"{n}{compact(t)}" for n, t in enumerate(titles, start=1)])
 
 
-def test_announcement_shows_user_text_literally(cast, case_at):
-    case = case_at("selected")
+def test_announcement_shows_user_text_literally(cast, case_in):
+    case = case_in("selected")
     case.title = "融媒体<b>加粗</b> & “新闻+”=1+1"
     case.save(update_fields=["title"])
 

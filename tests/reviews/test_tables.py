@@ -13,7 +13,7 @@ from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import RankingTable
 from reviews.ranking.services import ranking_move, ranking_return, ranking_scan_upload, ranking_submit, table_for
-from tests.factories import make_case, pdf_upload
+from tests.factories import grant_case_permissions, make_case, pdf_upload
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord
 from workflow.services import apply_transition
@@ -172,7 +172,6 @@ def test_the_province_overview_counts_per_authority(client, cast, table):
 
 def _bulk_recommended(cast, n):
     from reviews.models import RankingEntry
-    from workflow.permissions import permissions_sync
 
     category = cast.campaign.categories.get(code="platform")
     cases = Case.objects.bulk_create(
@@ -182,7 +181,7 @@ def _bulk_recommended(cast, n):
         )
         for i in range(n)
     )  # fmt: skip
-    permissions_sync(subjects=cases)
+    grant_case_permissions(cases)
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     start = table.entries.count()
     RankingEntry.objects.bulk_create(RankingEntry(table=table, case=c, rank=start + i + 1) for i, c in enumerate(cases))
