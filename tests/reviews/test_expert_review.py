@@ -262,7 +262,7 @@ def province_world(cast, case_in):
     first, second = case_in("selected"), case_in("selected", applicant=cast.applicant_b)
     for case in (first, second):
         apply_transition(subject=case, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
-    return SimpleNamespace(waiting=waiting, first=first, second=second)
+    return SimpleNamespace(waiting=waiting, first=first, second=second, stage=stage)
 
 
 def province_requests(world) -> dict[str, tuple[str, dict]]:
@@ -278,10 +278,10 @@ def province_requests(world) -> dict[str, tuple[str, dict]]:
         "nrta": ("get", {}),
         "score_sheet": ("get", {}),
         "announcement_pdf": ("get", {}),
-        "review_action": ("post", {"action": "auto_assign"}),
+        "auto_assign": ("post", {"stage": world.stage.pk}),
         "complete_reviews": ("post", {}),
-        "publication_action": ("post", {"action": "notice", **notice}),
-        "nrta_action": ("post", {"action": "up", "case": world.second.pk}),
+        "notice_publish": ("post", notice),
+        "nrta_move_up": ("post", {"case": world.second.pk}),
     }
 
 
@@ -293,12 +293,48 @@ def _nrta_order(campaign) -> list[int]:
     return list(NrtaEntry.objects.filter(campaign=campaign).order_by("rank").values_list("case_id", flat=True))
 
 
-@pytest.mark.parametrize("user", ["applicant_a", "reviewer_a", "expert_assigned"])
+# Shared with the table's own authority, and tried in tests/reviews/test_tables.py.
+NOT_PROVINCE_ONLY = {"table_scan"}
+
+
+def province_urls() -> list[str]:
+    """Every URL of the province's pages and operations, read from the resolver, so a
+    new one cannot go untried."""
+    from reviews import urls
+
+    found = []
+    for pattern in urls.urlpatterns:
+        route = str(pattern.pattern)
+        if not route.startswith("province/") or pattern.name in NOT_PROVINCE_ONLY:
+            continue
+        kwargs = {name: 2024 if name == "year" else 1 for name in pattern.pattern.converters}
+        found.append(reverse(f"reviews:{pattern.name}", kwargs=kwargs))
+    return found
+
+
+def test_the_province_urls_are_found():
+    names = {url.split("/2024/", 1)[1] for url in province_urls()}
+    assert {"review/auto-assign/", "publication/objections/answer/", "nrta/up/", "nrta/packages/"} <= names
+
+
+@pytest.mark.parametrize(
+    "user", ["applicant_a", "applicant_b", "reviewer_a", "reviewer_b", "expert_assigned", "province_reviewer"]
+)
 def test_province_pages_answer_404_to_everyone_else(client, cast, province_world, user):
     w = province_world
-    client.force_login(getattr(cast, user))
+    if user == "province_reviewer":
+        # Rights come from (organisation, role): the province's own reviewer is no administrator.
+        refused = UserFactory(organisation=cast.province, role=Role.AUTHORITY_REVIEWER)
+    else:
+        refused = getattr(cast, user)
+    client.force_login(refused)
+    # Requests the administrator succeeds with (the next test) ...
     for name, (method, data) in province_requests(w).items():
         assert _request(client, name, method, data).status_code == 404, name
+    # ... and every other URL of the province, read from the resolver.
+    for url in province_urls():
+        assert client.post(url, {"stage": w.stage.pk, "case": w.second.pk}).status_code == 404, url
+        assert client.get(url).status_code in (404, 405), url
     # Nor did any of them change anything.
     assert not ExpertAssignment.objects.filter(case=w.waiting).exists()
     assert Case.objects.get(pk=w.waiting.pk).state == CaseState.IN_EXPERT_REVIEW
@@ -322,16 +358,16 @@ def test_each_province_request_succeeds_for_the_administrator(client, cast, prov
     assert send("score_sheet", 200).content.startswith(b"PK")
     assert send("announcement_pdf", 200).content.startswith(b"%PDF-")
 
-    send("review_action", 302)
+    send("auto_assign", 302)
     assignment = ExpertAssignment.objects.get(case=w.waiting)
     assert assignment.expert == cast.expert_unassigned
     submit_review(assignment)
     send("complete_reviews", 302)
     assert Case.objects.get(pk=w.waiting.pk).state == CaseState.REVIEWED
     apply_transition(subject=w.waiting, action="select", actor=cast.province_admin, comment="入选")
-    send("publication_action", 302)
+    send("notice_publish", 302)
     assert Publication.objects.filter(campaign=cast.campaign, kind=PublicationKind.NOTICE).exists()
-    send("nrta_action", 302)
+    send("nrta_move_up", 302)
     assert _nrta_order(cast.campaign) == [w.second.pk, w.first.pk]
 
 
