@@ -31,7 +31,7 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
         label=_("推荐单位"),
         queryset=authorities_for_registration(),
         empty_label=_("请选择推荐单位"),
-        help_text=_("所在市（州）的行业管理部门；省直单位请选择吉林省广播电视局。"),
+        help_text=_("所在市（州）的行业管理部门；省直单位请选择标有“省直单位”的省局。"),
     )
     credit_code = forms.CharField(
         label=_("统一社会信用代码"),

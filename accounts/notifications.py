@@ -1,44 +1,25 @@
 """Emails about a unit's registration: its authority is told a registration waits, the
-unit's members are told the decision. Queued once the transaction commits, so nobody
-hears of a registration that was rolled back."""
+unit's members are told the decision. Who hears of what; core.mail sends, after commit."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from core.mail import active_addresses, queue_after_commit, send_templated_mail
+
 
 def queue_registration_submitted(*, unit) -> None:
-    unit_id = unit.pk
-    transaction.on_commit(lambda: send_registration_submitted.enqueue(unit_id=unit_id))
+    queue_after_commit(send_registration_submitted, unit_id=unit.pk)
 
 
 def queue_registration_decided(*, unit) -> None:
-    unit_id = unit.pk
-    transaction.on_commit(lambda: send_registration_decided.enqueue(unit_id=unit_id))
+    queue_after_commit(send_registration_decided, unit_id=unit.pk)
 
 
 def member_emails(*, organisation_id: int) -> list[str]:
     from accounts.models import User
 
-    emails = (
-        User.objects.filter(organisation_id=organisation_id, is_active=True)
-        .exclude(email="")
-        .order_by("id")
-        .values_list("email", flat=True)
-    )
-    return list(dict.fromkeys(emails))
-
-
-def _send(*, recipients: list[str], template: str, context: dict) -> int:
-    if not recipients:
-        return 0
-    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
-    body = render_to_string(f"accounts/email/{template}_body.txt", context)
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-    return send_mass_mail(messages, fail_silently=False)
+    return active_addresses(User.objects.filter(organisation_id=organisation_id))
 
 
 @task()
@@ -47,14 +28,15 @@ def send_registration_submitted(*, unit_id: int) -> int:
     from accounts.models import Organisation
 
     unit = Organisation.objects.select_related("authority").get(pk=unit_id)
-    contact = unit.members.order_by("id").first()
     context = {
         "unit": unit,
-        "contact": contact,
+        "contact": unit.members.order_by("id").first(),
         "url": settings.SITE_URL + reverse("accounts:registrations"),
     }
-    return _send(
-        recipients=member_emails(organisation_id=unit.authority_id), template="registration_submitted", context=context
+    return send_templated_mail(
+        recipients=member_emails(organisation_id=unit.authority_id),
+        template="accounts/email/registration_submitted",
+        context=context,
     )
 
 
@@ -64,5 +46,8 @@ def send_registration_decided(*, unit_id: int) -> int:
     from accounts.models import Organisation
 
     unit = Organisation.objects.select_related("authority").get(pk=unit_id)
-    context = {"unit": unit, "url": settings.SITE_URL + reverse("accounts:login")}
-    return _send(recipients=member_emails(organisation_id=unit.pk), template="registration_decided", context=context)
+    return send_templated_mail(
+        recipients=member_emails(organisation_id=unit.pk),
+        template="accounts/email/registration_decided",
+        context={"unit": unit, "url": settings.SITE_URL + reverse("accounts:login")},
+    )

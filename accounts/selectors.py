@@ -1,4 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+import re
+
+from django.db.models import Prefetch, QuerySet, Subquery
 
 from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role
@@ -6,6 +8,34 @@ from accounts.models import Organisation, User
 
 # Decided registrations shown below the pending ones, newest first.
 RECENTLY_DECIDED = 30
+# The province-level division a bureau's name begins with: 吉林省…, 内蒙古自治区…, 北京市….
+_REGION = re.compile(r"^.+?(?:省|自治区|特别行政区|市)")
+
+
+def province_name() -> str:
+    """The provincial bureau's name ("吉林省广播电视局"), as the data has it; "" while
+    there is none. One query: a document reads it once, never per row."""
+    return Organisation.objects.filter(kind=OrgKind.PROVINCE).values_list("name", flat=True).first() or ""
+
+
+def province_name_subquery() -> Subquery:
+    """province_name() as an expression, to annotate a query a document makes anyway
+    (no query of its own)."""
+    return Subquery(Organisation.objects.filter(kind=OrgKind.PROVINCE).values("name")[:1])
+
+
+def province_region(bureau_name: str) -> str:
+    """The province a bureau's name begins with, which the titles of the campaign's
+    documents begin with: "吉林省广播电视局" -> "吉林省". The whole name when it
+    names no province-level division; "" for "" (no province yet)."""
+    bureau_name = " ".join((bureau_name or "").split())
+    match = _REGION.match(bureau_name)
+    return match.group(0) if match else bureau_name
+
+
+def title_region() -> str:
+    """province_region() of the province's name as it is now (one query)."""
+    return province_region(province_name())
 
 
 def authorities_for_registration() -> QuerySet[Organisation]:

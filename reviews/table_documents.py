@@ -1,65 +1,42 @@
-"""What the review exporters share: the house style of their tables, the offline PDF
-renderer, file-name parts, titles and figures, the print setup of a worksheet, and the
-Excel sheet of a landscape table to print and stamp.
+"""What the review exporters share beyond core.documents: plain text of the data, the
+titles and figures of their documents, and the Excel sheet of a landscape table to
+print and stamp.
 
-    render_stamped_table_xlsx(...) -> bytes   (the ranking table and the NRTA list)
-    render_pdf(html, stylesheet) -> bytes
-    text_cell(sheet, row, column, value), wrapped_lines(text, width), header_text(header, key)
-    title_lines(title), plain_number(value), print_setup(sheet, ...)
+    CaseRow.of(rank, case), render_stamped_table_xlsx(...) -> bytes   (the ranking table and the NRTA list)
+    plain_text(value), header_text(header, key), title_lines(title), plain_number(value)
 
-It lives in reviews/ rather than in applications/documents/ because only the review
-exporters use it: the ranking table (reviews/ranking/documents.py), the score sheets
+Used by the ranking table (reviews/ranking/documents.py), the score sheets
 (reviews/experts/score_sheet.py), the review sheets (reviews/experts/review_sheets.py),
 the announcement (reviews/outcome/announcement_documents.py) and the NRTA list
-(reviews/outcome/nrta_documents.py). The application form has renderers of its own, and
-applications must not depend on reviews.
+(reviews/outcome/nrta_documents.py).
 """
 
-import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 
 from applications.documents.layout import clean_text
-from applications.documents.styles import stylesheet_source
+from core.documents import SERIF, excel
+from core.documents.excel import Column
 
-SERIF = "Noto Serif CJK SC"  # stands for 仿宋 / 方正小标宋, as in the application form
-SANS = "Noto Sans CJK SC"  # stands for 黑体
 HEADER_ROW = 3
 LINE_HEIGHT_PT = 16.5  # one line of 12 pt text in Excel
 # A seal is about 4 cm across; 120 pt (4.2 cm) leaves it room between label and date.
 SEAL_ROOM_PT = 120
 # The rules the ranking table and the NRTA list share, before their own stylesheet.
 STAMPED_TABLE_STYLESHEET = "reviews/documents/stamped_table.css"
-MAX_FILENAME_LENGTH = 150
-# Illegal in Windows file names (the strictest of the systems authorities use), plus
-# control characters; what remains is valid on every system.
-_ILLEGAL_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str  # also the CSS class of the column in the PDF
-    label: str
-    # Excel column width, in widths of the digit "0" (a Chinese character takes two).
-    xlsx_width: float
-    centred: bool
+def plain_text(value) -> str:
+    """User text as the documents show it (clean_text: safe for XML, plain line ends), trimmed."""
+    return clean_text(value).strip()
 
 
 def header_text(header, key: str) -> str:
     """A text of a case's header (its JSON dict), cleaned; "" when absent."""
     value = (header or {}).get(key) if isinstance(header, dict) else None
-    return clean_text(value).strip()
-
-
-def filename_part(text: str) -> str:
-    text = _ILLEGAL_IN_FILENAME.sub("", unicodedata.normalize("NFC", text))
-    return " ".join(text.split())
+    return plain_text(value)
 
 
 def title_lines(title: str) -> list[str]:
@@ -75,76 +52,35 @@ def plain_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# --- PDF -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseRow:
+    """A case's row in a table to print and stamp (the ranking table, the NRTA list);
+    each table's columns choose what of it they show."""
 
+    rank: int
+    title: str
+    unit: str
+    category: str
+    authority: str
+    contact_name: str
+    contact_phone: str
+    remarks: str = ""  # left empty on purpose: written in by hand
 
-def offline_fetcher():
-    from weasyprint.urls import URLFetcher
+    @classmethod
+    def of(cls, rank: int, case) -> "CaseRow":
+        """The row of `case` (its unit, category and authority loaded with it)."""
+        return cls(
+            rank=rank,
+            title=plain_text(case.title),
+            unit=plain_text(case.unit.name),
+            category=plain_text(case.category.name),
+            authority=plain_text(case.authority.name),
+            contact_name=header_text(case.header, "contact_name"),
+            contact_phone=header_text(case.header, "contact_phone"),
+        )
 
-    # The documents need no resource: refusing every protocol means no user text can
-    # ever make the server fetch anything.
-    return URLFetcher(allowed_protocols=())
-
-
-@cache
-def stylesheet(*names: str):
-    from weasyprint import CSS
-
-    # The shared rules and the document's own; parsed once a process.
-    return CSS(string=stylesheet_source(*names), url_fetcher=offline_fetcher())
-
-
-def render_pdf(html: str, *stylesheet_names: str) -> bytes:
-    """The PDF of `html`, styled by documents/common.css and then `stylesheet_names`."""
-    # WeasyPrint is imported only when a PDF is made: it is slow to load.
-    from weasyprint import HTML
-
-    document = HTML(string=html, url_fetcher=offline_fetcher(), base_url=None)
-    return document.write_pdf(stylesheets=[stylesheet(*stylesheet_names)])
-
-
-# --- Excel -----------------------------------------------------------------------------
-
-
-def display_width(text: str) -> float:
-    """Width in widths of the default font's digit: a wide (Chinese) character takes
-    two, and the cells' 12 pt text is 12/11 the size of the 11 pt default."""
-    units = sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
-    return units * 12 / 11
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    # Excel does not grow a row to fit wrapped text written by openpyxl, so the
-    # height is estimated: characters per line from the column width, minus padding.
-    usable = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in (text.split("\n") or [""]))
-
-
-def text_cell(sheet, row: int, column: int, value):
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        # openpyxl turns a string starting with "=" into a formula; user text never is one.
-        cell.data_type = "s"
-    return cell
-
-
-def print_setup(sheet, *, header_row: int, area: str, orientation: str, properties) -> None:
-    """A4, one page wide, the header row on every page, "— 1 —" at the foot."""
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_area = area
-    sheet.page_setup.orientation = orientation
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = properties
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.8
-    sheet.page_margins.footer = 0.35
-    sheet.oddFooter.center.text = "— &P —"
-    sheet.oddFooter.center.size = 14
-    sheet.oddFooter.center.font = SERIF
+    def cells(self, columns) -> list:
+        return [getattr(self, column.key) for column in columns]
 
 
 def render_stamped_table_xlsx(
@@ -153,8 +89,7 @@ def render_stamped_table_xlsx(
     creator: str,
     sheet_title: str,
     columns: tuple[Column, ...],
-    labels: list[str],
-    rows: list[list],
+    rows: list[CaseRow],
     left_columns: int,
     top_left: str,
     top_right: str,
@@ -164,124 +99,63 @@ def render_stamped_table_xlsx(
     seal_date: str,
 ) -> bytes:
     """A landscape table to print and stamp: the title; `top_left` and `top_right` under
-    it; the header row (`labels`) and one row of cells per entry of `rows`, or
+    it; the header row (the columns' labels) and the `columns` of each of `rows`, or
     `empty_line`; then `bottom_left`, and on the right the seal's label, room for the
     seal and its date. The left-hand texts span the first `left_columns` columns, the
-    right-hand ones the rest. The texts are passed already translated."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+    right-hand ones the rest. Called inside official_language()."""
+    from openpyxl.styles import Font
 
-    workbook = Workbook()
+    workbook = excel.new_workbook(title=title, creator=creator)
     sheet = workbook.active
-    sheet.title = sheet_title
-    workbook.properties.title = title
-    workbook.properties.creator = creator
+    sheet.title = str(sheet_title)
     count = len(columns)
     right = left_columns + 1
-    last_letter = get_column_letter(count)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = excel.thin_border()
     body_font = Font(name=SERIF, size=12)
-
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.xlsx_width
+    excel.set_widths(sheet, [column.width for column in columns])
 
     # Title, merged across the table (one line at the sheet's width; wraps if narrower).
-    sheet.merge_cells(f"A1:{last_letter}1")
-    cell = text_cell(sheet, 1, 1, title)
-    cell.font = Font(name=SERIF, size=20, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[1].height = 42
-
+    title_font = Font(name=SERIF, size=20, bold=True)
+    excel.merged_line(sheet, 1, title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=42)
     # Who sends it (left) and the date to fill in by hand (right).
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=left_columns)
-    sheet.merge_cells(start_row=2, start_column=right, end_row=2, end_column=count)
-    cell = text_cell(sheet, 2, 1, top_left)
-    cell.font = Font(name=SERIF, size=13)
-    cell.alignment = Alignment(horizontal="left", vertical="center")
-    cell = text_cell(sheet, 2, right, top_right)
-    cell.font = Font(name=SERIF, size=13)
-    cell.alignment = Alignment(horizontal="right", vertical="center")
-    sheet.row_dimensions[2].height = 30
-
+    side = Font(name=SERIF, size=13)
+    excel.merged_line(sheet, 2, top_left, first=1, last=left_columns, font=side, horizontal="left")
+    excel.merged_line(sheet, 2, top_right, first=right, last=count, font=side, horizontal="right", height=30)
     # The header row, repeated on every printed page.
-    for index, label in enumerate(labels, start=1):
-        cell = text_cell(sheet, HEADER_ROW, index, label)
-        cell.font = Font(name=SANS, size=12, bold=True)
-        cell.fill = PatternFill(fill_type="solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[HEADER_ROW].height = 30
+    excel.header_row(sheet, HEADER_ROW, [str(column.label) for column in columns], border=border, height=30)
 
     row = HEADER_ROW + 1
-    if rows:
-        for cells in rows:
-            lines = 1
-            for index, (column, value) in enumerate(zip(columns, cells, strict=True), start=1):
-                # The rank stays a number: it sorts, and sums, as one.
-                cell = text_cell(sheet, row, index, value if value != "" else None)
-                cell.font = body_font
-                cell.border = border
-                cell.alignment = Alignment(
-                    horizontal="center" if column.centred else "left", vertical="center", wrap_text=True
-                )
-                if isinstance(value, str):
-                    lines = max(lines, wrapped_lines(value, column.xlsx_width))
-            # Room enough to write a remark by hand, and for every wrapped line.
-            sheet.row_dimensions[row].height = max(30, lines * LINE_HEIGHT_PT + 8)
-            row += 1
-    else:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-        cell = text_cell(sheet, row, 1, empty_line)
-        cell.font = body_font
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        for index in range(1, count + 1):
-            sheet.cell(row=row, column=index).border = border
-        sheet.row_dimensions[row].height = 36
+    for entry in rows:
+        # The rank stays a number: it sorts, and sums, as one. Room enough to write a
+        # remark by hand, and for every wrapped line.
+        values = [value if value != "" else None for value in entry.cells(columns)]
+        excel.table_row(
+            sheet,
+            row,
+            values,
+            columns,
+            font=body_font,
+            border=border,
+            line_height=LINE_HEIGHT_PT,
+            padding=8,
+            min_height=30,
+        )
+        row += 1
+    if not rows:
+        excel.merged_line(
+            sheet, row, empty_line, first=1, last=count, font=body_font, horizontal="center", border=border, height=36
+        )
         row += 1
 
     # `bottom_left` (left), then the seal and the date (right).
     sheet.row_dimensions[row].height = 18
     row += 1
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=left_columns)
-    sheet.merge_cells(start_row=row, start_column=right, end_row=row, end_column=count)
-    cell = text_cell(sheet, row, 1, bottom_left)
-    cell.font = Font(name=SERIF, size=13)
-    cell.alignment = Alignment(horizontal="left", vertical="center")
-    cell = text_cell(sheet, row, right, seal_label)
-    cell.font = Font(name=SERIF, size=13)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[row].height = 26
+    excel.merged_line(sheet, row, bottom_left, first=1, last=left_columns, font=side, horizontal="left")
+    excel.merged_line(sheet, row, seal_label, first=right, last=count, font=side, horizontal="center", height=26)
     row += 1
     sheet.row_dimensions[row].height = SEAL_ROOM_PT
     row += 1
-    sheet.merge_cells(start_row=row, start_column=right, end_row=row, end_column=count)
-    cell = text_cell(sheet, row, right, seal_date)
-    cell.font = Font(name=SERIF, size=13)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[row].height = 26
+    excel.merged_line(sheet, row, seal_date, first=right, last=count, font=side, horizontal="center", height=26)
 
-    # Print: A4 landscape, one page wide, as many pages long as needed, the header row
-    # on each; the view keeps the header in sight while scrolling.
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{last_letter}{row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.6
-    sheet.page_margins.top = 0.8
-    sheet.page_margins.bottom = 0.8
-    sheet.page_margins.footer = 0.35
-    sheet.oddFooter.center.text = "— &P —"
-    sheet.oddFooter.center.size = 14
-    sheet.oddFooter.center.font = SERIF
-
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    excel.print_setup(sheet, header_row=HEADER_ROW, last_row=row, last_column=count, orientation="landscape")
+    return excel.workbook_bytes(workbook)

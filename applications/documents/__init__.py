@@ -8,17 +8,10 @@ Both renderers load the case again with everything the form shows in a constant
 number of queries (see layout.case_for_document), then draw the same FormDocument.
 """
 
-import re
-import unicodedata
-
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-
-MAX_FILENAME_LENGTH = 150
-# Illegal in Windows file names (the strictest of the systems applicants use), plus
-# control characters; what remains is valid on every system.
-_ILLEGAL_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+from core.files import build_filename
 
 
 def render_case_pdf(case: Case) -> bytes:
@@ -36,14 +29,6 @@ def render_case_docx(case: Case) -> bytes:
 
 
 def document_filename(case: Case, extension: str) -> str:
-    """A download name like "<form title>-<case title>.pdf", without characters that
-    are illegal in file names, at most MAX_FILENAME_LENGTH characters long."""
-    extension = "." + extension.lstrip(".").lower()
-    stem = f"{case.category.form_title}-{case.title}"
-    stem = unicodedata.normalize("NFC", stem)
-    stem = _ILLEGAL_IN_FILENAME.sub("", stem)
-    stem = " ".join(stem.split())
-    stem = stem[: MAX_FILENAME_LENGTH - len(extension)]
-    # Windows drops trailing dots and spaces silently; a leading dot hides the file.
-    stem = stem.strip(" .") or _("申请表")
-    return stem + extension
+    """A download name like "<form title>-<case title>.pdf", safe on every system
+    (core.files)."""
+    return build_filename(case.category.form_title, case.title, extension=extension, fallback=_("申请表"))

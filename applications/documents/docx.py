@@ -8,8 +8,6 @@ in a sans (黑体), page numbers "— 1 —". The text is in named styles (正�
 
 from io import BytesIO
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -24,9 +22,8 @@ from docx.table import Table
 
 from applications.documents.layout import FormDocument, case_for_document, form_document
 from applications.models import Case
+from core.documents import SANS, SERIF, official_language
 
-SERIF = "Noto Serif CJK SC"  # stands for 仿宋 / 方正小标宋 of the printed forms
-SANS = "Noto Sans CJK SC"  # stands for 黑体
 BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(12)  # 小四
 # The text block: 159 mm holds exactly 28 characters of 16 pt per line.
@@ -360,5 +357,5 @@ def _build(doc: FormDocument) -> bytes:
 def render_docx(case: Case) -> bytes:
     case = case_for_document(case)
     # In the bureau's language whatever the reader's: see pdf.render_pdf.
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         return _build(form_document(case))

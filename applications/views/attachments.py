@@ -7,10 +7,9 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from applications.selectors import cases_visible_to
 from applications.services import attachment_add, attachment_remove, link_add, link_remove
 from applications.views.editor import _editable_case
 from core.feedback import report_errors
+from core.http import download_response
 
 
 def _back_to_attachments(case):
@@ -76,11 +76,7 @@ def attachment_download(request, pk: int, attachment_id: int):
         if attachment.kind == AttachmentKind.STAMPED_SCAN:
             raise Http404
         filename = f"{_('佐证材料')}-{attachment.pk}{Path(attachment.file.name).suffix}"
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=filename, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment.file.open("rb"), filename=filename, content_type=attachment.content_type)
 
 
 @login_required
@@ -120,12 +116,5 @@ def case_document(request, pk: int, extension: str):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people
-    render, content_type = {
-        "pdf": (render_case_pdf, "application/pdf"),
-        "docx": (render_case_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    }[extension]
-    response = HttpResponse(render(case), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=document_filename(case, extension)
-    )
-    return response
+    render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
+    return download_response(render(case), filename=document_filename(case, extension))

@@ -5,7 +5,7 @@
         one expert's signed review sheet for one case
     render_expert_sheets_pdf(expert, stage) -> bytes
         all of an expert's sheets of a stage, a page (or more) each
-    review_sheets_filename(expert, stage) -> "吉林省2024年广播电视媒体融合典型案例专家评审表-初评-<专家>.pdf"
+    review_sheets_filename(expert, stage) -> "<省>2024年广播电视媒体融合典型案例专家评审表-初评-<专家>.pdf"
 
 A blind stage's review sheet shows the case's title and category only: never the
 applicant unit, the recommending authority, the people or the contact data.
@@ -13,26 +13,22 @@ applicant unit, the recommending authority, the people or the contact data.
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from applications.documents.layout import clean_text
+from accounts.selectors import title_region
+from core.documents import official_language
+from core.documents.pdf import render_pdf_template
+from core.files import build_filename
 from reviews.experts.aggregation import CriterionSpec, weighted_total
 from reviews.models import Criterion, ExpertAssignment, ReviewStage
-from reviews.table_documents import MAX_FILENAME_LENGTH, filename_part, plain_number, render_pdf, title_lines
+from reviews.table_documents import plain_number, plain_text, title_lines
 
 REVIEW_SHEET_TEMPLATE = "reviews/documents/review_sheet.html"
 REVIEW_SHEET_STYLESHEET = "reviews/documents/review_sheet.css"
 
 
-def _plain(value) -> str:
-    return clean_text(value).strip()
-
-
 def _write_pdf(context: dict) -> bytes:
-    return render_pdf(render_to_string(REVIEW_SHEET_TEMPLATE, context), REVIEW_SHEET_STYLESHEET)
+    return render_pdf_template(REVIEW_SHEET_TEMPLATE, context, REVIEW_SHEET_STYLESHEET)
 
 
 @dataclass(frozen=True)
@@ -63,8 +59,8 @@ class ReviewSheet:
     submitted: bool
 
 
-def review_sheet_title(year: int) -> str:
-    return _("吉林省%(year)d年广播电视媒体融合典型案例专家评审表") % {"year": year}
+def review_sheet_title(year: int, region: str) -> str:
+    return _("%(province)s%(year)d年广播电视媒体融合典型案例专家评审表") % {"province": region, "year": year}
 
 
 def _assignments(queryset):
@@ -77,9 +73,10 @@ def _criteria(campaign) -> list[Criterion]:
     return list(Criterion.objects.filter(rubric__campaign=campaign).order_by("position", "id"))
 
 
-def review_sheet(assignment: ExpertAssignment, criteria: list[Criterion]) -> ReviewSheet:
-    """What the sheet shows (the assignment loaded by `_assignments`). When the stage
-    is blind the unit and the authority never reach the template."""
+def review_sheet(assignment: ExpertAssignment, criteria: list[Criterion], region: str) -> ReviewSheet:
+    """What the sheet shows (the assignment loaded by `_assignments`; `region` the
+    province the title begins with). When the stage is blind the unit and the
+    authority never reach the template."""
     stage, case = assignment.stage, assignment.case
     scores = {score.criterion_id: score for score in assignment.scores.all()}
     lines, values = [], {}
@@ -95,39 +92,40 @@ def review_sheet(assignment: ExpertAssignment, criteria: list[Criterion]) -> Rev
         lines.append(
             CriterionLine(
                 number=number,
-                name=_plain(criterion.name),
-                description=_plain(criterion.description),
+                name=plain_text(criterion.name),
+                description=plain_text(criterion.description),
                 weight=_("否决项") if criterion.is_gate else f"{plain_number(criterion.weight)}%",
                 max_score="—" if criterion.is_gate else str(criterion.max_score),
                 result=result,
-                comment=_plain(score.comment) if score else "",
+                comment=plain_text(score.comment) if score else "",
                 is_gate=criterion.is_gate,
             )
         )
     specs = [CriterionSpec(c.pk, c.weight, c.max_score, c.is_gate) for c in criteria]
     complete = all(spec.id in values for spec in specs if not spec.is_gate)
     total = weighted_total(criteria=specs, values=values) if complete and values else None
+    title = review_sheet_title(stage.campaign.year, region)
     return ReviewSheet(
-        title=review_sheet_title(stage.campaign.year),
-        title_lines=title_lines(review_sheet_title(stage.campaign.year)),
-        stage_name=_plain(stage.name),
-        case_title=_plain(case.title),
-        category=_plain(case.category.name),
+        title=title,
+        title_lines=title_lines(title),
+        stage_name=plain_text(stage.name),
+        case_title=plain_text(case.title),
+        category=plain_text(case.category.name),
         blind=stage.blind,
-        unit="" if stage.blind else _plain(case.unit.name),
-        authority="" if stage.blind else _plain(case.authority.name),
+        unit="" if stage.blind else plain_text(case.unit.name),
+        authority="" if stage.blind else plain_text(case.authority.name),
         lines=lines,
         total=f"{total:.2f}" if total is not None else "",
-        expert_name=_plain(str(assignment.expert)),
+        expert_name=plain_text(str(assignment.expert)),
         submitted=assignment.is_submitted,
     )
 
 
 def render_review_sheet_pdf(assignment: ExpertAssignment) -> bytes:
     assignment = _assignments(ExpertAssignment.objects.filter(pk=assignment.pk)).get()
-    with translation.override(settings.LANGUAGE_CODE):
-        sheet = review_sheet(assignment, _criteria(assignment.stage.campaign))
-        return _write_pdf({"sheets": [sheet], "title": sheet.title})
+    with official_language():
+        sheet = review_sheet(assignment, _criteria(assignment.stage.campaign), title_region())
+    return _write_pdf({"sheets": [sheet], "title": sheet.title})
 
 
 def render_expert_sheets_pdf(expert, stage: ReviewStage) -> bytes:
@@ -136,21 +134,22 @@ def render_expert_sheets_pdf(expert, stage: ReviewStage) -> bytes:
     assignments = _assignments(
         ExpertAssignment.objects.filter(expert=expert, stage=stage).order_by("case__category__position", "id")
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         criteria = _criteria(stage.campaign)
-        sheets = [review_sheet(assignment, criteria) for assignment in assignments]
+        region = title_region()
+        sheets = [review_sheet(assignment, criteria, region) for assignment in assignments]
+        title = review_sheet_title(stage.campaign.year, region)
         context = {
             "sheets": sheets,
-            "title": review_sheet_title(stage.campaign.year),
-            "title_lines": title_lines(review_sheet_title(stage.campaign.year)),
-            "stage_name": _plain(stage.name),
-            "expert_name": _plain(str(expert)),
+            "title": title,
+            "title_lines": title_lines(title),
+            "stage_name": plain_text(stage.name),
+            "expert_name": plain_text(str(expert)),
         }
-        return _write_pdf(context)
+    return _write_pdf(context)
 
 
 def review_sheets_filename(expert, stage: ReviewStage) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        parts = [review_sheet_title(stage.campaign.year), stage.name, str(expert)]
-    stem = "-".join(filename_part(part) for part in parts)
-    return (stem[: MAX_FILENAME_LENGTH - 4].strip(" .") or "review") + ".pdf"
+    with official_language():
+        title = review_sheet_title(stage.campaign.year, title_region())
+    return build_filename(title, stage.name, str(expert), extension="pdf", fallback="review")

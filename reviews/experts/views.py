@@ -7,10 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from applications.views.cases import reading_context
 from core.feedback import report_errors
 from core.forms import add_refusal
 from reviews.access import chosen_stage, province_campaign
+from core.http import download_response
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
 from reviews.experts.selectors import stage_cases
@@ -150,11 +150,7 @@ def review_sheets(request, stage_id: int):
         expert = form.cleaned_data["expert"]
     else:
         raise Http404
-    response = HttpResponse(render_expert_sheets_pdf(expert, stage), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=review_sheets_filename(expert, stage)
-    )
-    return response
+    return download_response(render_expert_sheets_pdf(expert, stage), filename=review_sheets_filename(expert, stage))
 
 
 # --- the province: rounds and assignment -------------------------------------------------

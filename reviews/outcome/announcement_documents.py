@@ -3,42 +3,29 @@ style of the ranking table (reviews/ranking/documents.py) and the application fo
 (applications/documents).
 
     render_announcement_pdf(campaign) / render_announcement_xlsx(campaign) -> bytes
-    announcement_filename(campaign, "pdf") -> "吉林省2024年广播电视媒体融合典型案例名单.pdf"
+    announcement_filename(campaign, "pdf") -> "<省>2024年广播电视媒体融合典型案例名单.pdf"
 """
 
 from dataclasses import dataclass
-from io import BytesIO
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.documents.layout import chinese_numeral, clean_text
+from accounts.selectors import title_region
+from applications.documents.layout import chinese_numeral
 from applications.enums import CaseState
+from core.documents import SANS, SERIF, excel, official_language
+from core.documents.excel import Column
+from core.documents.pdf import render_pdf_template
+from core.files import build_filename
 from reviews.enums import PublicationKind
 from reviews.models import Publication, ReviewStage, Rubric
-from reviews.table_documents import (
-    MAX_FILENAME_LENGTH,
-    SANS,
-    SERIF,
-    filename_part,
-    print_setup,
-    render_pdf,
-    text_cell,
-    title_lines,
-    wrapped_lines,
-)
+from reviews.table_documents import plain_text, title_lines
 
 ANNOUNCEMENT_TEMPLATE = "reviews/documents/announcement.html"
 ANNOUNCEMENT_STYLESHEET = "reviews/documents/announcement.css"
 ANNOUNCED_STATES = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
 ANNOUNCEMENT_SHEET = gettext_lazy("通报名单")
-
-
-def _plain(value) -> str:
-    return clean_text(value).strip()
 
 
 @dataclass(frozen=True)
@@ -62,8 +49,8 @@ class AnnouncementDocument:
     groups: list[AnnouncementGroup]
 
 
-def announcement_title(year: int) -> str:
-    return _("吉林省%(year)d年广播电视媒体融合典型案例名单") % {"year": year}
+def announcement_title(year: int, region: str) -> str:
+    return _("%(province)s%(year)d年广播电视媒体融合典型案例名单") % {"province": region, "year": year}
 
 
 def current_stage(campaign) -> ReviewStage | None:
@@ -110,7 +97,7 @@ def announcement_document(campaign) -> AnnouncementDocument:
 
     def order(case):
         rank = ranks.get(case.pk)
-        return (rank is None, rank or 0, _plain(case.title), case.pk)
+        return (rank is None, rank or 0, plain_text(case.title), case.pk)
 
     groups = []
     categories = campaign.categories.order_by("position", "id")
@@ -118,100 +105,75 @@ def announcement_document(campaign) -> AnnouncementDocument:
         members = sorted(by_category.get(category.pk, []), key=order)
         heading = _("%(number)s、%(name)s（%(count)d个）") % {
             "number": chinese_numeral(index),
-            "name": _plain(category.name),
+            "name": plain_text(category.name),
             "count": len(members),
         }
         rows = [
-            AnnouncementRow(number, _plain(case.title), _plain(case.unit.name), _plain(case.authority.name))
+            AnnouncementRow(number, plain_text(case.title), plain_text(case.unit.name), plain_text(case.authority.name))
             for number, case in enumerate(members, start=1)
         ]
         groups.append(AnnouncementGroup(heading, rows))
     return AnnouncementDocument(
-        title=announcement_title(campaign.year),
-        document_number=_plain(publication.document_number) if publication else "",
+        title=announcement_title(campaign.year, title_region()),
+        document_number=plain_text(publication.document_number) if publication else "",
         groups=groups,
     )
 
 
 def announcement_filename(campaign, extension: str) -> str:
-    """The download name, e.g. "吉林省2024年广播电视媒体融合典型案例名单.pdf", safe on every system."""
-    extension = "." + extension.lstrip(".").lower()
-    with translation.override(settings.LANGUAGE_CODE):
-        stem = filename_part(announcement_title(campaign.year))
-    stem = stem[: MAX_FILENAME_LENGTH - len(extension)].strip(" .") or "announcement"
-    return stem + extension
+    """The download name, e.g. "<省>2024年广播电视媒体融合典型案例名单.pdf", safe on every system."""
+    with official_language():
+        title = announcement_title(campaign.year, title_region())
+    return build_filename(title, extension=extension, fallback="announcement")
 
 
 def render_announcement_pdf(campaign) -> bytes:
     # An official Chinese document whatever the reader's interface language.
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         doc = announcement_document(campaign)
         context = {"doc": doc, "title_lines": title_lines(doc.title)}
-        return render_pdf(render_to_string(ANNOUNCEMENT_TEMPLATE, context), ANNOUNCEMENT_STYLESHEET)
+    return render_pdf_template(ANNOUNCEMENT_TEMPLATE, context, ANNOUNCEMENT_STYLESHEET)
 
 
-# (label, Excel width in widths of "0", centred)
 ANNOUNCEMENT_COLUMNS = (
-    (gettext_lazy("序号"), 8, True),
-    (gettext_lazy("案例名称"), 48, False),
-    (gettext_lazy("申报单位"), 30, False),
-    (gettext_lazy("推荐单位"), 28, False),
+    Column(gettext_lazy("序号"), 8),
+    Column(gettext_lazy("案例名称"), 48, centred=False),
+    Column(gettext_lazy("申报单位"), 30, centred=False),
+    Column(gettext_lazy("推荐单位"), 28, centred=False),
 )
 ANNOUNCEMENT_HEADER_ROW = 3
 
 
 def render_announcement_xlsx(campaign) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.styles import Font
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         doc = announcement_document(campaign)
-        labels = [str(label) for label, _width, _centred in ANNOUNCEMENT_COLUMNS]
+        labels = [str(column.label) for column in ANNOUNCEMENT_COLUMNS]
         sheet_title = str(ANNOUNCEMENT_SHEET)
         none_line = _("（无）")
 
-    workbook = Workbook()
+    workbook = excel.new_workbook(title=doc.title)
     sheet = workbook.active
     sheet.title = sheet_title
-    workbook.properties.title = doc.title
     count = len(ANNOUNCEMENT_COLUMNS)
-    last = get_column_letter(count)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = excel.thin_border()
     body_font = Font(name=SERIF, size=12)
-    grey = PatternFill(fill_type="solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
-    for index, (_label, width, _centred) in enumerate(ANNOUNCEMENT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    excel.set_widths(sheet, [column.width for column in ANNOUNCEMENT_COLUMNS])
 
-    sheet.merge_cells(f"A1:{last}1")
-    title = text_cell(sheet, 1, 1, doc.title)
-    title.font = Font(name=SERIF, size=20, bold=True)
-    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.row_dimensions[1].height = 42
-    sheet.merge_cells(f"A2:{last}2")
-    number = text_cell(sheet, 2, 1, doc.document_number or None)
-    number.font = Font(name=SERIF, size=14)
-    number.alignment = Alignment(horizontal="center", vertical="center")
+    title_font = Font(name=SERIF, size=20, bold=True)
+    excel.merged_line(
+        sheet, 1, doc.title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=42
+    )
+    number_font = Font(name=SERIF, size=14)
+    excel.merged_line(sheet, 2, doc.document_number or None, first=1, last=count, font=number_font, horizontal="center")
     sheet.row_dimensions[2].height = 26 if doc.document_number else 10
+    excel.header_row(sheet, ANNOUNCEMENT_HEADER_ROW, labels, border=border, height=28, wrap=False)
 
-    for index, label in enumerate(labels, start=1):
-        cell = text_cell(sheet, ANNOUNCEMENT_HEADER_ROW, index, label)
-        cell.font = Font(name=SANS, size=12, bold=True)
-        cell.fill = grey
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    sheet.row_dimensions[ANNOUNCEMENT_HEADER_ROW].height = 28
-
-    def full_row(row: int, text: str, font, horizontal: str):
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=count)
-        cell = text_cell(sheet, row, 1, text)
-        cell.font = font
-        cell.alignment = Alignment(horizontal=horizontal, vertical="center")
-        for column in range(1, count + 1):
-            sheet.cell(row=row, column=column).border = border
-        sheet.row_dimensions[row].height = 28
+    def full_row(row: int, text: str, font, horizontal: str) -> None:
+        excel.merged_line(
+            sheet, row, text, first=1, last=count, font=font, horizontal=horizontal, border=border, height=28
+        )
 
     row = ANNOUNCEMENT_HEADER_ROW + 1
     for group in doc.groups:
@@ -221,29 +183,21 @@ def render_announcement_xlsx(campaign) -> bytes:
             full_row(row, none_line, body_font, "center")
             row += 1
         for entry in group.rows:
-            lines = 1
             values = (entry.number, entry.title, entry.unit, entry.authority)
-            for index, (value, (_label, width, centred)) in enumerate(
-                zip(values, ANNOUNCEMENT_COLUMNS, strict=True), start=1
-            ):
-                cell = text_cell(sheet, row, index, value)
-                cell.font = body_font
-                cell.border = border
-                cell.alignment = Alignment(
-                    horizontal="center" if centred else "left", vertical="center", wrap_text=True
-                )
-                if isinstance(value, str):
-                    lines = max(lines, wrapped_lines(value, width))
-            sheet.row_dimensions[row].height = max(24, lines * 16.5 + 6)
+            excel.table_row(
+                sheet,
+                row,
+                values,
+                ANNOUNCEMENT_COLUMNS,
+                font=body_font,
+                border=border,
+                line_height=16.5,
+                padding=6,
+                min_height=24,
+            )
             row += 1
 
-    print_setup(
-        sheet,
-        header_row=ANNOUNCEMENT_HEADER_ROW,
-        area=f"A1:{last}{row - 1}",
-        orientation="portrait",
-        properties=PageSetupProperties(fitToPage=True),
+    excel.print_setup(
+        sheet, header_row=ANNOUNCEMENT_HEADER_ROW, last_row=row - 1, last_column=count, orientation="portrait"
     )
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return excel.workbook_bytes(workbook)

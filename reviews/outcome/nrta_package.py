@@ -24,11 +24,7 @@ its target and renamed once complete: nobody ever sees half a package.
 
 import gc
 import logging
-import os
-import re
 import shutil
-import tempfile
-import unicodedata
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -42,9 +38,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from accounts import roles
+from accounts.selectors import title_region
 from applications.documents import render_case_docx, render_case_pdf
 from applications.enums import AttachmentKind, CaseState
 from applications.models import Attachment, EvidenceLink
+from core.documents import official_language
+from core.files import atomic_write, build_filename, safe_filename
 from reviews.enums import PackageStatus
 from reviews.models import NrtaEntry, NrtaPackage
 from reviews.outcome.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
@@ -64,13 +63,9 @@ COPY_CHUNK = 1024 * 1024
 # within Windows' 260-character path limit, which many unzip tools still obey.
 MAX_FOLDER_NAME = 60
 MAX_FILE_NAME = 80
-MAX_SUFFIX = 10
 # A package still queued or running after this long is taken for lost (a worker that
 # died): a new request builds a new one instead of waiting for it forever.
 STALE_AFTER = timedelta(hours=2)
-# Illegal in Windows file names (the strictest of the systems recipients use), plus
-# control characters, as in applications.documents.document_filename.
-_ILLEGAL_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _FILE_MODE = 0o644 << 16  # rw-r--r-- for unzip on Unix; without it files come out 000
 
 
@@ -89,22 +84,6 @@ class PackageSummary:
 # --- names ------------------------------------------------------------------------------
 
 
-def safe_name(name: str, *, max_length: int, fallback: str) -> str:
-    """`name` as one path component valid on every system: no separators, no characters
-    Windows refuses, whitespace collapsed, at most `max_length` characters with the
-    extension kept, never empty, never hidden (leading dot) or dot-only."""
-    name = unicodedata.normalize("NFC", str(name or ""))
-    # A leading dot hides the file; Windows drops trailing dots and spaces silently.
-    name = _ILLEGAL_IN_FILENAME.sub("", " ".join(name.split())).lstrip(" .")
-    suffix = PurePosixPath(name).suffix if name else ""
-    suffix = suffix if 1 < len(suffix) <= MAX_SUFFIX else ""
-    stem = name[: len(name) - len(suffix)] if suffix else name
-    stem = stem[: max_length - len(suffix)].rstrip(" .")
-    if not stem:
-        return fallback + suffix
-    return stem + suffix
-
-
 def _unique(name: str, used: set[str]) -> str:
     """`name`, or "name (2).ext", … if a file of that name (ignoring case, as Windows
     and macOS do) is already in the folder."""
@@ -118,7 +97,17 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 def case_folder(rank: int, title: str) -> str:
-    return f"{rank:02d}-" + safe_name(title, max_length=MAX_FOLDER_NAME, fallback="案例")
+    return f"{rank:02d}-" + safe_filename(title, max_length=MAX_FOLDER_NAME, fallback="案例")
+
+
+def package_filename(campaign) -> str:
+    """The download name of the package: "<省>2024年广播电视媒体融合典型案例推荐材料.zip"."""
+    with official_language():
+        title = _("%(province)s%(year)d年广播电视媒体融合典型案例推荐材料") % {
+            "province": title_region(),
+            "year": campaign.year,
+        }
+    return build_filename(title, extension="zip", fallback="package")
 
 
 # --- the archive ------------------------------------------------------------------------
@@ -200,30 +189,17 @@ def build_nrta_package(campaign, target_path) -> PackageSummary:
         for link in EvidenceLink.objects.filter(case_id__in=case_ids).order_by("created_at", "id"):
             links[link.case_id].append(link)
 
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                with zipfile.ZipFile(stream, "w", allowZip64=True) as archive:
-                    writer = _Writer(archive)
-                    writer.add_bytes("", f"{LIST_NAME}.pdf", render_nrta_list_pdf(campaign, cases))
-                    writer.add_bytes("", f"{LIST_NAME}.xlsx", render_nrta_list_xlsx(campaign, cases))
-                    for rank, case in enumerate(cases, start=1):
-                        _add_case(writer, rank, case, attachments[case.pk], links[case.pk])
-                        # A rendered PDF leaves WeasyPrint's box trees behind as reference
-                        # cycles; left to the cyclic collector's own pace, the garbage of
-                        # dozens of renders piles up (a peak of 690 MB for 200 cases
-                        # instead of 360 MB, most of which the first render reaches).
-                        gc.collect()
-                stream.flush()
-                os.fsync(stream.fileno())
-            # mkstemp makes the file private (0600); the package is an ordinary file.
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with atomic_write(target) as stream, zipfile.ZipFile(stream, "w", allowZip64=True) as archive:
+            writer = _Writer(archive)
+            writer.add_bytes("", f"{LIST_NAME}.pdf", render_nrta_list_pdf(campaign, cases))
+            writer.add_bytes("", f"{LIST_NAME}.xlsx", render_nrta_list_xlsx(campaign, cases))
+            for rank, case in enumerate(cases, start=1):
+                _add_case(writer, rank, case, attachments[case.pk], links[case.pk])
+                # A rendered PDF leaves WeasyPrint's box trees behind as reference
+                # cycles; left to the cyclic collector's own pace, the garbage of
+                # dozens of renders piles up (a peak of 690 MB for 200 cases
+                # instead of 360 MB, most of which the first render reaches).
+                gc.collect()
     return PackageSummary(path=target, size=target.stat().st_size, case_count=len(cases), file_count=writer.count)
 
 
@@ -238,7 +214,7 @@ def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) 
     evidence_folder = f"{folder}/{EVIDENCE_FOLDER}"
     evidence = [attachment for attachment in attachments if attachment.kind == AttachmentKind.EVIDENCE]
     for number, attachment in enumerate(evidence, start=1):
-        name = safe_name(attachment.original_name, max_length=MAX_FILE_NAME, fallback=EVIDENCE_FOLDER)
+        name = safe_filename(attachment.original_name, max_length=MAX_FILE_NAME, fallback=EVIDENCE_FOLDER)
         writer.add_stored_file(evidence_folder, f"{number:02d}-{name}", attachment, case)
     if links:
         writer.add_bytes(evidence_folder, LINKS_FILE, _links_text(case, links).encode("utf-8-sig"))

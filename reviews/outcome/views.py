@@ -4,9 +4,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +14,7 @@ from applications.models import Case
 from core.feedback import report_errors
 from core.forms import add_refusal
 from reviews.access import chosen_stage, province_campaign
+from core.http import download_response
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
 from reviews.models import NrtaPackage, Publication, Rubric
@@ -251,15 +251,8 @@ def announcement_document(request, year: int, extension: str):
     )
 
     campaign = province_campaign(request, year)
-    render_document, content_type = {
-        "pdf": (render_announcement_pdf, "application/pdf"),
-        "xlsx": (render_announcement_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    }[extension]
-    response = HttpResponse(render_document(campaign), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=announcement_filename(campaign, extension)
-    )
-    return response
+    render_document = {"pdf": render_announcement_pdf, "xlsx": render_announcement_xlsx}[extension]
+    return download_response(render_document(campaign), filename=announcement_filename(campaign, extension))
 
 
 @login_required
@@ -268,14 +261,7 @@ def score_sheet(request, year: int):
 
     campaign = province_campaign(request, year)
     stage = chosen_stage(campaign, request.GET.get("stage"))
-    response = HttpResponse(
-        render_score_sheet_xlsx(stage),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=score_sheet_filename(stage)
-    )
-    return response
+    return download_response(render_score_sheet_xlsx(stage), filename=score_sheet_filename(stage))
 
 
 def _nrta_page(request, campaign, *, failed=None):
@@ -341,13 +327,8 @@ def nrta_package_request_view(request, year: int):
 
 @login_required
 def nrta_package_download(request, year: int, package_id: int):
-    from django.http import FileResponse
+    from reviews.outcome.nrta_package import package_filename
 
     campaign = province_campaign(request, year)
     package = get_object_or_404(NrtaPackage, pk=package_id, campaign=campaign, status="done")
-    return FileResponse(
-        package.file.open("rb"),
-        as_attachment=True,
-        filename=f"吉林省{campaign.year}年广播电视媒体融合典型案例推荐材料.zip",
-        content_type="application/zip",
-    )
+    return download_response(package.file.open("rb"), filename=package_filename(campaign))

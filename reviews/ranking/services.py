@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from applications.enums import CaseState
 from applications.uploads import PDF, detect_kind, display_name
+from core.ordering import OrderedList, moved
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable
 from reviews.ranking.notifications import queue_table_notification
@@ -34,15 +35,22 @@ def table_for(*, campaign, authority, lock: bool = False) -> RankingTable:
     return table
 
 
-def ordered_case_ids(table: RankingTable) -> list[int]:
-    return list(table.entries.order_by("rank").values_list("case_id", flat=True))
-
-
-def _rewrite(table: RankingTable, case_ids: list[int]) -> None:
-    table.entries.all().delete()
-    RankingEntry.objects.bulk_create(
-        RankingEntry(table=table, case_id=case_id, rank=rank) for rank, case_id in enumerate(case_ids, start=1)
+def _order_of(table: RankingTable) -> OrderedList:
+    """The table's order: its entries, owned (and locked) by the table's row."""
+    return OrderedList(
+        owner=RankingTable.objects.filter(pk=table.pk),
+        entries=RankingEntry.objects.filter(table_id=table.pk),
+        item_field="case_id",
+        make_entry=lambda case_id, rank: RankingEntry(table_id=table.pk, case_id=case_id, rank=rank),
     )
+
+
+def ordered_case_ids(table: RankingTable) -> list[int]:
+    return _order_of(table).ids()
+
+
+def _rewrite(order: OrderedList, table: RankingTable, case_ids: list[int]) -> None:
+    order.rewrite(case_ids)
     RankingTable.objects.filter(pk=table.pk).update(order_version=F("order_version") + 1)
     table.refresh_from_db(fields=["order_version"])
 
@@ -64,16 +72,18 @@ def require_reviewer_of(*, authority, actor) -> None:
 
 def ranking_append(*, case, record=None) -> None:
     """A newly recommended case goes to the end of the order."""
-    table = table_for(campaign=case.campaign, authority=case.authority, lock=True)
+    order = _order_of(table_for(campaign=case.campaign, authority=case.authority))
+    table, case_ids = order.lock()
     _require_open(table)
-    _rewrite(table, [*ordered_case_ids(table), case.pk])
+    _rewrite(order, table, [*case_ids, case.pk])
 
 
 def ranking_remove(*, case, record=None) -> None:
     """A withdrawn recommendation leaves the order; those below move up."""
-    table = table_for(campaign=case.campaign, authority=case.authority, lock=True)
+    order = _order_of(table_for(campaign=case.campaign, authority=case.authority))
+    table, case_ids = order.lock()
     _require_open(table)
-    _rewrite(table, [case_id for case_id in ordered_case_ids(table) if case_id != case.pk])
+    _rewrite(order, table, [case_id for case_id in case_ids if case_id != case.pk])
 
 
 # --- the authority arranging its order -------------------------------------------------
@@ -83,14 +93,14 @@ def ranking_remove(*, case, record=None) -> None:
 def ranking_set_order(*, table: RankingTable, actor, case_ids: list[int]) -> RankingTable:
     """Put the recommended cases in this order (first = highest priority)."""
     require_reviewer_of(authority=table.authority, actor=actor)
-    table = RankingTable.objects.select_for_update().get(pk=table.pk)
+    order = _order_of(table)
+    table, current = order.lock()
     _require_open(table)
-    current = ordered_case_ids(table)
     if sorted(case_ids) != sorted(current):
         # Someone recommended or withdrew a case since this page was loaded.
         raise TransitionRefused(_("推荐案例已有变化，请刷新页面后重新排序。"))
     if case_ids != current:
-        _rewrite(table, case_ids)
+        _rewrite(order, table, case_ids)
     return table
 
 
@@ -99,10 +109,7 @@ def ranking_move(*, table: RankingTable, actor, case_id: int, to_rank: int) -> R
     order = ordered_case_ids(table)
     if case_id not in order:
         raise TransitionRefused(_("该案例不在推荐排序表中。"))
-    order.remove(case_id)
-    position = min(max(to_rank, 1), len(order) + 1) - 1
-    order.insert(position, case_id)
-    return ranking_set_order(table=table, actor=actor, case_ids=order)
+    return ranking_set_order(table=table, actor=actor, case_ids=moved(order, case_id, to_rank=to_rank))
 
 
 def ranking_set_ranks(*, table: RankingTable, actor, ranks: dict[int, int]) -> RankingTable:

@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from applications.enums import CaseState
 from applications.models import Campaign
 from core.feedback import report_errors
 from core.forms import add_refusal
+from core.http import download_response
 from reviews.models import RankingTable
 from reviews.ranking.forms import TableReturnForm
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
@@ -188,15 +188,8 @@ def ranking_document(request, year: int, extension: str):
 
     authority = _authority(request)
     table = table_for(campaign=get_object_or_404(Campaign, year=year), authority=authority)
-    render_table, content_type = {
-        "pdf": (render_ranking_pdf, "application/pdf"),
-        "xlsx": (render_ranking_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    }[extension]
-    response = HttpResponse(render_table(table), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=ranking_filename(table, extension)
-    )
-    return response
+    render_table = {"pdf": render_ranking_pdf, "xlsx": render_ranking_xlsx}[extension]
+    return download_response(render_table(table), filename=ranking_filename(table, extension))
 
 
 @login_required
@@ -235,9 +228,7 @@ def ranking_submit_view(request, year: int):
 def _scan_response(table: RankingTable):
     if not table.stamped_scan:
         raise Http404
-    return FileResponse(
-        table.stamped_scan.open("rb"), as_attachment=True, filename=table.scan_name, content_type="application/pdf"
-    )
+    return download_response(table.stamped_scan.open("rb"), filename=table.scan_name, content_type="application/pdf")
 
 
 @login_required

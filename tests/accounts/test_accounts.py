@@ -92,6 +92,6 @@ def test_the_interface_is_chinese_first_and_english_on_request(client, cast):
     assert "本地区申报案例" not in english and 'lang="en"' in english
 
 
-def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, db):
     response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "用户登录" in response.content.decode()

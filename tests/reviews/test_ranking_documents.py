@@ -3,7 +3,6 @@ which order, how it prints, and the export command. PDFs are read back with popp
 pdftotext/pdffonts and pypdf, Excel files with openpyxl."""
 
 import re
-import subprocess
 from io import BytesIO, StringIO
 
 import pytest
@@ -18,10 +17,9 @@ from reviews.models import RankingTable
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.services import ranking_set_order, table_for
 from tests.factories import complete_content, make_case
+from tests.reading import A4_LANDSCAPE_POINTS, PAGE_NUMBER, assert_subset_cjk_fonts, compact, in_order, pdf_pages
 from workflow.services import apply_transition
 
-A4_LANDSCAPE_POINTS = (841.89, 595.28)
-PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
 TITLE = "吉林省2024年广播电视媒体融合典型案例推荐排序表"
 HEADER = ["推荐排序", "案例名称", "申报单位", "类别", "联系人", "联系电话", "备注"]
 LONG_TITLE = (
@@ -31,32 +29,6 @@ LONG_TITLE = (
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def compact(text: str) -> str:
-    """Text without any whitespace: PDF extraction breaks lines where the layout did."""
-    return "".join(text.split())
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    """The text of each page in drawing order (-raw): the lines of a cell stay together,
-    cell after cell, row after row."""
-    result = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    pages = result.stdout.decode("utf-8").split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
-
-
-def in_order(text: str, parts: list[str]) -> bool:
-    """Every part occurs in `text`, each after the one before."""
-    position = 0
-    for part in parts:
-        found = text.find(part, position)
-        if found < 0:
-            return False
-        position = found + len(part)
-    return True
 
 
 def recommend(cast, *, title, applicant=None, reviewer=None, category_code="platform", contact=None):
@@ -245,15 +217,7 @@ def test_pdf_is_an_a4_landscape_table_with_title_authority_and_rows_in_rank_orde
 
 def test_pdf_embeds_a_subset_of_a_cjk_font(ranked):
     table, _cases = ranked
-    result = subprocess.run(["pdffonts", "-"], input=render_ranking_pdf(table), capture_output=True, check=True)
-    fonts = result.stdout.decode().splitlines()[2:]
-    cjk = [line for line in fonts if "CJK" in line]
-    assert cjk
-    for line in cjk:
-        # name type encoding emb sub uni …: every CJK font embedded as a subset.
-        name, *_middle, emb, sub, _uni, _object, _generation = line.split()
-        assert re.match(r"^[A-Z]{6}\+", name)
-        assert (emb, sub) == ("yes", "yes")
+    assert_subset_cjk_fonts(render_ranking_pdf(table))
 
 
 def test_pdf_of_sixty_cases_spans_pages_and_repeats_the_header(cast):
@@ -325,14 +289,6 @@ def test_filename_is_title_and_authority_with_safe_characters_only(cast):
 
 
 # --- the export command ------------------------------------------------------------
-
-
-@pytest.fixture
-def out(tmp_path):
-    """An empty directory for the exports (the media files live beside it)."""
-    directory = tmp_path / "out"
-    directory.mkdir()
-    return directory
 
 
 def export(*arguments) -> str:

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from applications.documents import document_filename, render_case_docx, render_case_pdf
-from applications.documents.files import output_format, resolve_output, write_output
 from applications.models import Case
+from core.command_output import output_format, resolve_output, write_output
 
 RENDERERS = {"docx": render_case_docx, "pdf": render_case_pdf}
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, case_id, document_format, output, **options):
         case = self._case(case_id)
-        document_format = self._format(document_format, output)
+        document_format = output_format(document_format, output, RENDERERS)
         target = resolve_output(output, lambda: document_filename(case, document_format))
         data = RENDERERS[document_format](case)
         write_output(target, data)
@@ -42,12 +42,3 @@ class Command(BaseCommand):
         if case is None:
             raise CommandError(_("编号为 %(pk)d 的案例不存在。") % {"pk": pk})
         return case
-
-    def _format(self, document_format: str | None, output: str | None) -> str:
-        document_format = output_format(document_format, output)
-        if document_format not in RENDERERS:
-            raise CommandError(
-                _("未知的导出格式「%(format)s」：请用 --format docx 或 --format pdf。")
-                % {"format": document_format or _("（未指定）")}
-            )
-        return document_format

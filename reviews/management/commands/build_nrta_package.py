@@ -9,7 +9,7 @@ written under a temporary name beside its destination, then renamed.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from applications.documents.files import check_writable, output_target, write_error
+from core.command_output import check_writable, output_target, write_error
 from reviews.management.arguments import campaign_by_year
 from reviews.outcome.nrta_package import PackageError, build_nrta_package
 

@@ -7,10 +7,10 @@ The file is written under a temporary name beside its destination, then renamed:
 reader never sees half a document.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from applications.documents.files import output_format, resolve_output, write_output
+from core.command_output import output_format, resolve_output, write_output
 from reviews.management.arguments import campaign_by_year
 from reviews.outcome.announcement_documents import (
     ANNOUNCED_STATES,
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help=_("输出文件；不填时写入当前目录，文件名为名单标题。"))
 
     def handle(self, *args, campaign, document_format, output, **options):
-        document_format = self._format(document_format, output)
+        document_format = output_format(document_format, output, RENDERERS)
         campaign = campaign_by_year(campaign)
         target = resolve_output(output, lambda: announcement_filename(campaign, document_format))
         data = RENDERERS[document_format](campaign)
@@ -41,12 +41,3 @@ class Command(BaseCommand):
             _("已导出：%(path)s（%(count)d 个入选案例，%(size)d 字节）")
             % {"path": target, "count": count, "size": len(data)}
         )
-
-    def _format(self, document_format: str | None, output: str | None) -> str:
-        document_format = output_format(document_format, output)
-        if document_format not in RENDERERS:
-            raise CommandError(
-                _("未知的导出格式「%(format)s」：请用 --format pdf 或 --format xlsx。")
-                % {"format": document_format or _("（未指定）")}
-            )
-        return document_format

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
-from applications.documents.files import output_format, resolve_output, write_output
+from core.command_output import output_format, resolve_output, write_output
 from reviews.management.arguments import campaign_by_year
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.services import table_for
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, campaign, authority, document_format, output, **options):
         # Everything the user typed is checked before anything is written to the database.
-        document_format = self._format(document_format, output)
+        document_format = output_format(document_format, output, RENDERERS)
         campaign = campaign_by_year(campaign)
         authority = self._authority(authority)
         table = table_for(campaign=campaign, authority=authority)
@@ -45,15 +45,6 @@ class Command(BaseCommand):
             _("已导出：%(path)s（%(count)d 个推荐案例，%(size)d 字节）")
             % {"path": target, "count": table.entries.count(), "size": len(data)}
         )
-
-    def _format(self, document_format: str | None, output: str | None) -> str:
-        document_format = output_format(document_format, output)
-        if document_format not in RENDERERS:
-            raise CommandError(
-                _("未知的导出格式「%(format)s」：请用 --format pdf 或 --format xlsx。")
-                % {"format": document_format or _("（未指定）")}
-            )
-        return document_format
 
     def _authority(self, reference: str) -> Organisation:
         lookup = {"pk": int(reference)} if reference.isdigit() else {"code": reference}

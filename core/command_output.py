@@ -1,46 +1,33 @@
-"""Writing exported documents to disk, for the export commands: where to (-o or a
-default name), whether it can be written, and the atomic write itself, with the
-commands' error messages."""
+"""Writing exported documents from a management command (export_case, export_ranking,
+export_announcement, build_nrta_package): the format, where to (-o or a default name),
+whether it can be written, and the atomic write, with the commands' error messages."""
 
 import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-
-def _current_umask() -> int:
-    # os.umask can only be read by setting it; set it straight back.
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+from core.files import write_atomically
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file in the same directory and an
-    atomic rename. Raises OSError, with the temporary file removed."""
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); the document is an ordinary file.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def output_format(document_format: str | None, output: str | None) -> str:
-    """The format given with --format, else the extension of the -o path; lower case,
-    "" when neither says. The command checks it against the formats it makes."""
+def output_format(document_format: str | None, output: str | None, formats: Iterable[str]) -> str:
+    """The format given with --format, else the extension of the -o path, in lower
+    case; a CommandError naming the `formats` the command makes when it is none of them."""
     if not document_format and output:
         document_format = Path(output).suffix.lstrip(".")
-    return (document_format or "").lower()
+    document_format = (document_format or "").lower()
+    formats = list(formats)
+    if document_format not in formats:
+        raise CommandError(
+            _("未知的导出格式「%(format)s」：请用 %(choices)s。")
+            % {
+                "format": document_format or _("（未指定）"),
+                "choices": _(" 或 ").join(f"--format {name}" for name in formats),
+            }
+        )
+    return document_format
 
 
 def output_target(output: str | None, default_name: Callable[[], str]) -> Path:

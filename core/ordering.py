@@ -1,0 +1,70 @@
+"""An ordered list of ids kept as rows ranked 1..n (an authority's ranking table, the
+province's list for the NRTA), rewritten whole under a lock.
+
+    order = OrderedList(owner=Table.objects.filter(pk=…), entries=Entry.objects.filter(table_id=…),
+                        item_field="case_id", make_entry=lambda case_id, rank: Entry(…))
+    with transaction.atomic():
+        table, ids = order.lock()
+        order.rewrite(moved(ids, case_id, to_rank=1))
+
+Every change first locks the one row that owns the list (select_for_update), then
+reads the order and writes it again: two changes at once run one after the other, so
+neither can write an order read before the other's change and lose it. The list knows
+nothing of its models: they come in as querysets.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Model, QuerySet
+
+
+class OrderedList:
+    """One list, for one change: lock(), then rewrite() in the same transaction."""
+
+    def __init__(
+        self,
+        *,
+        owner: QuerySet,
+        entries: QuerySet,
+        item_field: str,
+        make_entry: Callable[[int, int], Model],
+        rank_field: str = "rank",
+    ):
+        """`owner`: the one row the list belongs to; `entries`: the list's rows;
+        `item_field`: the entry's field holding the id; `make_entry(id, rank)`: a new,
+        unsaved entry."""
+        self.owner = owner
+        self.entries = entries
+        self.item_field = item_field
+        self.make_entry = make_entry
+        self.rank_field = rank_field
+        self._locked = False
+
+    def ids(self) -> list[int]:
+        """The ids in rank order, as they are now (no lock: for reading)."""
+        return list(self.entries.order_by(self.rank_field).values_list(self.item_field, flat=True))
+
+    def lock(self) -> tuple[Model, list[int]]:
+        """Lock the owner's row until the transaction ends, then read the order: the
+        owner as locked and the ids. Django refuses this outside a transaction."""
+        owner = self.owner.select_for_update().get()
+        self._locked = True
+        return owner, self.ids()
+
+    def rewrite(self, ids: list[int]) -> None:
+        """Replace the list by `ids`, ranked 1..n. Only after `lock()`, in its transaction."""
+        if not self._locked:
+            raise RuntimeError("OrderedList.rewrite() needs lock() first, in the same transaction.")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"An id stands twice in the order: {ids}")
+        self.entries.delete()
+        self.entries.model.objects.bulk_create(self.make_entry(item, rank) for rank, item in enumerate(ids, start=1))
+
+
+def moved(ids: list[int], item: int, *, to_rank: int) -> list[int]:
+    """`ids` with `item` moved to `to_rank` (clamped to 1..n); the others keep their
+    relative order. `item` must be in `ids`."""
+    order = [other for other in ids if other != item]
+    position = min(max(to_rank, 1), len(order) + 1) - 1
+    order.insert(position, item)
+    return order
