@@ -1,6 +1,6 @@
 """The case's `Machine`: what the engine needs to know around the transition table."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.enums import Party
 from applications.lifecycle.grants import STATE_GRANTS, case_holders
@@ -21,7 +21,7 @@ def case_machine() -> Machine:
     return Machine(
         model=Case,
         record_field="case",
-        noun=_("案例"),
+        noun=pgettext_lazy("within a sentence", "案例"),
         parties=Party,
         lock_related=("campaign", "unit", "authority", "schema"),
         grants=STATE_GRANTS,

@@ -19,8 +19,8 @@ from accounts.models import User
 from applications.views.cases import reading_context
 from core.feedback import report_errors
 from core.forms import add_refusal
-from reviews.access import chosen_stage, province_campaign
 from core.http import download_response
+from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
 from reviews.experts.selectors import stage_cases

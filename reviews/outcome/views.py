@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +12,8 @@ from applications.enums import CaseState
 from applications.models import Case
 from core.feedback import report_errors
 from core.forms import add_refusal
-from reviews.access import chosen_stage, province_campaign
 from core.http import download_response
+from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
 from reviews.models import NrtaPackage, Publication, Rubric
