@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.models import Organisation, User
 from core.mail import active_addresses, queue_after_commit, send_templated_mail
 
 
@@ -17,16 +18,12 @@ def queue_registration_decided(*, unit) -> None:
 
 
 def member_emails(*, organisation_id: int) -> list[str]:
-    from accounts.models import User
-
     return active_addresses(User.objects.filter(organisation_id=organisation_id))
 
 
 @task()
 def send_registration_submitted(*, unit_id: int) -> int:
     """Mail the members of the unit's authority that a registration waits for them."""
-    from accounts.models import Organisation
-
     unit = Organisation.objects.select_related("authority").get(pk=unit_id)
     context = {
         "unit": unit,
@@ -43,8 +40,6 @@ def send_registration_submitted(*, unit_id: int) -> int:
 @task()
 def send_registration_decided(*, unit_id: int) -> int:
     """Mail the unit's members the authority's decision on their registration."""
-    from accounts.models import Organisation
-
     unit = Organisation.objects.select_related("authority").get(pk=unit_id)
     return send_templated_mail(
         recipients=member_emails(organisation_id=unit.pk),

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from applications.enums import AttachmentKind
+
 # Whitespace as JavaScript's \s defines it, so the count in the browser and the count on
 # the server agree character for character. Everything else counts, full-width
 # punctuation and digits included ("不超过5000字" counts what is written, not spaces).
@@ -128,8 +130,6 @@ def figure_problems(definition: dict, figures: dict) -> list[Problem]:
 
 
 def attachment_problems(definition: dict, case) -> list[Problem]:
-    from applications.enums import AttachmentKind
-
     required = definition.get("attachments", {}).get("stamped_scan_required", False)
     if not required:
         return []

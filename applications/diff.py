@@ -8,6 +8,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from workflow.models import TransitionRecord
+
 
 @dataclass(frozen=True)
 class Change:
@@ -67,8 +69,6 @@ def snapshot_changes(definition: dict, old: dict, new: dict) -> list[Change]:
 def resubmission_changes(case) -> list[Change] | None:
     """Changes of the latest submission against the one before it, when the case was
     returned in between; None when there is nothing to compare."""
-    from workflow.models import TransitionRecord
-
     records = list(
         TransitionRecord.objects.filter(case=case).order_by("-created_at", "-id").values("action", "snapshot")[:50]
     )

@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from accounts.enums import AUTHORITY_KINDS, OrgKind
 from applications.enums import AttachmentKind, CampaignStatus
 from applications.lifecycle.machine import CaseStateMachine
+from applications.schema import validate_definition
 
 
 class Campaign(models.Model):
@@ -102,8 +103,6 @@ class FormSchema(models.Model):
         return f"{self.category} v{self.version}"
 
     def clean(self) -> None:
-        from applications.schema import validate_definition
-
         validate_definition(self.definition)
 
 

@@ -3,6 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow.graph import action_label, state_label
+from workflow.machines import all_machines
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove a transition record."""
@@ -72,26 +75,18 @@ class TransitionRecord(models.Model):
 
     @property
     def subject_model(self):
-        from workflow.machines import all_machines
-
         return next(m.model for m in all_machines() if getattr(self, f"{m.record_field}_id", None) is not None)
 
     @property
     def action_label(self) -> str:
-        from workflow.graph import action_label
-
         return action_label(self.subject_model, self.action)
 
     @property
     def from_state_label(self) -> str:
-        from workflow.graph import state_label
-
         return state_label(self.subject_model, self.from_state)
 
     @property
     def to_state_label(self) -> str:
-        from workflow.graph import state_label
-
         return state_label(self.subject_model, self.to_state)
 
 

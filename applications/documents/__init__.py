@@ -10,6 +10,8 @@ number of queries (see layout.case_for_document), then draw the same FormDocumen
 
 from django.utils.translation import gettext as _
 
+from applications.documents.docx import render_docx
+from applications.documents.pdf import render_pdf
 from applications.models import Case
 from core.files import build_filename
 
@@ -17,14 +19,10 @@ from core.files import build_filename
 def render_case_pdf(case: Case) -> bytes:
     # Imported here so that importing this package does not load WeasyPrint (slow,
     # and only needed when a document is actually made).
-    from applications.documents.pdf import render_pdf
-
     return render_pdf(case)
 
 
 def render_case_docx(case: Case) -> bytes:
-    from applications.documents.docx import render_docx
-
     return render_docx(case)
 
 

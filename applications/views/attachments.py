@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.documents import document_filename, render_case_docx, render_case_pdf
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to
@@ -111,8 +112,6 @@ def link_delete(request, pk: int, link_id: int):
 @login_required
 def case_document(request, pk: int, extension: str):
     """The application form 申请表 as Word or PDF, for whoever may read the case."""
-    from applications.documents import document_filename, render_case_docx, render_case_pdf
-
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from applications.enums import PROVINCIAL_STATES
+from applications.models import Case
 from reviews.experts.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
 from reviews.models import Criterion, ExpertAssignment, Score
 
@@ -52,8 +53,6 @@ def criterion_specs(rubric) -> list[CriterionSpec]:
 
 def stage_results(*, stage, rubric) -> dict[int, list[CaseResult]]:
     """Category id -> its cases' results, best first (excluded and unscored last)."""
-    from applications.models import Case
-
     specs = criterion_specs(rubric)
     cases = (
         Case.objects.filter(campaign=stage.campaign, state__in=PROVINCIAL_STATES)

@@ -20,6 +20,7 @@ from accounts.selectors import province_name_subquery, province_region, title_re
 from core.documents import SERIF, excel, official_language
 from core.documents.excel import Column
 from core.files import build_filename
+from reviews.experts.results import stage_results
 from reviews.models import Criterion, ExpertAssignment, ReviewStage, Rubric
 from reviews.table_documents import plain_number, plain_text
 
@@ -122,8 +123,6 @@ class _Writer:
 
 
 def render_score_sheet_xlsx(stage: ReviewStage) -> bytes:
-    from reviews.experts.results import stage_results
-
     # The province's name comes with the stage: no query of its own.
     stage = (
         ReviewStage.objects.select_related("campaign").annotate(province_name=province_name_subquery()).get(pk=stage.pk)

@@ -4,6 +4,7 @@ the experts of a case have got."""
 from django.db.models import Count
 
 from applications.enums import CaseState
+from applications.models import Case
 from reviews.enums import StageStatus
 from reviews.models import ExpertAssignment, ReviewStage
 
@@ -14,8 +15,6 @@ def open_stage(campaign) -> ReviewStage | None:
 
 def stage_cases(stage: ReviewStage):
     """The cases a stage reviews: its shortlist, or every case in expert review."""
-    from applications.models import Case
-
     cases = Case.objects.filter(campaign=stage.campaign, state=CaseState.IN_EXPERT_REVIEW).select_related("unit")
     if stage.shortlist.exists():
         cases = cases.filter(pk__in=stage.shortlist.values("pk"))

@@ -23,6 +23,7 @@ from core.http import download_response
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
+from reviews.experts.review_sheets import render_expert_sheets_pdf, review_sheets_filename
 from reviews.experts.selectors import stage_cases
 from reviews.experts.services import (
     assignment_create,
@@ -135,8 +136,6 @@ def declare_conflict(request, pk: int):
 def review_sheets(request, stage_id: int):
     """An expert's review sheets of a round as one PDF: the expert's own, or any
     expert's for the province's administrator (?expert=ID)."""
-    from reviews.experts.review_sheets import render_expert_sheets_pdf, review_sheets_filename
-
     stage = get_object_or_404(ReviewStage.objects.select_related("campaign"), pk=stage_id)
     user = request.user
     if roles.is_expert(user):

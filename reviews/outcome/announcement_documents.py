@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import title_region
 from applications.documents.layout import chinese_numeral
 from applications.enums import CaseState
+from applications.models import Case
 from core.documents import SANS, SERIF, excel, official_language
 from core.documents.excel import Column
 from core.documents.pdf import render_pdf_template
 from core.files import build_filename
 from reviews.enums import PublicationKind
+from reviews.experts.results import stage_results
 from reviews.models import Publication, ReviewStage, Rubric
 from reviews.table_documents import plain_text, title_lines
 
@@ -65,8 +67,6 @@ def current_stage(campaign) -> ReviewStage | None:
 
 def _category_ranks(campaign) -> dict[int, int]:
     """Case id -> its rank in its category in the current results (ranked cases only)."""
-    from reviews.experts.results import stage_results
-
     stage = current_stage(campaign)
     rubric = Rubric.objects.filter(campaign=campaign).first()
     if stage is None or rubric is None:
@@ -82,8 +82,6 @@ def _category_ranks(campaign) -> dict[int, int]:
 def announcement_document(campaign) -> AnnouncementDocument:
     """The selected cases (and those recommended on to the NRTA), by category in the
     campaign's order; in a category by rank in the current results, else by title."""
-    from applications.models import Case
-
     publication = Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).first()
     cases = (
         Case.objects.filter(campaign=campaign, state__in=ANNOUNCED_STATES)

@@ -16,9 +16,16 @@ from core.http import download_response
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
+from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 from reviews.models import NrtaPackage, Publication, Rubric
+from reviews.outcome.announcement_documents import (
+    announcement_filename,
+    render_announcement_pdf,
+    render_announcement_xlsx,
+)
 from reviews.outcome.forms import AnnouncementForm, NoticeForm, NrtaCaseForm, ObjectionAnswerForm, ObjectionForm
 from reviews.outcome.nrta import nrta_cases, nrta_move
+from reviews.outcome.nrta_package import nrta_package_request, package_filename
 from reviews.outcome.publication import (
     announcement_publish,
     default_notice_period,
@@ -243,12 +250,6 @@ def announcement_publish_view(request, year: int):
 
 @login_required
 def announcement_document(request, year: int, extension: str):
-    from reviews.outcome.announcement_documents import (
-        announcement_filename,
-        render_announcement_pdf,
-        render_announcement_xlsx,
-    )
-
     campaign = province_campaign(request, year)
     render_document = {"pdf": render_announcement_pdf, "xlsx": render_announcement_xlsx}[extension]
     return download_response(render_document(campaign), filename=announcement_filename(campaign, extension))
@@ -256,8 +257,6 @@ def announcement_document(request, year: int, extension: str):
 
 @login_required
 def score_sheet(request, year: int):
-    from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
-
     campaign = province_campaign(request, year)
     stage = chosen_stage(campaign, request.GET.get("stage"))
     return download_response(render_score_sheet_xlsx(stage), filename=score_sheet_filename(stage))
@@ -312,8 +311,6 @@ def nrta_move_down(request, year: int):
 @require_POST
 def nrta_package_request_view(request, year: int):
     """生成推荐材料包: queued, built in the background, listed below when done."""
-    from reviews.outcome.nrta_package import nrta_package_request
-
     campaign = province_campaign(request, year)
     try:
         nrta_package_request(campaign=campaign, actor=request.user)
@@ -326,8 +323,6 @@ def nrta_package_request_view(request, year: int):
 
 @login_required
 def nrta_package_download(request, year: int, package_id: int):
-    from reviews.outcome.nrta_package import package_filename
-
     campaign = province_campaign(request, year)
     package = get_object_or_404(NrtaPackage, pk=package_id, campaign=campaign, status="done")
     return download_response(package.file.open("rb"), filename=package_filename(campaign))

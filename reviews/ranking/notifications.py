@@ -7,7 +7,9 @@ from django.urls import reverse
 from django_tasks import task
 
 from accounts.enums import OrgKind, Role
+from accounts.models import User
 from core.mail import active_addresses, queue_after_commit, send_templated_mail
+from reviews.models import RankingTable
 
 
 def queue_table_notification(*, table, event: str) -> None:
@@ -16,9 +18,6 @@ def queue_table_notification(*, table, event: str) -> None:
 
 @task()
 def send_table_notification(*, table_id: int, event: str) -> int:
-    from accounts.models import User
-    from reviews.models import RankingTable
-
     table = RankingTable.objects.select_related("campaign", "authority").get(pk=table_id)
     if event == "submitted":
         recipients = User.objects.filter(organisation__kind=OrgKind.PROVINCE, role=Role.PROVINCE_ADMIN)

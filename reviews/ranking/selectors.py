@@ -2,7 +2,11 @@
 
 from django.db.models import Count
 
+from accounts.enums import AUTHORITY_KINDS
+from accounts.models import Organisation
 from accounts.roles import reviewing_authority
+from applications.models import Case
+from applications.selectors import cases_visible_to, with_stamped_scan_flag
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
 
@@ -16,8 +20,6 @@ def ranking_table_locked(*, campaign, authority) -> bool:
 def review_queue(*, user, campaign, authority, filters: dict, sort: str):
     """The authority's cases of the campaign, filtered and sorted, in one query; each
     case carries has_stamped_scan and its ranking entry (rank) when recommended."""
-    from applications.selectors import cases_visible_to, with_stamped_scan_flag
-
     cases = cases_visible_to(user=user).filter(campaign=campaign, authority=authority)
     for field in ("category_id", "unit_id", "state", "unit__unit_type"):
         if filters.get(field):
@@ -44,10 +46,6 @@ def authority_of(user):
 def campaign_overview(*, campaign):
     """Per authority: cases per state, recommendations per category, and its table, in a
     few queries whatever the number of cases."""
-    from accounts.enums import AUTHORITY_KINDS
-    from accounts.models import Organisation
-    from applications.models import Case
-
     authorities = list(Organisation.objects.filter(kind__in=AUTHORITY_KINDS).order_by("kind", "id"))
     by_state: dict[int, dict[str, int]] = {a.pk: {} for a in authorities}
     for row in Case.objects.filter(campaign=campaign).values("authority_id", "state").annotate(n=Count("id")):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from applications.enums import CaseState
+from applications.models import Case
 from applications.uploads import PDF, detect_kind, display_name
 from core.ordering import OrderedList, moved
 from reviews.enums import RankingTableStatus
@@ -161,8 +162,6 @@ def ranking_scan_upload(*, table: RankingTable, actor, uploaded) -> RankingTable
 
 def submission_problems(*, table: RankingTable, now=None) -> list[str]:
     """Everything that stops the table from being submitted now, all at once."""
-    from applications.models import Case
-
     now = now or timezone.now()
     problems = []
     if table.is_locked:

@@ -20,6 +20,7 @@ from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
 from reviews.models import RankingTable
+from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.forms import TableReturnForm
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
 from reviews.ranking.services import (
@@ -184,8 +185,6 @@ def ranking_step(request, year: int):
 @login_required
 def ranking_document(request, year: int, extension: str):
     """The ranking table to print and stamp, as PDF or Excel."""
-    from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
-
     authority = _authority(request)
     table = table_for(campaign=get_object_or_404(Campaign, year=year), authority=authority)
     render_table = {"pdf": render_ranking_pdf, "xlsx": render_ranking_xlsx}[extension]
