@@ -1,6 +1,10 @@
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from accounts.enums import OrgKind, Role, UnitType
@@ -133,3 +137,39 @@ def _media_in_a_temporary_directory(settings, tmp_path):
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; the cast has eight. Security of test passwords is moot.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The demo campaign, seeded once per module that asks for it (tests that only read it).
+DEMO_SETTINGS = {
+    "DEBUG": True,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
+@pytest.fixture(scope="module")
+def _demo_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once, in a transaction rolled back when the module is done (on
+    SQLite and PostgreSQL alike): no other module ever sees it."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with pytest.MonkeyPatch.context() as patch, override_settings(MEDIA_ROOT=media, **DEMO_SETTINGS):
+        patch.setenv("DEMO_PASSWORD", "demo-pass-1")
+        with django_db_blocker.unblock():
+            demo = transaction.atomic()
+            demo.__enter__()
+            try:
+                call_command("seed_demo", stdout=StringIO())
+            except BaseException as error:
+                demo.__exit__(type(error), error, error.__traceback__)
+                raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        demo.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(_demo_of_the_module, db, settings, monkeypatch):
+    """The module's demo, in the settings and environment it was seeded with."""
+    for name, value in DEMO_SETTINGS.items():
+        setattr(settings, name, value)
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")

@@ -8,10 +8,7 @@ in its own savepoint within it, so what a test writes is gone before the next re
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from accounts.enums import OrgKind, Role
 from accounts.models import Organisation, User
@@ -25,41 +22,6 @@ NOTICE_AUTHORITIES = {
     "松原市文广旅局", "白城市文广旅局", "延边朝鲜族自治州文广旅局", "长白山开发区工委宣传部", "梅河口市文广旅局",
 }  # fmt: skip
 PROVINCIAL_UNITS = {"吉林广播电视台", "吉林教育电视台", "长影频道", "吉视传媒股份有限公司"}
-
-
-DEMO_SETTINGS = {
-    "DEBUG": True,
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-}
-
-
-@pytest.fixture(scope="module")
-def _demo_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo seeded once, in a transaction rolled back when the module is done (on
-    SQLite and PostgreSQL alike): no other module ever sees it."""
-    media = tmp_path_factory.mktemp("demo-media")
-    with pytest.MonkeyPatch.context() as patch, override_settings(MEDIA_ROOT=media, **DEMO_SETTINGS):
-        patch.setenv("DEMO_PASSWORD", "demo-pass-1")
-        with django_db_blocker.unblock():
-            demo = transaction.atomic()
-            demo.__enter__()
-            try:
-                call_command("seed_demo", stdout=StringIO())
-            except BaseException as error:
-                demo.__exit__(type(error), error, error.__traceback__)
-                raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        demo.__exit__(None, None, None)
-
-
-@pytest.fixture
-def seeded(_demo_of_the_module, db, settings, monkeypatch):
-    """The module's demo, in the settings and environment it was seeded with."""
-    for name, value in DEMO_SETTINGS.items():
-        setattr(settings, name, value)
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
 
 
 def test_every_authority_and_provincial_unit_of_the_notice(seeded):

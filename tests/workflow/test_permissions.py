@@ -6,7 +6,6 @@ import re
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
@@ -25,13 +24,6 @@ def _rows() -> tuple[set, set]:
     groups = set(CaseGroupObjectPermission.objects.values_list("content_object_id", "group_id", "permission_id"))
     users = set(CaseUserObjectPermission.objects.values_list("content_object_id", "user_id", "permission_id"))
     return groups, users
-
-
-@pytest.fixture
-def seeded(db, settings, monkeypatch):
-    settings.DEBUG = True
-    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-1")
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_every_demo_case_holds_exactly_the_rows_its_state_grants(seeded):
