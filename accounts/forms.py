@@ -7,6 +7,7 @@ from accounts.enums import OrgKind, UnitType
 from accounts.models import Organisation, User
 from accounts.selectors import authorities_for_registration
 from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+from core.forms import NormalisedForm
 
 
 class AuthorityChoiceField(forms.ModelChoiceField):
@@ -17,7 +18,7 @@ class AuthorityChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class RegistrationForm(SetPasswordMixin, forms.Form):
+class RegistrationForm(SetPasswordMixin, NormalisedForm):
     """An applicant unit's registration: the unit, its contact person, the login."""
 
     name = forms.CharField(
@@ -116,7 +117,7 @@ class RegistrationForm(SetPasswordMixin, forms.Form):
         return cleaned
 
 
-class RegistrationRejectForm(forms.Form):
+class RegistrationRejectForm(NormalisedForm):
     compact = True
 
     reason = forms.CharField(

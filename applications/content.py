@@ -9,20 +9,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from applications.enums import AttachmentKind
+from core.text import counted_length, has_text
 
-# Whitespace as JavaScript's \s defines it, so the count in the browser and the count on
-# the server agree character for character. Everything else counts, full-width
-# punctuation and digits included ("不超过5000字" counts what is written, not spaces).
-WHITESPACE = frozenset(
-    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
 PHONE = re.compile(r"^[0-9+()\-\s]{7,20}$")
-
-
-def narrative_length(text: str) -> int:
-    """Characters that count towards the narrative limit: all but whitespace."""
-    return sum(1 for ch in text or "" if ch not in WHITESPACE)
 
 
 @dataclass(frozen=True)
@@ -82,9 +71,11 @@ def section_problems(definition: dict, sections: dict) -> list[Problem]:
     total = 0
     for number, section in enumerate(definition["sections"], start=1):
         text = sections.get(section["key"]) or ""
-        length = narrative_length(text)
-        total += length
-        if section.get("required") and length == 0:
+        # Counted as the notice counts (core.text.counted_length, mirrored by the
+        # editor's script); written only when there is a letter, digit or Han character:
+        # spaces, invisible characters, punctuation or emoji alone leave it empty.
+        total += counted_length(text)
+        if section.get("required") and not has_text(text):
             problems.append(
                 Problem(
                     section["key"],

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import AttachmentKind
 from applications.models import EvidenceLink
+from core.forms import NormalisedForm, NormalisedModelForm
 
 # Field names: title, version, header__<key>, section__<key>, figure__<key>,
 # figure__<key>__before / __after. The double underscore cannot occur in schema keys.
@@ -32,7 +33,7 @@ def _figure_input(label: str) -> forms.CharField:
     )
 
 
-class CaseContentForm(forms.Form):
+class CaseContentForm(NormalisedForm):
     title = forms.CharField(label=_("案例名称"), max_length=100, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -106,7 +107,7 @@ class CaseContentForm(forms.Form):
         return rows
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(NormalisedForm):
     file = forms.FileField(label=_("选择文件"))
     kind = forms.ChoiceField(
         label=_("材料类型"),
@@ -117,7 +118,7 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label=_("说明（选填）"), max_length=200, required=False)
 
 
-class EvidenceLinkForm(forms.ModelForm):
+class EvidenceLinkForm(NormalisedModelForm):
     # Cloud drives are https; a link typed without a scheme gets https.
     url = forms.URLField(label=_("链接"), max_length=500, assume_scheme="https")
 

@@ -11,6 +11,7 @@ from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
 from applications.uploads import ACCEPTED_DESCRIPTION, PDF, detect_kind, display_name
+from core.text import normalise_line, normalise_prose
 from workflow.exceptions import TransitionRefused
 from workflow.permissions import permissions_sync
 
@@ -68,7 +69,10 @@ def case_create(
     sections: dict | None = None,
     figures: dict | None = None,
 ) -> Case:
-    """A new draft case of the actor's unit, on the category's current form version."""
+    """A new draft case of the actor's unit, on the category's current form version.
+    The title, the one thing a person types here, is normalised as the editor's saves
+    are (ValidationError for text that cannot be stored); `header`, `sections` and
+    `figures` come from code (demo, tests), not from a form."""
     unit = actor.organisation
     if not roles.is_applicant(actor) or not unit.can_file:
         raise TransitionRefused(_("只有已通过注册审核的申报单位用户可以创建案例。"))
@@ -76,6 +80,7 @@ def case_create(
         raise TransitionRefused(_("所选类别不属于本次征集。"))
     if not campaign.submission_window_open():
         raise TransitionRefused(_("本次征集不在申报期内，不能新建案例。"))
+    title = normalise_line(title)[: Case._meta.get_field("title").max_length]
     with transaction.atomic():
         case = Case.objects.create(
             campaign=campaign,
@@ -115,17 +120,22 @@ def _require_editable(*, case: Case, actor) -> None:
 
 
 def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -> tuple[dict, dict, dict]:
-    """Only the keys of the case's own form version, as trimmed strings."""
+    """Only the keys of the case's own form version, normalised (core.text): sections and
+    textarea header fields as prose, everything else as one trimmed line. Raises
+    ValidationError for text that cannot be stored (NUL)."""
 
     def text(value) -> str:
-        return str(value or "").strip()[:MAX_FIELD_CHARS]
+        return normalise_line(value)[:MAX_FIELD_CHARS]
 
-    kept_header = {f["key"]: text(header.get(f["key"])) for f in definition["header_fields"]}
-    # Browsers submit textareas with CRLF line ends; the case keeps plain newlines.
-    kept_sections = {
-        s["key"]: str(sections.get(s["key"]) or "").replace("\r\n", "\n").replace("\r", "\n")[:MAX_FIELD_CHARS]
-        for s in definition["sections"]
+    def prose(value) -> str:
+        # Browsers submit textareas with CRLF line ends; the case keeps plain newlines.
+        return normalise_prose(value)[:MAX_FIELD_CHARS]
+
+    kept_header = {
+        f["key"]: (prose(header.get(f["key"])).strip() if f["type"] == "textarea" else text(header.get(f["key"])))
+        for f in definition["header_fields"]
     }
+    kept_sections = {s["key"]: prose(sections.get(s["key"])) for s in definition["sections"]}
     kept_figures = {}
     for figure in definition["figures"]:
         value = figures.get(figure["key"])
@@ -146,7 +156,7 @@ def case_save_content(
     Completeness is the submit transition's condition."""
     _require_editable(case=case, actor=actor)
     header, sections, figures = _keep_known(case.schema.definition, header, sections, figures)
-    title = (title or "").strip()[: Case._meta.get_field("title").max_length]
+    title = normalise_line(title)[: Case._meta.get_field("title").max_length]
     updated = Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES).update(
         title=title,
         header=header,

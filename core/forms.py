@@ -4,11 +4,16 @@ One field template for the whole site: `FormRenderer` (settings.FORM_RENDERER) r
 `{{ field.as_field_group }}` with templates/includes/field.html, and its bound field puts
 Bootstrap's classes on the widget (`is-invalid` when the field has an error) and ties
 the help, the limit and the error to the field with aria-describedby. A form that sits
-in a row of a table or a toolbar says `compact = True` and gets the small variants."""
+in a row of a table or a toolbar says `compact = True` and gets the small variants.
+
+Every form a person types into inherits `NormalisedForm`: each of its text fields
+normalises what was typed (core.text) before the field validates it."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import TemplatesSetting
+
+from core.text import normalise_line, normalise_prose
 
 
 def _base_class(widget) -> str:
@@ -77,6 +82,55 @@ class FormRenderer(TemplatesSetting):
 
     field_template_name = "includes/field.html"
     bound_field_class = BoundField
+
+
+def _normalising(field: forms.CharField, normalise) -> None:
+    to_python = field.to_python
+
+    def normalised_to_python(value):
+        # Before the field's own cleaning: max_length, required and validators see the
+        # normalised text; NUL is refused here with our message, not Django's.
+        if isinstance(value, str):
+            value = normalise(value)
+        return to_python(value)
+
+    field.to_python = normalised_to_python
+    field.normalised = True
+
+
+def normalise_fields(form: forms.BaseForm) -> None:
+    """Make every text field of `form` (the form's own copies) normalise its input: a
+    Textarea holds prose (`normalise_prose`), any other text input a name or a title
+    (`normalise_line`); a field may choose with `field.normalise = ...`. Password
+    fields are left exactly as typed."""
+    for field in form.fields.values():
+        if (
+            not isinstance(field, forms.CharField)
+            or isinstance(field.widget, forms.PasswordInput)
+            or getattr(field, "normalised", False)
+        ):
+            continue
+        normalise = getattr(field, "normalise", None) or (
+            normalise_prose if isinstance(field.widget, forms.Textarea) else normalise_line
+        )
+        _normalising(field, normalise)
+
+
+class NormalisedInput:
+    """The site's one normalisation of typed text, for forms: applied as cleaning
+    starts, so the fields a form adds in its own __init__ are included."""
+
+    def full_clean(self):
+        normalise_fields(self)
+        super().full_clean()
+
+
+class NormalisedForm(NormalisedInput, forms.Form):
+    pass
+
+
+class NormalisedModelForm(NormalisedInput, forms.ModelForm):
+    pass
 
 
 # The largest id a database row can have (a 64-bit signed integer).

@@ -1,9 +1,11 @@
 """The one door through which any registered subject changes state."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from core.text import normalise_prose
 from workflow.conditions import HasObjectPermission, explained
 from workflow.exceptions import TransitionRefused
 from workflow.graph import state_label, transition_for, transitions_of
@@ -85,7 +87,12 @@ def apply_transition(
     only after commit.
     """
     machine = machine_for(subject)
-    comment = (comment or "").strip()
+    try:
+        # Typed by a person: the site's one normalisation (core.text), NUL refused.
+        comment = normalise_prose(comment or "").strip()
+        section_comments = {key: normalise_prose(text) for key, text in (section_comments or {}).items()}
+    except ValidationError as invalid:
+        raise TransitionRefused(invalid.messages) from None
     with transaction.atomic():
         locked = (
             machine.model._default_manager.select_for_update(of=("self",))
@@ -124,8 +131,8 @@ def apply_transition(
         keys = machine.comment_keys(locked) if machine.comment_keys else set()
         SectionComment.objects.bulk_create(
             SectionComment(record=record, section_key=key, text=text.strip())
-            for key, text in (section_comments or {}).items()
-            if key in keys and text and text.strip()
+            for key, text in section_comments.items()
+            if key in keys and text.strip()
         )
         for effect in meta.get("effects", ()):
             effect(subject=locked, record=record)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from applications.content import narrative_length
 from applications.enums import AttachmentKind
 from applications.models import Attachment, Case
+from core.text import counted_length
 
 EMPTY = "—"
 # Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, and U+FFFE/U+FFFF).
@@ -212,7 +212,7 @@ def form_document(case: Case) -> FormDocument:
     sections = _sections(case, definition)
     texts = case.sections or {}
     # Counted on the text as saved, as the editor and the submission check count it.
-    narrative_count = sum(narrative_length(texts.get(spec["key"]) or "") for spec in definition["sections"])
+    narrative_count = sum(counted_length(texts.get(spec["key"]) or "") for spec in definition["sections"])
     return FormDocument(
         form_title=clean_text(case.category.form_title),
         case_title=clean_text(case.title),

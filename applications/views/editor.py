@@ -4,7 +4,7 @@ the browser keeps a copy until the server has it (static/js/case-editor.js)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.content import case_problems, narrative_length
+from applications.content import case_problems
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to, open_campaigns, return_feedback
 from applications.services import StaleEdit, case_create, case_save_content
 from core.feedback import report_errors
+from core.text import counted_length, normalise_line
 from workflow.exceptions import TransitionRefused
 
 
@@ -52,7 +53,11 @@ def case_new(request):
         raise Http404
     campaigns = list(open_campaigns())
     if request.method == "POST":
-        title = request.POST.get("title", "").strip()
+        try:
+            title = normalise_line(request.POST.get("title", ""))
+        except ValidationError as invalid:
+            report_errors(request, invalid)
+            return render(request, "applications/case_new.html", {"campaigns": campaigns, "posted": request.POST})
         category = next(
             (
                 c
@@ -172,7 +177,7 @@ def case_autosave(request, pk: int):
         {
             "version": case.version,
             "saved_at": date_format(timezone.localtime(case.updated_at), "H:i:s"),
-            "total": sum(narrative_length(text) for text in case.sections.values()),
+            "total": sum(counted_length(text) for text in case.sections.values()),
             "problems": [problem.message for problem in case_problems(case)],
         }
     )

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.enums import Role
 from accounts.models import User
 from applications.models import Case
-from core.forms import ModelMultipleIdChoiceField, id_choice_messages
+from core.forms import ModelMultipleIdChoiceField, NormalisedForm, id_choice_messages
 from reviews.models import ExpertAssignment, ReviewStage
 
 
-class StageForm(forms.Form):
+class StageForm(NormalisedForm):
     """A round of the campaign: the one to assign in, to open or to close."""
 
     stage = forms.ModelChoiceField(
@@ -64,7 +64,7 @@ class AssignForm(StageForm):
         return self
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(NormalisedForm):
     """One expert's assignment to one case of the campaign: to cancel or to reopen."""
 
     assignment = forms.ModelChoiceField(
@@ -83,7 +83,7 @@ class AssignmentForm(forms.Form):
         )
 
 
-class ExpertSheetsForm(forms.Form):
+class ExpertSheetsForm(NormalisedForm):
     """?expert=ID on the review sheets, for the province's administrator."""
 
     expert = forms.ModelChoiceField(queryset=User.objects.filter(role=Role.EXPERT))

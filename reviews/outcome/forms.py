@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
-from core.forms import id_choice_messages
+from core.forms import NormalisedForm, id_choice_messages
 from reviews.models import Objection, Publication
 from reviews.outcome.publication import SELECTED_STATES
 
@@ -26,7 +26,7 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(NormalisedForm):
     """The 公示: title, document number and the period for objections."""
 
     compact = True
@@ -53,7 +53,7 @@ class NoticeForm(forms.Form):
         return cleaned
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(NormalisedForm):
     """The final 通报."""
 
     compact = True
@@ -63,7 +63,7 @@ class AnnouncementForm(forms.Form):
     document_number = forms.CharField(label=_("文号"), max_length=NUMBER_LIMIT, required=False)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(NormalisedForm):
     """An objection received during the 公示, against a case of the list."""
 
     compact = True
@@ -97,7 +97,7 @@ class ObjectionForm(forms.Form):
         case.label_from_instance = lambda c: c.title
 
 
-class ObjectionAnswerForm(forms.Form):
+class ObjectionAnswerForm(NormalisedForm):
     """The province's answer to one objection."""
 
     compact = True
@@ -121,7 +121,7 @@ class ObjectionAnswerForm(forms.Form):
         self.fields["objection"].queryset = Objection.objects.filter(publication__campaign=campaign)
 
 
-class NrtaCaseForm(forms.Form):
+class NrtaCaseForm(NormalisedForm):
     """A case of the province's recommendation list, to move up or down."""
 
     case = forms.ModelChoiceField(

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 
-class TableReturnForm(forms.Form):
+
+class TableReturnForm(NormalisedForm):
     """退回 a submitted ranking table to its authority, with the reason it will read."""
 
     compact = True

@@ -2,10 +2,37 @@
    typed kept in this browser until the server has it. Works without this script too
    (the form saves with its button); the script only adds.
 
-   Counting follows applications/content.py: every character except whitespace, where
-   whitespace is exactly JavaScript's \s. Characters are counted as code points. */
+   Counting mirrors core/text.py exactly (counted_length): the text is normalised as the
+   server normalises it (line breaks, removed controls and invisible characters, NFC),
+   then every code point counts except whitespace (JavaScript's \s) and the invisible
+   characters kept for a script (joiners, direction marks, variation selectors).
+   tests/browser/test_counter_parity.py compares the two on random Unicode text. */
 (function () {
   "use strict";
+
+  // core/text.py: _LINE_BREAK, _REMOVED, NOT_COUNTED, WHITESPACE — keep in step.
+  const LINE_BREAK = /\r\n|[\r\v\f\x85\u2028\u2029]/g;
+  const REMOVED = /[\x01-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]/g;
+  const WHITESPACE = /^[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]$/;
+
+  function notCounted(cp) {
+    return cp === 0 // NUL: refused by the server, never stored
+      || (cp >= 0xd800 && cp <= 0xdfff) // a lone surrogate: refused likewise
+      || cp === 0x200c || cp === 0x200d || cp === 0x200e || cp === 0x200f || cp === 0x061c || cp === 0x180e
+      || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+  }
+
+  function countedLength(value) {
+    const text = String(value || "").replace(LINE_BREAK, "\n").replace(REMOVED, "").normalize("NFC");
+    let n = 0;
+    for (const ch of text) { // code points, not UTF-16 units
+      if (!WHITESPACE.test(ch) && !notCounted(ch.codePointAt(0))) n += 1;
+    }
+    return n;
+  }
+
+  window.CaseText = Object.freeze({ countedLength: countedLength });
+
   const form = document.getElementById("case-editor");
   if (!form) return;
   const text = JSON.parse(document.getElementById("editor-messages").textContent);
@@ -21,16 +48,10 @@
   let stale = false;
   let inFlight = false;
 
-  function count(value) {
-    let n = 0;
-    for (const ch of value.replace(/\s/g, "")) n += 1;
-    return n;
-  }
-
   function updateCounts() {
     let total = 0;
     for (const area of counted) {
-      const n = count(area.value);
+      const n = countedLength(area.value);
       total += n;
       const badge = document.querySelector('[data-count-for="' + area.id + '"]');
       if (badge) badge.textContent = n;

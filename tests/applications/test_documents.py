@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from applications.content import narrative_length
 from applications.documents import document_filename, render_case_docx, render_case_pdf
 from applications.documents.layout import chinese_numeral, human_size
 from applications.enums import AttachmentKind
 from applications.services import attachment_add, link_add, schema_add_version
+from core.text import counted_length
 from demo.cases import DEMO_CASES
 from tests.benchmarks.documents import demo_content, long_case
 from tests.factories import make_case
@@ -104,7 +104,7 @@ def test_pdf_is_an_a4_form_with_every_part_and_page_numbers(demo_case):
         assert value in first_page
 
     body = pdf_body(pdf, demo_case.title)
-    total = sum(narrative_length(text) for text in demo_case.sections.values())
+    total = sum(counted_length(text) for text in demo_case.sections.values())
     assert f"正文字数：{total}字（不含空白字符）" in body
     for number, section in enumerate(demo_case.schema.definition["sections"], start=1):
         assert compact(f"{chinese_numeral(number)}、{section['title']}") in body
@@ -142,7 +142,7 @@ def test_pdf_embeds_its_chinese_fonts_as_subsets(demo_case, tmp_path):
 
 def test_a_case_at_the_5000_character_limit_stays_under_one_megabyte(cast):
     case = long_case(campaign=cast.campaign, applicant=cast.applicant_a)
-    total = sum(narrative_length(text) for text in case.sections.values())
+    total = sum(counted_length(text) for text in case.sections.values())
     assert 4900 <= total <= 5000
 
     pdf = render_case_pdf(case)

@@ -6,9 +6,9 @@ import copy
 import pytest
 from django.urls import reverse
 
-from applications.content import narrative_length
 from applications.models import Case
 from applications.services import schema_add_version
+from core.text import counted_length
 from tests.factories import make_case
 from workflow.services import apply_transition
 
@@ -29,11 +29,11 @@ def _post_data(case, **changes):
     return data
 
 
-def test_narrative_length_counts_every_character_but_whitespace():
+def test_counted_length_counts_every_character_but_whitespace():
     stripped = "".join(SEED_TEXT.split())  # Python's split() also drops \u3000
-    assert narrative_length(SEED_TEXT) == len(stripped) == 109
-    assert narrative_length("“四全媒体”，388条。") == 12
-    assert narrative_length("a\u3000b\u00a0c\td\ne") == 5
+    assert counted_length(SEED_TEXT) == len(stripped) == 109
+    assert counted_length("“四全媒体”，388条。") == 12
+    assert counted_length("a\u3000b\u00a0c\td\ne") == 5
 
 
 def test_a_new_schema_version_changes_the_form_with_no_code_change(client, cast):

@@ -6,8 +6,8 @@ import statistics
 import time
 
 from accounts.enums import OrgKind, Role
-from applications.content import narrative_length
 from applications.models import Campaign
+from core.text import counted_length
 from demo.cases import DEMO_CASES, SECTION_KEYS
 
 RENDERS = 7
@@ -37,7 +37,7 @@ def long_sections(target: int = LONG_CASE_LENGTH, category_code: str = "platform
     paragraph cut to fit."""
     demos = sorted(
         (demo for demo in DEMO_CASES if demo["category"] == category_code),
-        key=lambda demo: sum(narrative_length(text) for text in demo["sections"].values()),
+        key=lambda demo: sum(counted_length(text) for text in demo["sections"].values()),
         reverse=True,
     )
     paragraphs: dict[str, list[str]] = {key: [] for key in SECTION_KEYS}
@@ -49,7 +49,7 @@ def long_sections(target: int = LONG_CASE_LENGTH, category_code: str = "platform
                     break
                 piece = paragraph[: target - total]
                 paragraphs[key].append(piece)
-                total += narrative_length(piece)
+                total += counted_length(piece)
     return {key: "\n".join(texts) for key, texts in paragraphs.items()}
 
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from accounts.models import Organisation
-from applications.content import narrative_length
 from applications.models import Case
+from core.text import counted_length
 from tests.applications.test_editor import SEED_TEXT
 from tests.browser.test_dashboards import _login
 from tests.factories import PASSWORD, pdf_upload
@@ -71,7 +71,7 @@ def test_register_write_submit_and_download(browser, live_server, screenshot, ca
     for index in range(sections.count()):
         sections.nth(index).fill(SEED_TEXT)
     # The browser counts exactly as the server does, on real text with ideographic spaces.
-    expected = narrative_length(SEED_TEXT)
+    expected = counted_length(SEED_TEXT)
     assert page.locator("[data-count-for=id_section__overview]").inner_text() == str(expected)
     assert page.locator("#total-count").inner_text() == str(expected * sections.count())
     for name, value in [("figure__users", "12.6"), ("figure__annual_reach", "2500"),

@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from accounts.enums import UnitType
-from applications.content import figure_problems, header_problems, narrative_length, section_problems
+from applications.content import figure_problems, header_problems, section_problems
 from applications.schema import OFFICIAL_CATEGORIES, official_definition
+from core.text import counted_length
 from demo.cases import CATEGORIES, DEMO_CASES, SECTION_KEYS, load_cases
 
 CONTACT = {
@@ -48,7 +49,7 @@ def test_content_passes_the_official_form(case):
     assert figure_problems(definition, case["figures"]) == []
     assert set(case["figures"]) <= {figure["key"] for figure in definition["figures"]}
     assert all(case["sections"].values())
-    assert 1000 <= sum(narrative_length(text) for text in case["sections"].values()) <= 5000
+    assert 1000 <= sum(counted_length(text) for text in case["sections"].values()) <= 5000
 
 
 def test_every_placeholder_and_passage_is_resolved():

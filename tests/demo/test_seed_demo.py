@@ -12,9 +12,10 @@ from django.core.management import call_command
 
 from accounts.enums import OrgKind, Role
 from accounts.models import Organisation, User
-from applications.content import case_problems, narrative_length
+from applications.content import case_problems
 from applications.enums import CaseState
 from applications.models import Case
+from core.text import counted_length
 from workflow.models import TransitionRecord
 
 NOTICE_AUTHORITIES = {
@@ -48,7 +49,7 @@ def test_cases_went_through_the_workflow_with_valid_content(seeded):
         problems = {problem.where for problem in case_problems(case)}
         # Drafts may still lack the stamped scan; everything else is complete.
         assert problems <= ({"stamped_scan"} if case.state == CaseState.DRAFT else set()), case.title
-        total = sum(narrative_length(text) for text in case.sections.values())
+        total = sum(counted_length(text) for text in case.sections.values())
         assert 1000 <= total <= 5000
         history = list(TransitionRecord.objects.filter(case=case).values_list("to_state", flat=True))
         assert (history[-1] if history else CaseState.DRAFT) == case.state
