@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import AttachmentKind
 from applications.models import EvidenceLink
+from applications.services import case_title
 from core.forms import NormalisedForm, NormalisedModelForm
 
 # Field names: title, version, header__<key>, section__<key>, figure__<key>,
@@ -34,7 +35,9 @@ def _figure_input(label: str) -> forms.CharField:
 
 
 class CaseContentForm(NormalisedForm):
-    title = forms.CharField(label=_("案例名称"), max_length=100, required=False)
+    # No max_length: the browser's maxlength would cut a pasted title silently. The
+    # limit is stated in the help and checked on the server with the count (case_title).
+    title = forms.CharField(label=_("案例名称"), required=False, help_text=_("不超过100字。"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, definition: dict, **kwargs):
@@ -59,6 +62,10 @@ class CaseContentForm(NormalisedForm):
                 self.fields[FIGURE + spec["key"]] = _figure_input(spec["label"])
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_title(self) -> str:
+        # Drafts may be unnamed; the name's length is checked here as the service does.
+        return case_title(self.cleaned_data.get("title", ""), required=False)
 
     @staticmethod
     def initial_for(case) -> dict:

@@ -13,6 +13,7 @@ from accounts.enums import AUTHORITY_KINDS, OrgKind
 from applications.enums import AttachmentKind, CampaignStatus
 from applications.lifecycle.machine import CaseStateMachine
 from applications.schema import validate_definition
+from core.text import comparison_key
 
 
 class Campaign(models.Model):
@@ -129,6 +130,11 @@ class Case(CaseStateMachine):
         limit_choices_to={"kind__in": AUTHORITY_KINDS},
     )
     title = models.CharField(_("案例名称"), max_length=100)
+    # core.text.comparison_key(title), kept equal by the services that write the title
+    # (and by save()): the names people would call the same ("ＡＢＣ案例", " ABC 案例")
+    # have one key, and the key is unique per unit and campaign (Meta.constraints).
+    # Longer than the title: NFKC may expand a character (㍿ is 株式会社).
+    title_key = models.CharField(_("案例名称比对键"), max_length=2000, editable=False, default="")
     header = models.JSONField(_("基本信息"), default=dict, blank=True)
     sections = models.JSONField(_("案例材料"), default=dict, blank=True)
     figures = models.JSONField(_("量化数据"), default=dict, blank=True)
@@ -157,9 +163,26 @@ class Case(CaseStateMachine):
             models.Index(fields=["campaign", "authority", "state"]),
             models.Index(fields=["unit", "state"]),
         ]
+        constraints = [
+            # Two tabs or a double click cannot create two cases that nobody can tell
+            # apart in the ranking table. A draft not yet named (empty key) is exempt:
+            # drafts always save, and an empty title is a problem the draft reports.
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "title_key"],
+                condition=~Q(title_key=""),
+                name="case_title_unique_in_unit_and_campaign",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_key = comparison_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields and "title_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "title_key"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -11,7 +11,7 @@ from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
 from applications.uploads import ACCEPTED_DESCRIPTION, PDF, detect_kind, display_name
-from core.text import normalise_line, normalise_prose
+from core.text import comparison_key, normalise_line, normalise_prose
 from workflow.exceptions import TransitionRefused
 from workflow.permissions import permissions_sync
 
@@ -59,6 +59,64 @@ def schema_add_version(*, category: Category, definition: dict) -> FormSchema:
         )
 
 
+# --- a case's name ------------------------------------------------------------------
+
+TITLE_MAX_LENGTH = Case._meta.get_field("title").max_length
+TITLE_CONSTRAINT = "case_title_unique_in_unit_and_campaign"
+
+
+def title_too_long_message(title: str) -> str:
+    return _("案例名称不能超过%(limit)d字（当前%(count)d字）。") % {"limit": TITLE_MAX_LENGTH, "count": len(title)}
+
+
+def case_title(value, *, required: bool = True) -> str:
+    """The title as stored (normalise_line), or ValidationError: empty (when required),
+    over the limit (counted on the normalised title, never cut), NUL."""
+    title = normalise_line(value)
+    if required and not title:
+        raise ValidationError(_("请填写案例名称。"), code="required")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError(title_too_long_message(title), code="max_length")
+    return title
+
+
+def _duplicate_title(existing: Case) -> ValidationError:
+    return ValidationError(
+        _("本单位在本次征集中已有同名案例「%(title)s」，请修改案例名称。") % {"title": existing.title},
+        code="duplicate_title",
+    )
+
+
+def _same_name(*, campaign_id: int, unit_id: int, key: str, exclude_pk: int | None = None) -> Case | None:
+    if not key:
+        return None
+    return (
+        Case.objects.filter(campaign_id=campaign_id, unit_id=unit_id, title_key=key)
+        .exclude(pk=exclude_pk)
+        .order_by("id")
+        .first()
+    )
+
+
+def _refuse_same_name(*, campaign_id: int, unit_id: int, key: str, exclude_pk: int | None = None) -> None:
+    existing = _same_name(campaign_id=campaign_id, unit_id=unit_id, key=key, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise _duplicate_title(existing)
+
+
+def _name_collision(error: IntegrityError, *, campaign_id: int, unit_id: int, key: str, exclude_pk=None):
+    """The message for the IntegrityError of a race (another request wrote the same name
+    between our check and our write), or None when the error is about something else."""
+    existing = _same_name(campaign_id=campaign_id, unit_id=unit_id, key=key, exclude_pk=exclude_pk)
+    if existing is None and TITLE_CONSTRAINT not in str(error):
+        return None
+    return (
+        _duplicate_title(existing)
+        if existing is not None
+        else ValidationError(_("本单位在本次征集中已有同名案例，请修改案例名称。"), code="duplicate_title")
+    )
+
+
 def case_create(
     *,
     campaign: Campaign,
@@ -80,21 +138,30 @@ def case_create(
         raise TransitionRefused(_("所选类别不属于本次征集。"))
     if not campaign.submission_window_open():
         raise TransitionRefused(_("本次征集不在申报期内，不能新建案例。"))
-    title = normalise_line(title)[: Case._meta.get_field("title").max_length]
-    with transaction.atomic():
-        case = Case.objects.create(
-            campaign=campaign,
-            category=category,
-            schema=category.schemas.latest(),
-            unit=unit,
-            authority=unit.authority,
-            title=title,
-            header=header or {},
-            sections=sections or {},
-            figures=figures or {},
-            created_by=actor,
-        )
-        permissions_sync(subjects=[case])
+    title = case_title(title)
+    key = comparison_key(title)
+    _refuse_same_name(campaign_id=campaign.pk, unit_id=unit.pk, key=key)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                campaign=campaign,
+                category=category,
+                schema=category.schemas.latest(),
+                unit=unit,
+                authority=unit.authority,
+                title=title,
+                title_key=key,
+                header=header or {},
+                sections=sections or {},
+                figures=figures or {},
+                created_by=actor,
+            )
+            permissions_sync(subjects=[case])
+    except IntegrityError as error:
+        refusal = _name_collision(error, campaign_id=campaign.pk, unit_id=unit.pk, key=key)
+        if refusal is None:
+            raise
+        raise refusal from error
     return case
 
 
@@ -156,15 +223,28 @@ def case_save_content(
     Completeness is the submit transition's condition."""
     _require_editable(case=case, actor=actor)
     header, sections, figures = _keep_known(case.schema.definition, header, sections, figures)
-    title = normalise_line(title)[: Case._meta.get_field("title").max_length]
-    updated = Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES).update(
-        title=title,
-        header=header,
-        sections=sections,
-        figures=figures,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
+    # A draft may be saved without a name (completeness is the submit's condition).
+    title = case_title(title, required=False)
+    key = comparison_key(title)
+    _refuse_same_name(campaign_id=case.campaign_id, unit_id=case.unit_id, key=key, exclude_pk=case.pk)
+    try:
+        with transaction.atomic():
+            updated = Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES).update(
+                title=title,
+                title_key=key,
+                header=header,
+                sections=sections,
+                figures=figures,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+    except IntegrityError as error:
+        refusal = _name_collision(
+            error, campaign_id=case.campaign_id, unit_id=case.unit_id, key=key, exclude_pk=case.pk
+        )
+        if refusal is None:
+            raise
+        raise refusal from error
     if not updated:
         current = Case.objects.get(pk=case.pk)
         if current.state not in EDITABLE_STATES:

@@ -116,3 +116,13 @@ def has_text(value) -> bool:
     """At least one letter, digit or Han character (Unicode categories L* and N*):
     a text of only spaces, invisible characters, punctuation or emoji is empty."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in _clean(value or ""))
+
+
+def comparison_key(value) -> str:
+    """The key two names are compared on when people would call them the same: the
+    name as stored (`normalise_line`), then NFKC (full-width ＡＢＣ is ABC, ① is 1),
+    every whitespace character removed ("融媒 案例" is "融媒案例") and case folded.
+    Never shown; only compared (the case names of a unit in a campaign are unique on
+    it, in the database). Raises ValidationError for NUL or a lone surrogate."""
+    value = unicodedata.normalize("NFKC", normalise_line(value))
+    return "".join(ch for ch in value if not ch.isspace() and ch not in WHITESPACE).casefold()

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from applications.content import case_problems
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to, open_campaigns, return_feedback
-from applications.services import StaleEdit, case_create, case_save_content
+from applications.services import StaleEdit, case_create, case_save_content, case_title
 from core.feedback import report_errors
-from core.text import counted_length, normalise_line
+from core.text import counted_length
 from workflow.exceptions import TransitionRefused
 
 
@@ -53,11 +53,6 @@ def case_new(request):
         raise Http404
     campaigns = list(open_campaigns())
     if request.method == "POST":
-        try:
-            title = normalise_line(request.POST.get("title", ""))
-        except ValidationError as invalid:
-            report_errors(request, invalid)
-            return render(request, "applications/case_new.html", {"campaigns": campaigns, "posted": request.POST})
         category = next(
             (
                 c
@@ -67,16 +62,18 @@ def case_new(request):
             ),
             None,
         )
-        if category is None or not title:
-            messages.error(request, _("请填写案例名称并选择征集类别。"))
-        else:
-            try:
-                case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
-            except TransitionRefused as refused:
-                report_errors(request, refused)
+        try:
+            # The service states every rule of the name (empty, over 100 characters,
+            # NUL, the same name already in this unit and campaign) with its message.
+            title = case_title(request.POST.get("title", ""))
+            if category is None:
+                messages.error(request, _("请选择征集类别。"))
             else:
+                case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
                 messages.success(request, _("已创建案例草稿，请按申请表逐项填写。"))
                 return redirect("case_edit", pk=case.pk)
+        except (ValidationError, TransitionRefused) as refused:
+            report_errors(request, refused)
     return render(request, "applications/case_new.html", {"campaigns": campaigns, "posted": request.POST})
 
 
@@ -132,6 +129,11 @@ def case_edit(request, pk: int):
         case_save_content(
             case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
         )
+    except ValidationError as invalid:
+        # The name is already used in this unit and campaign: nothing saved, text kept.
+        form.add_error("title" if getattr(invalid, "code", None) == "duplicate_title" else None, invalid)
+        messages.error(request, _("有内容未能保存，请按提示修改。"))
+        return render(request, "applications/case_edit.html", _editor_context(case, form), status=400)
     except StaleEdit:
         # Keep what this user typed on the page; tell them someone saved in between.
         messages.error(
@@ -161,6 +163,12 @@ def case_autosave(request, pk: int):
     try:
         case = case_save_content(
             case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
+        )
+    except ValidationError as invalid:
+        label = form["title"].label
+        return JsonResponse(
+            {"error": "invalid", "message": "；".join(f"{label}：{message}" for message in invalid.messages)},
+            status=400,
         )
     except StaleEdit as stale:
         return JsonResponse(
