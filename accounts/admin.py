@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.models import Organisation, User
 from accounts.services import organisation_create
 
@@ -46,6 +47,6 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Membership of the organisation's group carries the organisation's object permissions.
-        if obj.organisation_id:
-            obj.groups.add(obj.organisation.group)
+        # Membership of the organisation's group (and of the province administrators' group)
+        # carries the object permissions.
+        roles.memberships_sync(obj)

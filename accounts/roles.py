@@ -8,6 +8,7 @@ role strings. Templates get the answers as `roles` (see `roles_context`).
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -75,6 +76,39 @@ def require_province_admin(user, message: str | None = None) -> None:
 def require_expert(user) -> None:
     if not is_expert(user):
         raise PermissionDenied(_("只有评审专家可以执行此操作。"))
+
+
+# --- groups of a role within an organisation ------------------------------------------
+#
+# Object permissions go to groups. Most rights belong to a whole organisation (its one
+# group), but the province's own decisions belong to its administrators only: the
+# province also has reviewers (of the provincial units), who must not take them. So the
+# province's administrators have a group of their own, and membership follows the role.
+
+
+def role_group_name(organisation, role: Role) -> str:
+    return f"{organisation.group.name}:{role}"
+
+
+def province_admin_group_ids(provinces) -> tuple[int, ...]:
+    """The administrators' group of each province organisation (made when first needed)."""
+    return tuple(
+        Group.objects.get_or_create(name=role_group_name(province, Role.PROVINCE_ADMIN))[0].pk for province in provinces
+    )
+
+
+def memberships_sync(user) -> None:
+    """Make the user's groups follow their organisation and role: the organisation's
+    group, and the administrators' group when they administer the province."""
+    organisation = user.organisation
+    if organisation is None:
+        return
+    user.groups.add(organisation.group)
+    admins_group_name = role_group_name(organisation, Role.PROVINCE_ADMIN)
+    if organisation.kind == OrgKind.PROVINCE and user.role == Role.PROVINCE_ADMIN:
+        user.groups.add(Group.objects.get_or_create(name=admins_group_name)[0])
+    else:
+        user.groups.remove(*Group.objects.filter(name=admins_group_name))
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def user_create(
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    user.groups.add(organisation.group)
+    roles.memberships_sync(user)
     return user
 
 

@@ -8,6 +8,7 @@ applications/migrations/*_sync_case_permissions_*.py); a test fails until it exi
 
 from accounts.enums import OrgKind
 from accounts.models import Organisation
+from accounts.roles import province_admin_group_ids
 from applications.enums import EDITABLE_STATES, PROVINCIAL_STATES, SEEN_BY_AUTHORITY_STATES, CaseState, Party
 from applications.lifecycle import hooks
 from workflow.machines import Holders
@@ -46,7 +47,9 @@ def case_holders(cases: list) -> dict[int, dict[Party, Holders]]:
     of cases: the organisations' groups, the province's group, the assigned experts."""
     org_ids = {case.unit_id for case in cases} | {case.authority_id for case in cases}
     group_of = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "group_id"))
-    province_groups = tuple(Organisation.objects.filter(kind=OrgKind.PROVINCE).values_list("group_id", flat=True))
+    # The province's decisions belong to its administrators, not to its reviewers of the
+    # provincial units (who hold the authority's rights on those cases only).
+    province_groups = province_admin_group_ids(Organisation.objects.filter(kind=OrgKind.PROVINCE))
     experts = hooks.assigned_experts([case.pk for case in cases])
     return {
         case.pk: {
