@@ -60,3 +60,19 @@ def case_holders(cases: list) -> dict[int, dict[Party, Holders]]:
         }
         for case in cases
     }
+
+
+def rebuild_case_permissions(apps, schema_editor) -> None:
+    """RunPython of the migrations that rebuild every case's rows (see the module's
+    docstring). It runs the live code on purpose: the engine is the only writer of
+    these rows. Nothing to do on an empty database."""
+    from django.apps import apps as live_apps
+    from django.contrib.auth.management import create_permissions
+
+    from applications.models import Case
+    from workflow.permissions import permissions_sync_all
+
+    if not Case.objects.exists():
+        return
+    create_permissions(live_apps.get_app_config("applications"), verbosity=0)
+    permissions_sync_all(model=Case)

@@ -5,26 +5,13 @@ The rows are derived data: when the table changes, a new migration like this one
 named after the table's fingerprint, brings existing cases in line (cases in final
 states never move again, so nothing else would). tests/workflow/test_permissions.py
 fails while the newest such migration names another fingerprint.
-
-It runs the live code on purpose: the engine is the only writer of these rows.
 """
 
 from django.db import migrations
 
+from applications.lifecycle.grants import rebuild_case_permissions
+
 GRANT_TABLE = "38d4891805be"
-
-
-def sync(apps, schema_editor):
-    from django.apps import apps as live_apps
-    from django.contrib.auth.management import create_permissions
-
-    from applications.models import Case
-    from workflow.permissions import permissions_sync_all
-
-    if not Case.objects.exists():
-        return
-    create_permissions(live_apps.get_app_config("applications"), verbosity=0)
-    permissions_sync_all(model=Case)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +21,4 @@ class Migration(migrations.Migration):
         ("reviews", "0005_assignment_stage_required"),
     ]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(rebuild_case_permissions, migrations.RunPython.noop)]
