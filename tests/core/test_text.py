@@ -93,10 +93,12 @@ def test_a_letter_digit_or_han_character_is_text(text):
     assert has_text(text)
 
 
-# Any text, with the awkward characters over-represented.
-texts = st.text(st.one_of(st.characters(), st.sampled_from(AWKWARD + BIDI + "\v\f\r\n\t")), max_size=40).map(
-    lambda s: s.replace("\x00", "")
-)
+# Any storable text (NUL and lone surrogates are refused, tested above), with the
+# awkward characters over-represented.
+texts = st.text(
+    st.one_of(st.characters(exclude_categories=["Cs"]), st.sampled_from(AWKWARD + BIDI + "\v\f\r\n\t")),
+    max_size=40,
+).map(lambda s: s.replace("\x00", ""))
 
 
 @given(texts)
