@@ -2,13 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from applications.enums import AttachmentKind
+from applications.figures import FigureRule, figure_parts, parse_figure, part_name, stored_parts
 from core.text import counted_length, has_text
 
 PHONE = re.compile(r"^[0-9+()\-\s]{7,20}$")
@@ -21,17 +21,6 @@ class Problem:
 
     where: str
     message: str
-
-
-def parse_number(value) -> Decimal | None:
-    """A figure as typed, or None when it is not a finite number."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def _blank(value) -> bool:
@@ -95,28 +84,29 @@ def section_problems(definition: dict, sections: dict) -> list[Problem]:
 
 
 def figure_problems(definition: dict, figures: dict) -> list[Problem]:
+    """Figures as the schema says: a required one filled (with a number, or 「不适用」
+    where the schema allows it), every filled one a number of its kind and range."""
     problems = []
-    for figure in definition["figures"]:
-        key, label = figure["key"], figure["label"]
-        value = figures.get(key)
-        if figure["kind"] == "number":
-            parts = {"": value}
-        else:
-            pair = value if isinstance(value, dict) else {}
-            parts = {_("实施前"): pair.get("before"), _("实施后"): pair.get("after")}
-        for part, raw in parts.items():
-            name = f"{label}（{part}）" if part else label
+    for spec in definition["figures"]:
+        rule = FigureRule.of(spec)
+        stored = stored_parts(spec, figures.get(spec["key"]))
+        for (_part, suffix), raw in zip(figure_parts(spec), stored.values(), strict=True):
+            name = part_name(spec, suffix)
             if _blank(raw):
-                if figure.get("required"):
-                    problems.append(Problem(key, _("量化数据「%(name)s」未填写。") % {"name": name}))
+                if rule.required:
+                    message = (
+                        _("量化数据「%(name)s」未填写；没有此项数据请填「不适用」。")
+                        if rule.not_applicable
+                        else _("量化数据「%(name)s」未填写。")
+                    )
+                    problems.append(Problem(spec["key"], message % {"name": name}))
                 continue
-            number = parse_number(raw)
-            if number is None:
-                problems.append(
-                    Problem(key, _("量化数据「%(name)s」应为数字，现为「%(value)s」。") % {"name": name, "value": raw})
+            try:
+                parse_figure(raw, rule, name=name)
+            except ValidationError as invalid:
+                problems.extend(
+                    Problem(spec["key"], _("量化数据%(message)s") % {"message": m}) for m in invalid.messages
                 )
-            elif number < 0:
-                problems.append(Problem(key, _("量化数据「%(name)s」不能为负数。") % {"name": name}))
     return problems
 
 

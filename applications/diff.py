@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from applications.figures import format_figure
 from workflow.models import TransitionRecord
 
 
@@ -35,8 +36,8 @@ def inline_diff(old: str, new: str) -> SafeString:
 
 def _figure_text(value) -> str:
     if isinstance(value, dict):
-        return f"{value.get('before', '')} → {value.get('after', '')}"
-    return str(value or "")
+        return f"{format_figure(value.get('before'))} → {format_figure(value.get('after'))}"
+    return format_figure(value)
 
 
 def snapshot_changes(definition: dict, old: dict, new: dict) -> list[Change]:

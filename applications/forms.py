@@ -2,9 +2,19 @@
 section or figure in a schema version appears here with no code change."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import AttachmentKind
+from applications.figures import (
+    NOT_APPLICABLE,
+    FigureRule,
+    figure_parts,
+    format_figure,
+    parse_figure,
+    part_name,
+    stored_parts,
+)
 from applications.models import EvidenceLink
 from applications.services import case_title
 from core.forms import NormalisedForm, NormalisedModelForm
@@ -28,10 +38,23 @@ def _header_field(spec: dict) -> forms.Field:
     return forms.CharField(label=spec["label"], required=False, widget=widget, help_text=spec.get("help", ""))
 
 
-def _figure_input(label: str) -> forms.CharField:
+def _figure_input(label: str, rule: FigureRule) -> forms.CharField:
     return forms.CharField(
-        label=label, required=False, max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        label=label,
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric" if rule.integer else "decimal"}),
     )
+
+
+def figure_field_names(spec: dict) -> list[str]:
+    if spec["kind"] == "before_after":
+        return [f"{FIGURE}{spec['key']}__before", f"{FIGURE}{spec['key']}__after"]
+    return [FIGURE + spec["key"]]
+
+
+def not_applicable_name(spec: dict) -> str:
+    return f"{FIGURE}{spec['key']}__na"
 
 
 class CaseContentForm(NormalisedForm):
@@ -55,13 +78,36 @@ class CaseContentForm(NormalisedForm):
             )
             self.fields[SECTION + spec["key"]] = field
         for spec in definition["figures"]:
-            if spec["kind"] == "before_after":
-                self.fields[f"{FIGURE}{spec['key']}__before"] = _figure_input(_("%(label)s · 实施前") % spec)
-                self.fields[f"{FIGURE}{spec['key']}__after"] = _figure_input(_("%(label)s · 实施后") % spec)
-            else:
-                self.fields[FIGURE + spec["key"]] = _figure_input(spec["label"])
+            rule = FigureRule.of(spec)
+            for name, (_part, suffix) in zip(figure_field_names(spec), figure_parts(spec), strict=True):
+                self.fields[name] = _figure_input(part_name(spec, suffix), rule)
+            if rule.not_applicable:
+                self.fields[not_applicable_name(spec)] = forms.BooleanField(
+                    label=_("不适用/暂无"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        """Each figure read as its schema says (applications.figures): the error beside
+        the field; the cleaned value is the canonical string."""
+        cleaned = super().clean()
+        for spec in self.definition["figures"]:
+            rule = FigureRule.of(spec)
+            not_applicable = cleaned.get(not_applicable_name(spec), False)
+            for name, (_part, suffix) in zip(figure_field_names(spec), figure_parts(spec), strict=True):
+                if name not in cleaned:
+                    continue
+                if not_applicable:
+                    cleaned[name] = NOT_APPLICABLE
+                    continue
+                try:
+                    cleaned[name] = parse_figure(cleaned[name], rule, name=part_name(spec, suffix))
+                except ValidationError as invalid:
+                    self.add_error(name, invalid)
+        return cleaned
 
     def clean_title(self) -> str:
         # Drafts may be unnamed; the name's length is checked here as the service does.
@@ -76,13 +122,14 @@ class CaseContentForm(NormalisedForm):
         for spec in definition["sections"]:
             initial[SECTION + spec["key"]] = (case.sections or {}).get(spec["key"], "")
         for spec in definition["figures"]:
-            value = (case.figures or {}).get(spec["key"])
-            if spec["kind"] == "before_after":
-                pair = value if isinstance(value, dict) else {}
-                initial[f"{FIGURE}{spec['key']}__before"] = pair.get("before", "")
-                initial[f"{FIGURE}{spec['key']}__after"] = pair.get("after", "")
-            else:
-                initial[FIGURE + spec["key"]] = value or ""
+            stored = stored_parts(spec, (case.figures or {}).get(spec["key"]))
+            values = [str(v) if v is not None else "" for v in stored.values()]
+            if values and all(v == NOT_APPLICABLE for v in values):
+                initial[not_applicable_name(spec)] = True
+                values = ["" for _v in values]
+            for name, value in zip(figure_field_names(spec), values, strict=True):
+                # Shown as people read it (1,286.50; 「不适用」 for one part of a pair).
+                initial[name] = format_figure(value)
         return initial
 
     def content(self) -> dict:
@@ -103,14 +150,12 @@ class CaseContentForm(NormalisedForm):
         }
 
     def figure_rows(self):
-        """(schema figure, [bound fields]) — one field, or before and after."""
+        """(schema figure, [bound fields], 「不适用」 checkbox or None, the rule in words)."""
         rows = []
         for spec in self.definition["figures"]:
-            if spec["kind"] == "before_after":
-                names = [f"{FIGURE}{spec['key']}__before", f"{FIGURE}{spec['key']}__after"]
-            else:
-                names = [FIGURE + spec["key"]]
-            rows.append((spec, [self[name] for name in names]))
+            na = not_applicable_name(spec)
+            fields = [self[name] for name in figure_field_names(spec)]
+            rows.append((spec, fields, self[na] if na in self.fields else None, FigureRule.of(spec).describe()))
         return rows
 
 

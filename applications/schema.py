@@ -53,6 +53,8 @@ META_SCHEMA = {
                     "title": _TEXT,
                     "required": {"type": "boolean"},
                     "help": {"type": "string"},
+                    # The most characters this section may have (besides the narrative's total).
+                    "max_length": {"type": "integer", "minimum": 1, "maximum": 100000},
                 },
             },
         },
@@ -75,7 +77,15 @@ META_SCHEMA = {
                     "label": _TEXT,
                     "kind": {"enum": ["number", "before_after"]},
                     "unit": {"type": "string", "maxLength": 20},
+                    # integer: a count; decimal: up to decimal_places places (money: 2, in 万元).
+                    # Absent in versions written before these existed: decimal, 2 places, >= 0.
+                    "value_type": {"enum": ["integer", "decimal"]},
+                    "decimal_places": {"type": "integer", "minimum": 0, "maximum": 4},
+                    "minimum": {"type": "number"},
+                    "maximum": {"type": "number"},
                     "required": {"type": "boolean"},
+                    # The unit may answer 「不适用/暂无」 instead of a number.
+                    "not_applicable": {"type": "boolean"},
                     "help": {"type": "string"},
                 },
             },
@@ -100,6 +110,10 @@ def validate_definition(definition: dict) -> None:
             repeated = sorted({key for key in keys if keys.count(key) > 1})
             if repeated:
                 errors.append(f"{part}: 重复的 key {', '.join(repeated)}")
+        for figure in definition["figures"]:
+            low, high = figure.get("minimum"), figure.get("maximum")
+            if low is not None and high is not None and low > high:
+                errors.append(f"figures/{figure['key']}: 最小值大于最大值")
     if errors:
         raise ValidationError(errors)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from applications.enums import EDITABLE_STATES, AttachmentKind, CampaignStatus
+from applications.figures import figures_clean
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
@@ -141,19 +142,20 @@ def case_create(
     title = case_title(title)
     key = comparison_key(title)
     _refuse_same_name(campaign_id=campaign.pk, unit_id=unit.pk, key=key)
+    schema = category.schemas.latest()
     try:
         with transaction.atomic():
             case = Case.objects.create(
                 campaign=campaign,
                 category=category,
-                schema=category.schemas.latest(),
+                schema=schema,
                 unit=unit,
                 authority=unit.authority,
                 title=title,
                 title_key=key,
                 header=header or {},
                 sections=sections or {},
-                figures=figures or {},
+                figures=figures_clean(schema.definition, figures) if figures else {},
                 created_by=actor,
             )
             permissions_sync(subjects=[case])
@@ -188,8 +190,9 @@ def _require_editable(*, case: Case, actor) -> None:
 
 def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -> tuple[dict, dict, dict]:
     """Only the keys of the case's own form version, normalised (core.text): sections and
-    textarea header fields as prose, everything else as one trimmed line. Raises
-    ValidationError for text that cannot be stored (NUL)."""
+    textarea header fields as prose, everything else as one trimmed line, figures as
+    canonical numbers. Raises ValidationError for text that cannot be stored (NUL) or a
+    figure that is not a number of its kind and range."""
 
     def text(value) -> str:
         return normalise_line(value)[:MAX_FIELD_CHARS]
@@ -203,14 +206,8 @@ def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -
         for f in definition["header_fields"]
     }
     kept_sections = {s["key"]: prose(sections.get(s["key"])) for s in definition["sections"]}
-    kept_figures = {}
-    for figure in definition["figures"]:
-        value = figures.get(figure["key"])
-        if figure["kind"] == "before_after":
-            pair = value if isinstance(value, dict) else {}
-            kept_figures[figure["key"]] = {"before": text(pair.get("before")), "after": text(pair.get("after"))}
-        else:
-            kept_figures[figure["key"]] = text(value)
+    # Figures are numbers: canonical, or ValidationError by figure key (applications.figures).
+    kept_figures = figures_clean(definition, figures)
     return kept_header, kept_sections, kept_figures
 
 

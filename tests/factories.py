@@ -93,7 +93,10 @@ def complete_content(definition: dict) -> dict:
         }.get(field["type"], "2023年3月至今" if field["key"] == "implementation_period" else "融媒体中心")
     sections = {section["key"]: PROSE for section in definition["sections"]}
     figures = {
-        figure["key"]: "388" if figure["kind"] == "number" else {"before": "120", "after": "326"}
+        # Within the figure's range (a share in % is at most 100).
+        figure["key"]: str(min(388, figure.get("maximum", 388)))
+        if figure["kind"] == "number"
+        else {"before": "120", "after": "326"}
         for figure in definition["figures"]
     }
     return {"header": header, "sections": sections, "figures": figures}

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from applications.enums import AttachmentKind
+from applications.figures import format_figure, stored_parts
 from applications.models import Attachment, Case
 from core.text import counted_length
 
@@ -174,12 +175,9 @@ def _figures(case: Case, definition: dict) -> list[Figure]:
     values = case.figures or {}
     figures = []
     for spec in definition["figures"]:
-        value = values.get(spec["key"])
-        if spec["kind"] == "before_after":
-            pair = value if isinstance(value, dict) else {}
-            shown = (_shown(pair.get("before")), _shown(pair.get("after")))
-        else:
-            shown = (_shown(value),)
+        # Numbers with thousands separators (1,286.50), 「不适用」 where the unit said so.
+        parts = stored_parts(spec, values.get(spec["key"]))
+        shown = tuple(_shown(format_figure(value)) for value in parts.values())
         unit = clean_text(spec.get("unit", "")).strip() or EMPTY
         figures.append(Figure(clean_text(spec["label"]), unit, shown))
     return figures

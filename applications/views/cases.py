@@ -9,6 +9,7 @@ from accounts import roles
 from applications.content import case_problems
 from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
+from applications.figures import figure_display
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_visible_to, with_stamped_scan_flag
 from workflow.selectors import state_counts
@@ -109,7 +110,8 @@ def reading_context(case, *, blind: bool = False) -> dict:
             (number, s["title"], (case.sections or {}).get(s["key"], ""))
             for number, s in enumerate(definition["sections"], start=1)
         ],
-        "figures": [(f, (case.figures or {}).get(f["key"])) for f in definition["figures"]],
+        # Printed as numbers with thousands separators: 「120 → 1,286.50」, 「不适用」.
+        "figures": [(f, figure_display(f, (case.figures or {}).get(f["key"]))) for f in definition["figures"]],
         "attachments": attachments,
         "links": case.links.all(),
     }

@@ -101,7 +101,9 @@ def _editor_context(case, form, *, stale=False):
             (s, form[SECTION + s["key"]], section_comments.get(s["key"], ""), missing.get(s["key"], []))
             for s in definition["sections"]
         ],
-        "figure_rows": [(spec, fields, missing.get(spec["key"], [])) for spec, fields in form.figure_rows()],
+        "figure_rows": [
+            (spec, fields, na, rule, missing.get(spec["key"], [])) for spec, fields, na, rule in form.figure_rows()
+        ],
         "return_record": record,
         "narrative_limit": definition["narrative_limit"],
         "attachments": case.attachments.select_related("uploaded_by"),

@@ -73,10 +73,25 @@ def test_saving_keeps_the_text_exactly_and_bumps_the_version(client, cast):
 def test_an_incomplete_draft_always_saves(client, cast):
     case = make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False)
     client.force_login(cast.applicant_a)
-    response = client.post(reverse("case_edit", args=[case.pk]), _post_data(case, figure__users="很多"))
+    response = client.post(reverse("case_edit", args=[case.pk]), _post_data(case, section__overview="半"))
     assert response.status_code == 302
     page = client.get(reverse("case_edit", args=[case.pk])).content.decode()
-    assert "量化数据「平台（账号）用户总量」应为数字，现为「很多」。" in page
+    assert "量化数据「平台（账号）用户总量」未填写；没有此项数据请填「不适用」。" in page
+
+
+def test_a_figure_that_is_not_a_number_is_refused_beside_its_field_and_nothing_saved(client, cast):
+    case = make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False)
+    client.force_login(cast.applicant_a)
+    data = _post_data(case, figure__users="很多", section__overview="新写的")
+    response = client.post(reverse("case_edit", args=[case.pk]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_figure__users_error"' in page
+    assert "「平台（账号）用户总量」应为数字（可用千位分隔符，如 1,286.5），现为「很多」。" in page
+    assert "新写的" in page  # what was typed stays on the page
+    assert Case.objects.get(pk=case.pk).sections.get("overview", "") == ""
+    autosave = client.post(reverse("case_autosave", args=[case.pk]), data)
+    assert autosave.status_code == 400 and "应为数字" in autosave.json()["message"]
 
 
 def test_two_tabs_do_not_overwrite_each_other(client, cast):
@@ -191,5 +206,5 @@ def test_submission_names_an_over_long_narrative_and_a_figure_that_is_not_a_numb
     client.force_login(cast.applicant_a)
     page = client.post(reverse("case_transition", args=[case.pk, "submit"]), follow=True).content.decode()
     assert "申报材料正文共5400字，超过5000字的上限，请删减400字。" in page
-    assert "量化数据「平台（账号）用户总量」应为数字，现为「十二万」。" in page
+    assert "量化数据「平台（账号）用户总量」应为数字（可用千位分隔符，如 1,286.5），现为「十二万」。" in page
     assert Case.objects.get(pk=case.pk).state == "draft"
