@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applications.models import Campaign, Case, Category, FormSchema
+from applications.models import Campaign, CampaignSettingChange, Case, Category, FormSchema
 from core.admin import ReadOnlyModelAdmin
 
 
@@ -8,25 +8,41 @@ class CategoryInline(admin.TabularInline):
     model = Category
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyModelAdmin):
+    """Read-only: campaigns are created whole (applications.setup: cloned or from the
+    official defaults) and changed on the province's set-up pages, which record every
+    change. An admin form would build half a campaign and leave no history."""
+
     list_display = ["year", "title", "status", "submission_deadline", "ranking_deadline"]
     list_filter = ["status"]
     inlines = [CategoryInline]
 
 
 @admin.register(FormSchema)
-class FormSchemaAdmin(admin.ModelAdmin):
+class FormSchemaAdmin(ReadOnlyModelAdmin):
+    """Read-only: a new version is published in the schema editor (schema_publish)."""
+
     list_display = ["category", "version", "created_at"]
     list_filter = ["category__campaign"]
     list_select_related = ["category", "category__campaign"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # A version in use is frozen: cases keep the form they were written against.
-        if obj is not None and obj.cases.exists():
-            return ["category", "version", "definition"]
-        return []
+
+@admin.register(CampaignSettingChange)
+class CampaignSettingChangeAdmin(ReadOnlyModelAdmin):
+    list_display = ["campaign", "changed_at", "actor", "section", "subject", "field", "old_value", "new_value"]
+    list_filter = ["campaign", "section"]
+    list_select_related = ["campaign", "actor"]
 
 
 @admin.register(Case)

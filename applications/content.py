@@ -63,7 +63,17 @@ def section_problems(definition: dict, sections: dict) -> list[Problem]:
         # Counted as the notice counts (core.text.counted_length, mirrored by the
         # editor's script); written only when there is a letter, digit or Han character:
         # spaces, invisible characters, punctuation or emoji alone leave it empty.
-        total += counted_length(text)
+        count = counted_length(text)
+        total += count
+        limit = section.get("max_length")
+        if limit and count > limit:
+            problems.append(
+                Problem(
+                    section["key"],
+                    _("第%(number)d部分「%(title)s」共%(count)d字，超过本部分%(limit)d字的上限。")
+                    % {"number": number, "title": section["title"], "count": count, "limit": limit},
+                )
+            )
         if section.get("required") and not has_text(text):
             problems.append(
                 Problem(

@@ -57,6 +57,14 @@ def not_applicable_name(spec: dict) -> str:
     return f"{FIGURE}{spec['key']}__na"
 
 
+def _section_help(spec: dict) -> str:
+    """The section's guidance, and its own limit when the schema gives one."""
+    parts = [spec.get("help", "").strip()]
+    if spec.get("max_length"):
+        parts.append(str(_("本部分不超过%(limit)d字。") % {"limit": spec["max_length"]}))
+    return " ".join(part for part in parts if part)
+
+
 class CaseContentForm(NormalisedForm):
     # No max_length: the browser's maxlength would cut a pasted title silently. The
     # limit is stated in the help and checked on the server with the count (case_title).
@@ -74,7 +82,7 @@ class CaseContentForm(NormalisedForm):
                 required=False,
                 strip=False,
                 widget=forms.Textarea(attrs={"rows": 10, "data-counted": "1"}),
-                help_text=spec.get("help", ""),
+                help_text=_section_help(spec),
             )
             self.fields[SECTION + spec["key"]] = field
         for spec in definition["figures"]:

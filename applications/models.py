@@ -254,3 +254,30 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CampaignSettingChange(models.Model):
+    """One change of a campaign's settings (set-up pages): who, when, what, old → new.
+    Append-only: written by applications.setup.settings_record, never edited."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="setting_changes", verbose_name=_("征集活动")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("修改人")
+    )
+    changed_at = models.DateTimeField(_("修改时间"), default=timezone.now, db_index=True)
+    section = models.CharField(_("设置项"), max_length=50)
+    # What inside the section changed: 「类别：新媒体平台建设」, 「评审项：创新性」; "" for the campaign.
+    subject = models.CharField(_("对象"), max_length=200, blank=True)
+    field = models.CharField(_("字段"), max_length=100)
+    old_value = models.TextField(_("原值"), blank=True)
+    new_value = models.TextField(_("新值"), blank=True)
+
+    class Meta:
+        verbose_name = _("设置修改记录")
+        verbose_name_plural = _("设置修改记录")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.section} · {self.field}"

@@ -9,6 +9,7 @@ from reviews.models import ExpertAssignment, Publication
 from reviews.outcome.nrta import nrta_append
 from reviews.ranking.selectors import ranking_table_locked
 from reviews.ranking.services import ranking_append, ranking_remove
+from reviews.setup.services import rubric_clone
 
 
 def assigned_experts(case_ids) -> dict[int, list[int]]:
@@ -44,3 +45,4 @@ def connect() -> None:
     hooks.assigned_experts.implement(assigned_experts)
     hooks.published_campaign_ids.implement(published_campaign_ids)
     hooks.campaign_created.implement(rubric_create_default)
+    hooks.campaign_cloned.implement(rubric_clone)

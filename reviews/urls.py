@@ -3,6 +3,7 @@ from django.urls import path
 from reviews.experts import views as expert_views
 from reviews.outcome import views as outcome_views
 from reviews.ranking import views as ranking_views
+from reviews.setup import views as setup_views
 
 app_name = "reviews"
 
@@ -89,4 +90,17 @@ outcome = [
     ),
 ]
 
-urlpatterns = ranking + expert_review + outcome
+setup = [
+    # The province's set-up pages: campaigns, settings by section, the form-schema editor.
+    path("province/campaigns/", setup_views.campaign_list, name="campaigns"),
+    path("province/campaigns/new/", setup_views.campaign_new, name="campaign_new"),
+    path("province/<int:year>/setup/", setup_views.settings_page, name="setup"),
+    *(
+        path(f"province/<int:year>/setup/{key}/", view, name=f"setup_{key}")
+        for key, view in setup_views.SECTION_VIEWS.items()
+    ),
+    path("province/<int:year>/setup/forms/<slug:code>/", setup_views.schema_editor, name="schema_editor"),
+    path("province/<int:year>/setup/forms/<slug:code>/preview/", setup_views.schema_preview, name="schema_preview"),
+]
+
+urlpatterns = ranking + expert_review + outcome + setup

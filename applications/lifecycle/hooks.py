@@ -26,3 +26,7 @@ published_campaign_ids = Hook("published_campaign_ids", "() -> set of campaign i
 
 # A new campaign's review set-up (the default rubric and first round).
 campaign_created = Hook("campaign_created", "(campaign) -> None: set up what the review needs of a new campaign.")
+# A campaign cloned from another: copy what the review needs (rubric, criteria, rounds).
+campaign_cloned = Hook(
+    "campaign_cloned", "(source, campaign) -> None: copy the source's review set-up into the new campaign."
+)

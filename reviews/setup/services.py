@@ -1,0 +1,139 @@
+"""The review side of a campaign's set-up: its rubric (criteria, weights, max scores)
+and its review rounds, copied when a campaign is cloned and changed on the set-up page,
+every change recorded in the campaign's settings history (applications.setup)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from applications.setup import settings_apply, settings_record, shown_value
+from reviews.enums import CriterionKind
+from reviews.experts.services import rubric_is_frozen
+from reviews.models import Criterion, ReviewStage, Rubric
+from workflow.exceptions import TransitionRefused
+
+RUBRIC_SECTION = _("评审细则")
+STAGE_SECTION = _("评审轮次")
+FROZEN_MESSAGE = _("已有专家评分，评审细则（评审项、权重、满分）已冻结，不能再修改。")
+
+# What a clone copies of a round: its settings, never its progress or shortlist.
+STAGE_SETTINGS = ("name", "experts_may_score", "blind", "show_others_scores", "reviewers_per_case", "max_load")
+CRITERION_SETTINGS = ("name", "description", "kind", "weight", "max_score", "comment_required")
+
+
+@transaction.atomic
+def rubric_clone(*, source, campaign) -> Rubric:
+    """The source campaign's rubric, criteria and rounds, copied into `campaign` (the
+    applications.campaign_cloned hook). The new rubric is not frozen: nobody has scored."""
+    old = Rubric.objects.filter(campaign=source).first()
+    rubric = Rubric.objects.create(
+        campaign=campaign,
+        **({"aggregation": old.aggregation, "dispersion_threshold": old.dispersion_threshold} if old else {}),
+    )
+    if old is not None:
+        Criterion.objects.bulk_create(
+            Criterion(rubric=rubric, position=c.position, **{name: getattr(c, name) for name in CRITERION_SETTINGS})
+            for c in old.criteria.order_by("position", "id")
+        )
+    ReviewStage.objects.bulk_create(
+        ReviewStage(campaign=campaign, order=s.order, **{name: getattr(s, name) for name in STAGE_SETTINGS})
+        for s in ReviewStage.objects.filter(campaign=source).order_by("order")
+    )
+    return rubric
+
+
+def _refuse_frozen(rubric: Rubric) -> None:
+    if rubric_is_frozen(rubric):
+        raise TransitionRefused(FROZEN_MESSAGE)
+
+
+def criteria_update(*, rubric: Rubric, actor, rows: list[dict], added: dict | None = None, removed=()) -> list:
+    """Change the rubric's criteria in one go: `rows` are {criterion, values} for the
+    existing ones, `added` a new criterion's values, `removed` criteria to delete. Only
+    until the first score; the score items' weights must sum to 100. One transaction:
+    all or nothing. Returns the history rows."""
+    roles.require_province_admin(actor)
+    campaign = rubric.campaign
+    with transaction.atomic():
+        Rubric.objects.select_for_update().get(pk=rubric.pk)
+        _refuse_frozen(rubric)
+        history = []
+        removed_ids = {c.pk for c in removed}
+        for criterion in removed:
+            history += settings_record(
+                campaign=campaign,
+                actor=actor,
+                section=RUBRIC_SECTION,
+                subject=_("评审项：%(name)s") % {"name": criterion.name},
+                changes=[(_("评审项"), criterion.name, _("（已删除）"))],
+            )
+            criterion.delete()
+        for row in rows:
+            criterion = row["criterion"]
+            if criterion.pk in removed_ids:
+                continue
+            history += settings_apply(
+                campaign=campaign,
+                actor=actor,
+                section=RUBRIC_SECTION,
+                instance=criterion,
+                values=row["values"],
+                subject=_("评审项：%(name)s") % {"name": criterion.name},
+            )
+        if added:
+            position = max([c.position for c in rubric.criteria.all()], default=0) + 1
+            criterion = Criterion(rubric=rubric, position=position, **added)
+            criterion.full_clean()
+            criterion.save()
+            history += settings_record(
+                campaign=campaign,
+                actor=actor,
+                section=RUBRIC_SECTION,
+                subject=_("评审项：%(name)s") % {"name": criterion.name},
+                changes=[
+                    (
+                        _("新增评审项"),
+                        "—",
+                        f"{criterion.name}（{shown_value(criterion.weight)}%，满分{criterion.max_score}）",
+                    )
+                ],
+            )
+        weights = sum((c.weight for c in rubric.criteria.filter(kind=CriterionKind.SCORE)), Decimal(0))
+        if rubric.criteria.filter(kind=CriterionKind.SCORE).exists() and weights != 100:
+            raise ValidationError(
+                _("评分项的权重合计应为100%%，现为%(total)s%%。") % {"total": shown_value(weights)}, code="weights"
+            )
+    return history
+
+
+def stage_update(*, stage: ReviewStage, actor, values: dict) -> list:
+    """Change a round's settings (reviewers per case, max load, blind …), recorded."""
+    return settings_apply(
+        campaign=stage.campaign,
+        actor=actor,
+        section=STAGE_SECTION,
+        instance=stage,
+        values=values,
+        subject=_("第%(order)d轮：%(name)s") % {"order": stage.order, "name": stage.name},
+    )
+
+
+def stage_add(*, campaign, actor, values: dict) -> ReviewStage:
+    """A further round after the last one (not open: opening is the review page's)."""
+    roles.require_province_admin(actor)
+    with transaction.atomic():
+        last = ReviewStage.objects.select_for_update().filter(campaign=campaign).order_by("-order").first()
+        stage = ReviewStage(campaign=campaign, order=(last.order + 1) if last else 1, **values)
+        stage.full_clean()
+        stage.save()
+        settings_record(
+            campaign=campaign,
+            actor=actor,
+            section=STAGE_SECTION,
+            subject=_("第%(order)d轮：%(name)s") % {"order": stage.order, "name": stage.name},
+            changes=[(_("新增轮次"), "—", stage.name)],
+        )
+    return stage
