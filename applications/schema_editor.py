@@ -48,8 +48,8 @@ class _RowForm(NormalisedForm):
     remove = forms.BooleanField(label=_("删除"), required=False)
 
     def is_blank(self) -> bool:
-        """An empty extra row (nothing typed) is ignored."""
-        return not self.has_changed()
+        """An empty extra row (nothing typed) is ignored; a row of the version never is."""
+        return not self.initial and not self.has_changed()
 
 
 class SectionRowForm(_RowForm):
