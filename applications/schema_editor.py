@@ -229,6 +229,20 @@ class SchemaEditor:
         self._definition = definition
         return True
 
+    def error_summary(self) -> list[str]:
+        """Every error of the rows, for the top of the page (each also stands beside its field)."""
+        summary = list(self.errors)
+        for name, field_errors in self.meta.errors.items():
+            summary += [f"{self.meta.fields[name].label}：{e}" for e in field_errors]
+        for noun, formset, label in ((_("材料部分"), self.sections, "title"), (_("量化数据"), self.figures, "label")):
+            summary += [str(e) for e in formset.non_form_errors()]
+            for number, form in enumerate(formset.forms, start=1):
+                for name, field_errors in form.errors.items():
+                    where = form.data.get(form.add_prefix(label)) or f"{noun} {number}"
+                    field = form.fields[name].label if name in form.fields else ""
+                    summary += [f"{noun}「{where}」{field}：{e}" for e in field_errors]
+        return summary
+
     def definition(self) -> dict:
         assert self._definition is not None, "call is_valid() first"
         return self._definition
