@@ -105,7 +105,7 @@ def figure_problems(definition: dict, figures: dict) -> list[Problem]:
             if _blank(raw):
                 if rule.required:
                     message = (
-                        _("量化数据「%(name)s」未填写；没有此项数据请填「不适用」。")
+                        _("量化数据「%(name)s」未填写；没有此项数据请选「不适用/暂无」。")
                         if rule.not_applicable
                         else _("量化数据「%(name)s」未填写。")
                     )

@@ -69,7 +69,7 @@ class FigureRule:
         elif self.maximum is not None:
             parts.append(_("不大于%(high)s") % {"high": _plain(self.maximum)})
         if self.not_applicable:
-            parts.append(_("没有此项数据可填「不适用」"))
+            parts.append(_("没有此项数据可选「不适用/暂无」"))
         return "，".join(parts) + "。"
 
 

@@ -76,7 +76,7 @@ def test_an_incomplete_draft_always_saves(client, cast):
     response = client.post(reverse("case_edit", args=[case.pk]), _post_data(case, section__overview="半"))
     assert response.status_code == 302
     page = client.get(reverse("case_edit", args=[case.pk])).content.decode()
-    assert "量化数据「平台（账号）用户总量」未填写；没有此项数据请填「不适用」。" in page
+    assert "量化数据「平台（账号）用户总量」未填写；没有此项数据请选「不适用/暂无」。" in page
 
 
 def test_a_figure_that_is_not_a_number_is_refused_beside_its_field_and_nothing_saved(client, cast):

@@ -90,7 +90,7 @@ def test_required_only_where_the_schema_requires_and_not_applicable_where_allowe
     messages = [p.message for p in figure_problems(DEFINITION, figures)]
     assert messages == ["量化数据「人员」未填写。"]  # the optional one and the 不适用 ones pass
     blank = [p.message for p in figure_problems(DEFINITION, {})]
-    assert "量化数据「接入服务事项」未填写；没有此项数据请填「不适用」。" in blank
+    assert "量化数据「接入服务事项」未填写；没有此项数据请选「不适用/暂无」。" in blank
     assert "量化数据「选填」未填写。" not in " ".join(blank)
 
 
@@ -134,3 +134,17 @@ def test_the_editor_stores_numbers_and_the_not_applicable_box(client, cast):
     detail = client.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "5,860.00" in detail and "1,286" in detail and "不适用" in detail
     assert not [p for p in figure_problems(case.schema.definition, stored)]
+
+
+def test_the_application_form_prints_figures_with_thousands_separators(cast):
+    from applications.documents.layout import case_for_document, form_document
+
+    case = make_case(campaign=cast.campaign, applicant=cast.applicant_a, category_code="services")
+    Case.objects.filter(pk=case.pk).update(
+        figures={**case.figures, "income": "5860.00", "service_items": NOT_APPLICABLE, "service_users": "1286"}
+    )
+    document = form_document(case_for_document(Case.objects.get(pk=case.pk)))
+    shown = {figure.label: figure.values for figure in document.figures}
+    assert shown["年度经营收入"] == ("5,860.00",)
+    assert shown["接入服务事项"] == ("不适用",)
+    assert shown["服务用户"] == ("1,286",)
