@@ -148,3 +148,30 @@ def test_the_application_form_prints_figures_with_thousands_separators(cast):
     assert shown["年度经营收入"] == ("5,860.00",)
     assert shown["接入服务事项"] == ("不适用",)
     assert shown["服务用户"] == ("1,286",)
+
+
+def test_the_migration_rewrites_stored_figures_canonically_and_keeps_what_does_not_parse(cast):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("applications.migrations.0007_figures_as_canonical_numbers")
+    case = make_case(campaign=cast.campaign, applicant=cast.applicant_a)
+    typed = {
+        "users": "1,286.5",
+        "accounts": "１２",
+        "annual_reach": "很多",
+        "user_growth": {"before": "-0", "after": " 326 "},
+        "income": "5860",
+        "expenditure": "",
+    }
+    Case.objects.filter(pk=case.pk).update(figures=typed)
+    migration.canonicalise(apps, None)
+    assert Case.objects.get(pk=case.pk).figures == {
+        "users": "1286.5",
+        "accounts": "12",
+        "annual_reach": "很多",  # a draft's problem, reported at submission
+        "user_growth": {"before": "0", "after": "326"},
+        "income": "5860.00",
+        "expenditure": "",
+    }
