@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from applications.setup import settings_apply, settings_record, shown_value
 from reviews.enums import CriterionKind
-from reviews.experts.services import rubric_is_frozen
+from reviews.experts.services import rubric_create_default, rubric_is_frozen
 from reviews.models import Criterion, ReviewStage, Rubric
 from workflow.exceptions import TransitionRefused
 
@@ -19,9 +19,19 @@ RUBRIC_SECTION = _("评审细则")
 STAGE_SECTION = _("评审轮次")
 FROZEN_MESSAGE = _("已有专家评分，评审细则（评审项、权重、满分）已冻结，不能再修改。")
 
-# What a clone copies of a round: its settings, never its progress or shortlist.
-STAGE_SETTINGS = ("name", "experts_may_score", "blind", "show_others_scores", "reviewers_per_case", "max_load")
-CRITERION_SETTINGS = ("name", "description", "kind", "weight", "max_score", "comment_required")
+# What a clone copies: every setting of the rubric, its criteria and the rounds (new
+# setting fields come along with no change here), never progress, state or shortlists.
+RUBRIC_NOT_COPIED = {"id", "campaign", "frozen_at"}
+CRITERION_NOT_COPIED = {"id", "rubric"}
+STAGE_NOT_COPIED = {"id", "campaign", "status"}
+
+
+def _settings_of(row, not_copied: set[str]) -> dict:
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if field.name not in not_copied and field.attname not in not_copied
+    }
 
 
 @transaction.atomic
@@ -29,18 +39,16 @@ def rubric_clone(*, source, campaign) -> Rubric:
     """The source campaign's rubric, criteria and rounds, copied into `campaign` (the
     applications.campaign_cloned hook). The new rubric is not frozen: nobody has scored."""
     old = Rubric.objects.filter(campaign=source).first()
-    rubric = Rubric.objects.create(
-        campaign=campaign,
-        **({"aggregation": old.aggregation, "dispersion_threshold": old.dispersion_threshold} if old else {}),
+    if old is None:  # nothing to copy: the notice's default, as a new campaign gets
+        return rubric_create_default(campaign=campaign)
+    rubric = Rubric.objects.create(campaign=campaign, **_settings_of(old, RUBRIC_NOT_COPIED))
+    Criterion.objects.bulk_create(
+        Criterion(rubric=rubric, **_settings_of(c, CRITERION_NOT_COPIED))
+        for c in old.criteria.order_by("position", "id")
     )
-    if old is not None:
-        Criterion.objects.bulk_create(
-            Criterion(rubric=rubric, position=c.position, **{name: getattr(c, name) for name in CRITERION_SETTINGS})
-            for c in old.criteria.order_by("position", "id")
-        )
     ReviewStage.objects.bulk_create(
-        ReviewStage(campaign=campaign, order=s.order, **{name: getattr(s, name) for name in STAGE_SETTINGS})
-        for s in ReviewStage.objects.filter(campaign=source).order_by("order")
+        ReviewStage(campaign=campaign, **_settings_of(stage, STAGE_NOT_COPIED))
+        for stage in ReviewStage.objects.filter(campaign=source).order_by("order")
     )
     return rubric
 

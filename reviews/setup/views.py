@@ -61,9 +61,9 @@ def campaign_new(request):
     source = None
     source_year = request.GET.get("from") or request.POST.get("from")
     if source_year:
-        source = get_object_or_404(Campaign, year=source_year) if str(source_year).isdigit() else None
-        if source is None:
+        if not (str(source_year).isascii() and str(source_year).isdigit() and len(str(source_year)) <= 4):
             raise Http404
+        source = get_object_or_404(Campaign, year=int(source_year))
     form_class = CampaignCloneForm if source else CampaignNewForm
     if request.method == "POST":
         form = form_class(request.POST)

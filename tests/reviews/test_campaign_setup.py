@@ -38,7 +38,7 @@ def _customise(campaign):
         contact="媒体融合发展处 0431-88888888", max_file_mb=55, max_case_mb=333, notice_number="吉广发〔2024〕9号"
     )
     stage = ReviewStage.objects.get(campaign=campaign, order=1)
-    stage.reviewers_per_case, stage.max_load, stage.blind = 5, 12, False
+    stage.reviewers_per_case, stage.max_load, stage.blind, stage.status = 5, 12, False, "open"
     stage.save()
     ReviewStage.objects.create(campaign=campaign, order=2, name="终评", reviewers_per_case=7)
     Criterion.objects.filter(rubric__campaign=campaign, name="创新性").update(max_score=50)
@@ -346,6 +346,8 @@ def test_every_setup_page_opens_for_the_administrator(client, cast):
             assert client.get(reverse(name, args=args)).status_code == 200, name
     assert client.get(reverse("reviews:schema_editor", args=[2024, "nothing"])).status_code == 404
     assert client.get(reverse("reviews:setup", args=[1999])).status_code == 404
+    for wrong in ("1999", "99999999999999999999", "abc", "２０２４"):
+        assert client.get(reverse("reviews:campaign_new") + f"?from={wrong}").status_code == 404, wrong
 
 
 def test_publishing_through_the_service_refuses_an_unchanged_form(cast):
