@@ -354,3 +354,25 @@ def test_publishing_through_the_service_refuses_an_unchanged_form(cast):
     category = cast.campaign.categories.get(code="platform")
     with pytest.raises(ValidationError, match="没有改动"):
         schema_publish(category=category, actor=cast.province_admin, definition=category.schemas.latest().definition)
+
+
+def test_the_campaign_list_and_the_history_take_the_same_queries_as_they_grow(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.province_admin)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    campaigns, settings = count(reverse("reviews:campaigns")), count(reverse("reviews:setup", args=[2024]))
+    for year in (2025, 2026):
+        _clone(cast, year=year)
+    for minutes in range(5):
+        Campaign.objects.filter(pk=cast.campaign.pk).update(max_file_mb=100 + minutes)
+        _post_section(client, "files", {"max_file_mb": str(200 + minutes), "max_case_mb": "800"})
+    assert CampaignSettingChange.objects.filter(campaign=cast.campaign).count() >= 5
+    assert count(reverse("reviews:campaigns")) == campaigns
+    assert count(reverse("reviews:setup", args=[2024])) == settings
