@@ -109,6 +109,15 @@ class CaseContentForm(NormalisedForm):
                 if name not in cleaned:
                     continue
                 if not_applicable:
+                    typed = (cleaned[name] or "").strip()
+                    if typed and typed not in ("不适用", "暂无", NOT_APPLICABLE):
+                        # Both a number and 「不适用」: which one is meant is the unit's to say.
+                        self.add_error(
+                            name,
+                            _("「%(name)s」已勾选「不适用/暂无」，请清空数值或取消勾选。")
+                            % {"name": part_name(spec, suffix)},
+                        )
+                        continue
                     cleaned[name] = NOT_APPLICABLE
                     continue
                 try:

@@ -131,6 +131,12 @@ def test_the_editor_stores_numbers_and_the_not_applicable_box(client, cast):
         "income": "5860.00",
         "expenditure": "",
     }
+    both = client.post(
+        reverse("case_edit", args=[case.pk]),
+        {**data, "version": case.version + 1, "figure__service_items": "36"},
+    )
+    assert both.status_code == 400
+    assert "「接入服务事项」已勾选「不适用/暂无」，请清空数值或取消勾选。" in both.content.decode()
     detail = client.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "5,860.00" in detail and "1,286" in detail and "不适用" in detail
     assert not [p for p in figure_problems(case.schema.definition, stored)]
