@@ -36,7 +36,7 @@ from reviews.outcome.forms import (
     ObjectionForm,
     SelectionRulesForm,
 )
-from reviews.outcome.nrta import nrta_cases, nrta_move
+from reviews.outcome.nrta import nrta_candidates, nrta_cases, nrta_move
 from reviews.outcome.nrta_package import nrta_package_request, package_filename
 from reviews.outcome.publication import (
     announcement_publish,
@@ -365,9 +365,9 @@ def _nrta_page(request, campaign, *, failed=None):
         {
             "campaign": campaign,
             "recommended": nrta_cases(campaign),
-            "selected": Case.objects.filter(campaign=campaign, state=CaseState.SELECTED)
-            .select_related("unit", "category")
-            .order_by("category__position", "title"),
+            # Only the cases the 通报 published, in its order (none before it).
+            "selected": nrta_candidates(campaign),
+            "announced": Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists(),
             "packages": NrtaPackage.objects.filter(campaign=campaign).select_related("requested_by")[:10],
             "failed": failed,
         },

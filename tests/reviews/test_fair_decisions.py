@@ -487,3 +487,25 @@ def test_the_new_pages_answer_404_to_everyone_else(client, cast, first_round, us
     assert response.status_code == 404
     assert not SelectionRules.objects.exists()
     assert ReviewStage.objects.filter(campaign=cast.campaign).count() == 1
+
+
+# --- the NRTA candidates -------------------------------------------------------------------------
+
+
+def test_nrta_candidates_are_the_announced_cases_in_the_announcements_order(client, cast, case_in):
+    from reviews.outcome.nrta import nrta_candidates
+
+    first, second = case_in("reviewed", title="甲案例"), case_in("reviewed", title="乙案例")
+    _select(cast, first)
+    _select(cast, second)
+    client.force_login(cast.province_admin)
+    assert nrta_candidates(cast.campaign) == []
+    page = client.get(reverse("reviews:nrta", args=[2024])).content.decode()
+    assert "通报发布后，可从通报名单中择优推荐。" in page and first.title not in page
+    notice = _publish_notice(cast)
+    Publication.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+    # Unscored: the 通报's order falls back to the titles (as the 通报 document sorts them).
+    assert nrta_candidates(cast.campaign) == [second, first]
+    page = client.get(reverse("reviews:nrta", args=[2024])).content.decode()
+    assert page.index(second.title) < page.index(first.title)
