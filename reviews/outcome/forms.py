@@ -172,7 +172,7 @@ class SelectionRulesForm(NormalisedForm):
     the experts' totals, quotas per category, per recommending authority and per unit by
     its level, each hard or soft, and the shortest 公示. Empty quota: no limit."""
 
-    aggregation = forms.ChoiceField(label=_("汇总方法"), choices=Aggregation.choices, widget=forms.RadioSelect)
+    aggregation = forms.ChoiceField(label=_("汇总方法"), choices=Aggregation.choices)
     trim_min_experts = _count_field(
         _("去掉最高分和最低分所需的最少专家人数"),
         required=True,
@@ -180,19 +180,13 @@ class SelectionRulesForm(NormalisedForm):
         maximum=30,
         help_text=_("专家人数少于此数时按算术平均汇总。"),
     )
-    category_quota_mode = forms.ChoiceField(
-        label=_("类别名额的约束方式"), choices=QuotaMode.choices, widget=forms.RadioSelect
-    )
+    category_quota_mode = forms.ChoiceField(label=_("类别名额的约束方式"), choices=QuotaMode.choices)
     authority_quota = _count_field(_("每个推荐单位最多入选（个）"), help_text=_("留空为不限。"))
-    authority_quota_mode = forms.ChoiceField(
-        label=_("推荐单位上限的约束方式"), choices=QuotaMode.choices, widget=forms.RadioSelect
-    )
+    authority_quota_mode = forms.ChoiceField(label=_("推荐单位上限的约束方式"), choices=QuotaMode.choices)
     provincial_unit_quota = _count_field(_("每个省级单位最多入选（个）"), help_text=_("留空为不限。"))
     city_unit_quota = _count_field(_("每个市级单位最多入选（个）"), help_text=_("留空为不限。"))
     county_unit_quota = _count_field(_("每个县级单位最多入选（个）"), help_text=_("留空为不限。"))
-    unit_quota_mode = forms.ChoiceField(
-        label=_("申报单位上限的约束方式"), choices=QuotaMode.choices, widget=forms.RadioSelect
-    )
+    unit_quota_mode = forms.ChoiceField(label=_("申报单位上限的约束方式"), choices=QuotaMode.choices)
     notice_min_days = _count_field(
         _("公示期最短天数"), required=True, minimum=1, maximum=60, help_text=_("含首尾两日。")
     )
