@@ -73,10 +73,14 @@ def stage_advance(
     return following
 
 
-def results_by_stage(*, campaign, rubric) -> list[tuple[ReviewStage, dict[int, CaseResult]]]:
-    """Every round with its results by case id, in the rounds' order (a few queries a round)."""
+def results_by_stage(*, campaign, rubric, besides=None) -> list[tuple[ReviewStage, dict[int, CaseResult]]]:
+    """Every round (but `besides`) with its results by case id, in the rounds' order
+    (a few queries a round, whatever the number of cases)."""
     found = []
-    for stage in ReviewStage.objects.filter(campaign=campaign).order_by("order"):
+    stages = ReviewStage.objects.filter(campaign=campaign).order_by("order")
+    if besides is not None:
+        stages = stages.exclude(pk=besides.pk)
+    for stage in stages:
         by_case = {
             result.case.pk: result for items in stage_results(stage=stage, rubric=rubric).values() for result in items
         }

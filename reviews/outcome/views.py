@@ -68,8 +68,7 @@ def _results_page(request, campaign, stage, *, advance_form=None):
                     for c in criteria
                 ]
     # The other rounds' figures beside this round's, case by case.
-    rounds = results_by_stage(campaign=campaign, rubric=rubric)
-    others = [(other, by_case) for other, by_case in rounds if other != stage]
+    others = results_by_stage(campaign=campaign, rubric=rubric, besides=stage)
     for items in by_category.values():
         for result in items:
             result.other_rounds = [by_case.get(result.case.pk) for _other, by_case in others]

@@ -509,3 +509,24 @@ def test_nrta_candidates_are_the_announced_cases_in_the_announcements_order(clie
     assert nrta_candidates(cast.campaign) == [second, first]
     page = client.get(reverse("reviews:nrta", args=[2024])).content.decode()
     assert page.index(second.title) < page.index(first.title)
+
+
+def test_the_results_page_with_two_rounds_takes_as_many_queries_for_more_cases(client, cast, case_in, first_round):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    stage, _cases = first_round
+    stage_advance(stage=stage, actor=cast.province_admin, top_n=2)
+    client.force_login(cast.province_admin)
+    url = reverse("reviews:results", args=[2024])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"stage": stage.pk}).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(3):
+        case = case_in("in_expert_review", title=f"新增案例{n}")
+        submit_review(ExpertAssignment.objects.get(case=case), value=60 + n)
+    assert queries() == before
