@@ -46,7 +46,8 @@ PROVINCIAL_STATES = frozenset(
         CaseState.RECOMMENDED_TO_NRTA,
     }
 )
-# No transition leaves these.
+# No transition leaves these once the result is published (until the 公示 the province
+# may reconsider a NOT_SELECTED decision: reconsider_selection).
 FINAL_STATES = frozenset({CaseState.NOT_RECOMMENDED, CaseState.NOT_SELECTED, CaseState.RECOMMENDED_TO_NRTA})
 
 

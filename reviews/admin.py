@@ -49,7 +49,7 @@ class RubricAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and rubric_is_frozen(obj):
-            return ["campaign", "aggregation", "dispersion_threshold", "frozen_at"]
+            return ["campaign", "aggregation", "trim_min_experts", "dispersion_threshold", "frozen_at"]
         return ["frozen_at"]
 
 

@@ -17,8 +17,9 @@ class CriterionKind(models.TextChoices):
 class Aggregation(models.TextChoices):
     MEAN = "mean", _("算术平均")
     MEDIAN = "median", _("中位数")
-    # Drop the highest and the lowest total when at least five experts scored.
-    TRIMMED_MEAN = "trimmed_mean", _("去掉一个最高分和一个最低分后平均")
+    # Drop the highest and the lowest total when enough experts scored
+    # (Rubric.trim_min_experts); below that the plain mean is applied, and said so.
+    TRIMMED_MEAN = "trimmed_mean", _("去掉一个最高分和一个最低分后平均（专家人数达到规定时）")
 
 
 class StageStatus(models.TextChoices):
@@ -37,3 +38,18 @@ class PackageStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class QuotaMode(models.TextChoices):
+    """How a selection quota binds: the service refuses, or the page warns."""
+
+    HARD = "hard", _("硬性：超出名额不能入选")
+    SOFT = "soft", _("提示：超出名额时提示，仍可入选")
+
+
+class UnitLevel(models.TextChoices):
+    """The level of an applicant unit, for per-unit selection caps (省级、市级、县级)."""
+
+    PROVINCIAL = "provincial", _("省级单位")
+    CITY = "city", _("市级单位")
+    COUNTY = "county", _("县级单位")

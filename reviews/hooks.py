@@ -5,8 +5,9 @@ from applications.lifecycle import hooks
 from reviews.enums import PublicationKind
 from reviews.experts.selectors import expert_review_progress
 from reviews.experts.services import rubric_create_default
-from reviews.models import ExpertAssignment, Publication
+from reviews.models import ExpertAssignment, Objection, Publication
 from reviews.outcome.nrta import nrta_append
+from reviews.outcome.rules import gate_refusals, hard_quota_refusals
 from reviews.ranking.selectors import ranking_table_locked
 from reviews.ranking.services import ranking_append, ranking_remove
 from reviews.setup.services import rubric_clone
@@ -21,6 +22,14 @@ def assigned_experts(case_ids) -> dict[int, list[int]]:
 
 def published_campaign_ids() -> set[int]:
     return set(Publication.objects.filter(kind=PublicationKind.NOTICE).values_list("campaign_id", flat=True))
+
+
+def objection_upheld(*, case) -> bool:
+    return Objection.objects.filter(case=case, upheld=True, publication__kind=PublicationKind.NOTICE).exists()
+
+
+def announcement_published(*, campaign) -> bool:
+    return Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists()
 
 
 # Effects of transitions: the engine calls them with (subject=case, record=record).
@@ -46,3 +55,7 @@ def connect() -> None:
     hooks.published_campaign_ids.implement(published_campaign_ids)
     hooks.campaign_created.implement(rubric_create_default)
     hooks.campaign_cloned.implement(rubric_clone)
+    hooks.gate_refusals.implement(gate_refusals)
+    hooks.quota_refusals.implement(hard_quota_refusals)
+    hooks.objection_upheld.implement(objection_upheld)
+    hooks.announcement_published.implement(announcement_published)

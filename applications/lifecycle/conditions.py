@@ -66,6 +66,30 @@ def _expert_review_complete(case) -> list[str]:
     return []
 
 
+def _passes_gates(case) -> list[str]:
+    return hooks.gate_refusals(case=case)
+
+
+def _within_hard_quotas(case) -> list[str]:
+    return hooks.quota_refusals(case=case)
+
+
+def _result_not_published(case) -> list[str]:
+    # The 公示 makes the decisions public: from then on only an upheld objection changes one.
+    if case.campaign_id in hooks.published_campaign_ids():
+        return [_("评选结果已公示，入选决定不能再更改；如公示期间异议成立，请在「公示与通报」页登记处理意见。")]
+    return []
+
+
+def _objection_upheld_before_announcement(case) -> list[str]:
+    reasons = []
+    if not hooks.objection_upheld(case=case):
+        reasons.append(_("该案例没有经核实成立的异议。"))
+    if hooks.announcement_published(campaign=case.campaign):
+        reasons.append(_("通报已发布，入选结果不能再更改。"))
+    return reasons
+
+
 campaign_active = Condition("campaign_active", _campaign_active)
 submission_window_open = Condition("submission_window_open", _submission_window_open)
 applicant_can_still_resubmit = Condition("applicant_can_still_resubmit", _applicant_can_still_resubmit)
@@ -73,3 +97,9 @@ content_complete = Condition("content_complete", _content_complete)
 ranking_table_open = Condition("ranking_table_open", _ranking_table_open)
 ranking_table_submitted = Condition("ranking_table_submitted", _ranking_table_submitted)
 expert_review_complete = Condition("expert_review_complete", _expert_review_complete)
+passes_gates = Condition("passes_gates", _passes_gates)
+within_hard_quotas = Condition("within_hard_quotas", _within_hard_quotas)
+result_not_published = Condition("result_not_published", _result_not_published)
+objection_upheld_before_announcement = Condition(
+    "objection_upheld_before_announcement", _objection_upheld_before_announcement
+)

@@ -32,7 +32,8 @@ def grants_for_state(state: CaseState) -> dict[Party, frozenset[str]]:
         grants[Party.AUTHORITY].add(REVIEW)
     if state in PROVINCIAL_STATES:
         grants[Party.ASSIGNED_EXPERTS].add(VIEW)
-        if state != CaseState.NOT_SELECTED and state != CaseState.RECOMMENDED_TO_NRTA:
+        # NOT_SELECTED too: the decision can be reconsidered until the 公示.
+        if state != CaseState.RECOMMENDED_TO_NRTA:
             grants[Party.PROVINCE].add(DECIDE)
     if state == CaseState.IN_EXPERT_REVIEW:
         grants[Party.ASSIGNED_EXPERTS].add(SCORE)

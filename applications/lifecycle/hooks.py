@@ -12,6 +12,13 @@ ranking_table_locked = Hook(
 expert_review_progress = Hook(
     "expert_review_progress", "(case) -> (assigned, submitted): the case's expert assignments and those scored."
 )
+# The rules of the selection, enforced on the case's own transitions.
+gate_refusals = Hook(
+    "gate_refusals", "(case) -> [str]: the gates (政治性 …) the case failed, as reasons it cannot be selected."
+)
+quota_refusals = Hook("quota_refusals", "(case) -> [str]: the hard quotas selecting the case would exceed.")
+objection_upheld = Hook("objection_upheld", "(case) -> bool: an objection against the case during the 公示 was upheld.")
+announcement_published = Hook("announcement_published", "(campaign) -> bool: the campaign's 通报 is published.")
 
 # Effects, called inside the transition's transaction with (subject=case, record=record)
 recommended = Hook("recommended", "A case was recommended: append it to its authority's ranking table.")

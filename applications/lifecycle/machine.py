@@ -216,7 +216,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.REVIEWED,
         target=S.SELECTED,
-        conditions=[c.campaign_active],
+        conditions=[c.campaign_active, c.passes_gates, c.within_hard_quotas],
         permission=can_decide,
         custom=_meta(pgettext_lazy("case action", "确定入选"), Party.PROVINCE),
     )
@@ -232,6 +232,41 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         custom=_meta(pgettext_lazy("case action", "确定不入选"), Party.PROVINCE, style="danger", comment_required=True),
     )
     def reject_selection(self):
+        pass
+
+    # A decision can be changed, with a reason, until the 公示 makes it public; the
+    # case is then decided again (select / reject_selection, with their rules).
+    @transition(
+        field=state,
+        source=[S.SELECTED, S.NOT_SELECTED],
+        target=S.REVIEWED,
+        conditions=[c.campaign_active, c.result_not_published],
+        permission=can_decide,
+        custom=_meta(
+            pgettext_lazy("case action", "撤销决定，重新审定"), Party.PROVINCE, style="secondary", comment_required=True
+        ),
+    )
+    def reconsider_selection(self):
+        pass
+
+    # Taken by the province's answer to an objection it upholds during the 公示
+    # (reviews.outcome.publication.objection_answer), before the 通报.
+    @transition(
+        field=state,
+        source=S.SELECTED,
+        target=S.NOT_SELECTED,
+        conditions=[c.campaign_active, c.objection_upheld_before_announcement],
+        permission=can_decide,
+        custom=_meta(
+            pgettext_lazy("case action", "异议成立，取消入选"),
+            Party.PROVINCE,
+            style="danger",
+            comment_required=True,
+            notify=[Party.APPLICANT],
+            button=False,
+        ),
+    )
+    def uphold_objection(self):
         pass
 
     @transition(

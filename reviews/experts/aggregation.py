@@ -5,10 +5,13 @@ import statistics
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from reviews.enums import Aggregation
 
 TWO_PLACES = Decimal("0.01")
-# Experts needed before the highest and the lowest totals are dropped.
+# Experts needed before the highest and the lowest totals are dropped, unless the
+# rubric says otherwise (Rubric.trim_min_experts).
 TRIM_FROM = 5
 
 
@@ -35,14 +38,43 @@ def weighted_total(*, criteria: list[CriterionSpec], values: dict[int, Decimal])
     return round2(total * 100 / weights)
 
 
-def panel_result(totals: list[Decimal], method: str) -> Decimal | None:
+def applied_method(method: str, count: int, trim_from: int = TRIM_FROM) -> str:
+    """The rule actually applied to `count` totals: the trimmed mean falls back to the
+    plain mean below `trim_from` experts."""
+    if method == Aggregation.TRIMMED_MEAN and count < trim_from:
+        return Aggregation.MEAN
+    return method
+
+
+def rule_label(method: str, count: int, trim_from: int = TRIM_FROM) -> str:
+    """What every page and export says of one case's figure: 「3位专家，算术平均」."""
+    if count == 0:
+        return ""
+    applied = applied_method(method, count, trim_from)
+    words = {
+        Aggregation.MEAN: _("算术平均"),
+        Aggregation.MEDIAN: _("中位数"),
+        Aggregation.TRIMMED_MEAN: _("去掉一个最高分和一个最低分后平均"),
+    }[applied]
+    return _("%(n)d位专家，%(rule)s") % {"n": count, "rule": words}
+
+
+def rule_description(method: str, trim_from: int = TRIM_FROM) -> str:
+    """The campaign's setting in words, for headings and notes."""
+    if method == Aggregation.TRIMMED_MEAN:
+        return _("%(n)d位及以上专家评分时去掉一个最高分和一个最低分后平均，不足%(n)d位时算术平均") % {"n": trim_from}
+    return {Aggregation.MEAN: _("算术平均"), Aggregation.MEDIAN: _("中位数")}[method]
+
+
+def panel_result(totals: list[Decimal], method: str, trim_from: int = TRIM_FROM) -> Decimal | None:
     """The panel's result from the experts' totals; None when nobody has scored."""
     if not totals:
         return None
     ordered = sorted(totals)
-    if method == Aggregation.MEDIAN:
+    applied = applied_method(method, len(ordered), trim_from)
+    if applied == Aggregation.MEDIAN:
         return round2(Decimal(statistics.median(ordered)))
-    if method == Aggregation.TRIMMED_MEAN and len(ordered) >= TRIM_FROM:
+    if applied == Aggregation.TRIMMED_MEAN:
         ordered = ordered[1:-1]
     return round2(sum(ordered, Decimal(0)) / len(ordered))
 

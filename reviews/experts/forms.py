@@ -87,3 +87,41 @@ class ExpertSheetsForm(NormalisedForm):
     """?expert=ID on the review sheets, for the province's administrator."""
 
     expert = forms.ModelChoiceField(queryset=User.objects.filter(role=Role.EXPERT))
+
+
+class AdvanceForm(StageForm):
+    """Advance cases of a round to the next: the top N of each category, or chosen cases."""
+
+    compact = True
+    top_n = forms.IntegerField(
+        label=_("每类前几名晋级"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        error_messages={
+            "invalid": _("请填写整数。"),
+            "min_value": _("每类晋级数量至少为1。"),
+            "max_value": _("不能大于%(limit_value)s。"),
+        },
+    )
+    cases = ModelMultipleIdChoiceField(
+        label=_("或选择晋级案例（可多选）"),
+        queryset=Case.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages=id_choice_messages(
+            required=_("请至少选择一个案例。"), invalid=_("所选案例不属于本次征集，请刷新页面后重试。")
+        ),
+    )
+
+    def __init__(self, *args, campaign, offer=(), **kwargs):
+        super().__init__(*args, campaign=campaign, **kwargs)
+        self.fields["cases"].queryset = Case.objects.filter(campaign=campaign)
+        # The page lists the round's advanceable cases; the service checks any other id.
+        self.fields["cases"].choices = [(case.pk, case.title) for case in offer]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("top_n")) == bool(cleaned.get("cases")):
+            raise forms.ValidationError(_("请填写每类晋级数量，或选择晋级的案例（二选一）。"))
+        return cleaned

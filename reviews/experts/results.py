@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from applications.enums import PROVINCIAL_STATES
 from applications.models import Case
-from reviews.experts.aggregation import CriterionSpec, Dispersion, dispersion, panel_result, weighted_total
+from reviews.experts.aggregation import (
+    CriterionSpec,
+    Dispersion,
+    dispersion,
+    panel_result,
+    rule_label,
+    weighted_total,
+)
 from reviews.models import Criterion, ExpertAssignment, Score
 
 
@@ -29,6 +36,7 @@ class CaseResult:
     scores: list[ExpertScore] = field(default_factory=list)
     assigned: int = 0
     result: Decimal | None = None
+    rule: str = ""  # the aggregation actually applied: 「3位专家，算术平均」
     excluded: bool = False  # a gate (政治性) failed: out whatever the total
     spread: Dispersion | None = None
     flagged: bool = False  # experts disagree beyond the rubric's threshold
@@ -121,7 +129,8 @@ def stage_results(*, stage, rubric) -> dict[int, list[CaseResult]]:
     for result in results.values():
         totals = [score.total for score in result.scores]
         result.excluded = any(score.failed_gate for score in result.scores)
-        result.result = panel_result(totals, rubric.aggregation)
+        result.result = panel_result(totals, rubric.aggregation, rubric.trim_min_experts)
+        result.rule = rule_label(rubric.aggregation, len(totals), rubric.trim_min_experts)
         result.spread = dispersion(totals)
         result.flagged = result.spread.spread > rubric.dispersion_threshold
 

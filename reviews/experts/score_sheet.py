@@ -20,6 +20,7 @@ from accounts.selectors import province_name_subquery, province_region, title_re
 from core.documents import SERIF, excel, official_language
 from core.documents.excel import Column
 from core.files import build_filename
+from reviews.experts.aggregation import rule_description
 from reviews.experts.results import stage_results
 from reviews.models import Criterion, ExpertAssignment, ReviewStage, Rubric
 from reviews.table_documents import plain_number, plain_text
@@ -149,7 +150,10 @@ def render_score_sheet_xlsx(stage: ReviewStage) -> bytes:
             "专家得分为加权总分（百分制）：各评审项得分÷满分×权重，求和后÷权重合计×100。"
             "汇总得分：%(method)s。分歧提示：最高分与最低分之差超过%(threshold)s分。"
             "否决项不通过的案例不参与排名。"
-        ) % {"method": rubric.get_aggregation_display(), "threshold": plain_number(rubric.dispersion_threshold)}
+        ) % {
+            "method": rule_description(rubric.aggregation, rubric.trim_min_experts),
+            "threshold": plain_number(rubric.dispersion_threshold),
+        }
         workbook = excel.new_workbook(title=f"{title}（{stage.name}）")
         workbook.remove(workbook.active)
         categories = list(campaign.categories.order_by("position", "id"))
@@ -190,6 +194,7 @@ def _summary_sheet(sheet, heading, note, category_results, assigned, names, gate
         Column(_("推荐单位排序"), 9),
         *(Column(names[expert_id], 10, decimals=True) for expert_id in experts),
         Column(_("汇总得分"), 10, decimals=True),
+        Column(_("汇总方法"), 16, centred=False),
         Column(_("标准差"), 9, decimals=True),
         Column(_("极差"), 9, decimals=True),
         Column(_("分歧提示"), 9),
@@ -222,6 +227,7 @@ def _summary_sheet(sheet, heading, note, category_results, assigned, names, gate
         ]
         cells += [
             result.result,
+            result.rule or None,
             result.spread.stdev if scored else None,
             result.spread.spread if scored else None,
             _("是") if result.flagged else None,

@@ -22,6 +22,15 @@ def stage_cases(stage: ReviewStage):
 
 
 def expert_review_progress(*, case) -> tuple[int, int]:
-    """(experts assigned, experts who submitted their review) for one case."""
+    """(experts assigned, experts who submitted their review) for one case. A case
+    advanced to a later round that has no experts for it yet counts as unassigned: its
+    review is not complete until that round has scored it too."""
+    waiting = (
+        ReviewStage.objects.filter(campaign_id=case.campaign_id, shortlist=case)
+        .exclude(status=StageStatus.CLOSED)
+        .exclude(assignments__case=case)
+    )
+    if waiting.exists():
+        return 0, 0
     counts = ExpertAssignment.objects.filter(case=case).aggregate(assigned=Count("id"), submitted=Count("submitted_at"))
     return counts["assigned"], counts["submitted"]

@@ -11,7 +11,7 @@ from reviews.models.expert import (
     Rubric,
     Score,
 )
-from reviews.models.outcome import NrtaEntry, NrtaPackage, Objection, Publication
+from reviews.models.outcome import NrtaEntry, NrtaPackage, Objection, Publication, SelectionRules
 from reviews.models.ranking import RankingEntry, RankingTable
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "ReviewStage",
     "Rubric",
     "Score",
+    "SelectionRules",
 ]

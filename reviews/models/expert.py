@@ -18,6 +18,9 @@ class Rubric(models.Model):
     aggregation = models.CharField(
         _("汇总方法"), max_length=20, choices=Aggregation.choices, default=Aggregation.TRIMMED_MEAN
     )
+    # The trimmed mean drops the highest and the lowest total only from this many
+    # experts on; with fewer the plain mean is applied (and every page says so).
+    trim_min_experts = models.PositiveSmallIntegerField(_("去掉最高分和最低分所需的最少专家人数"), default=5)
     # Experts disagreeing by more than this (highest minus lowest total) flags the case.
     dispersion_threshold = models.DecimalField(
         _("分歧提示阈值（最高分与最低分之差）"), max_digits=5, decimal_places=2, default=Decimal("15")
@@ -28,6 +31,10 @@ class Rubric(models.Model):
     class Meta:
         verbose_name = _("评审细则")
         verbose_name_plural = _("评审细则")
+        constraints = [
+            # Dropping two of fewer than three totals would leave nothing to average.
+            models.CheckConstraint(name="trim_needs_three_experts", condition=Q(trim_min_experts__gte=3)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign}"

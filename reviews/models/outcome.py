@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reviews.enums import PackageStatus, PublicationKind
+from reviews.enums import PackageStatus, PublicationKind, QuotaMode
 
 
 class Publication(models.Model):
@@ -56,6 +56,8 @@ class Objection(models.Model):
     )
     answer = models.TextField(_("处理意见"), blank=True)
     answered_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    # An upheld objection (异议成立) withdraws the case's selection, with a transition record.
+    upheld = models.BooleanField(_("异议成立"), default=False)
 
     class Meta:
         verbose_name = _("异议")
@@ -64,6 +66,46 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.objector}"
+
+
+def _quota(label):
+    return models.PositiveSmallIntegerField(label, null=True, blank=True)
+
+
+class SelectionRules(models.Model):
+    """The campaign's rules of the selection that the services enforce: how quotas bind,
+    the optional caps per recommending authority and per applicant unit by its level,
+    and the shortest 公示. The per-category quotas are Category.selection_quota.
+    A campaign without a row has the defaults (selection_rules_for)."""
+
+    campaign = models.OneToOneField(
+        "applications.Campaign", on_delete=models.CASCADE, related_name="selection_rules", verbose_name=_("征集活动")
+    )
+    category_quota_mode = models.CharField(
+        _("类别名额"), max_length=10, choices=QuotaMode.choices, default=QuotaMode.HARD
+    )
+    authority_quota = _quota(_("每个推荐单位最多入选（个）"))
+    authority_quota_mode = models.CharField(
+        _("推荐单位名额"), max_length=10, choices=QuotaMode.choices, default=QuotaMode.HARD
+    )
+    provincial_unit_quota = _quota(_("每个省级单位最多入选（个）"))
+    city_unit_quota = _quota(_("每个市级单位最多入选（个）"))
+    county_unit_quota = _quota(_("每个县级单位最多入选（个）"))
+    unit_quota_mode = models.CharField(
+        _("申报单位名额"), max_length=10, choices=QuotaMode.choices, default=QuotaMode.HARD
+    )
+    notice_min_days = models.PositiveSmallIntegerField(_("公示期最短天数"), default=7)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("入选规则")
+        verbose_name_plural = _("入选规则")
+        constraints = [
+            models.CheckConstraint(name="notice_lasts_a_day_at_least", condition=Q(notice_min_days__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}"
 
 
 class NrtaEntry(models.Model):

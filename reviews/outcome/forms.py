@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
 from core.forms import NormalisedForm, id_choice_messages
+from reviews.enums import Aggregation, QuotaMode
 from reviews.models import Objection, Publication
-from reviews.outcome.publication import SELECTED_STATES
+from reviews.outcome.publication import SELECTED_STATES, notice_period_problems
+from reviews.outcome.rules import RULE_FIELDS
 
 
 def _limit(model, field: str) -> int:
@@ -45,11 +47,17 @@ class NoticeForm(NormalisedForm):
         error_messages={"required": _("请填写公示结束日期。"), "invalid": _("请填写有效的日期。")},
     )
 
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("公示结束日期不能早于开始日期。"))
+        if starts and ends:
+            # The service checks the same rules; here they land beside their field.
+            for field, message in notice_period_problems(campaign=self.campaign, starts_on=starts, ends_on=ends):
+                self.add_error(field, message)
         return cleaned
 
 
@@ -115,6 +123,11 @@ class ObjectionAnswerForm(NormalisedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写处理意见。")},
     )
+    upheld = forms.BooleanField(
+        label=_("异议成立，取消该案例入选"),
+        required=False,
+        help_text=_("勾选后该案例改为未入选，并记入案例的流转记录；通报发布后不能再更改。"),
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,3 +149,72 @@ class NrtaCaseForm(NormalisedForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = Case.objects.filter(nrta_entry__campaign=campaign)
+
+
+def _count_field(label, *, required=False, minimum=0, maximum=999, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=minimum,
+        max_value=maximum,
+        help_text=help_text,
+        error_messages={
+            "required": _("请填写此项。"),
+            "invalid": _("请填写整数。"),
+            "min_value": _("不能小于%(limit_value)s。"),
+            "max_value": _("不能大于%(limit_value)s。"),
+        },
+    )
+
+
+class SelectionRulesForm(NormalisedForm):
+    """The campaign's rules of the selection (reviews.outcome.rules): the aggregation of
+    the experts' totals, quotas per category, per recommending authority and per unit by
+    its level, each hard or soft, and the shortest 公示. Empty quota: no limit."""
+
+    aggregation = forms.ChoiceField(label=_("汇总方法"), choices=Aggregation.choices)
+    trim_min_experts = _count_field(
+        _("去掉最高分和最低分所需的最少专家人数"),
+        required=True,
+        minimum=3,
+        maximum=30,
+        help_text=_("专家人数少于此数时按算术平均汇总。"),
+    )
+    category_quota_mode = forms.ChoiceField(label=_("类别名额的约束方式"), choices=QuotaMode.choices)
+    authority_quota = _count_field(_("每个推荐单位最多入选（个）"), help_text=_("留空为不限。"))
+    authority_quota_mode = forms.ChoiceField(label=_("推荐单位上限的约束方式"), choices=QuotaMode.choices)
+    provincial_unit_quota = _count_field(_("每个省级单位最多入选（个）"), help_text=_("留空为不限。"))
+    city_unit_quota = _count_field(_("每个市级单位最多入选（个）"), help_text=_("留空为不限。"))
+    county_unit_quota = _count_field(_("每个县级单位最多入选（个）"), help_text=_("留空为不限。"))
+    unit_quota_mode = forms.ChoiceField(label=_("申报单位上限的约束方式"), choices=QuotaMode.choices)
+    notice_min_days = _count_field(
+        _("公示期最短天数"), required=True, minimum=1, maximum=60, help_text=_("含首尾两日。")
+    )
+
+    def __init__(self, *args, campaign, rules, rubric, frozen: bool, **kwargs):
+        initial = {name: getattr(rules, name) for name in RULE_FIELDS}
+        initial |= {"aggregation": rubric.aggregation, "trim_min_experts": rubric.trim_min_experts}
+        self.categories = list(campaign.categories.order_by("position", "id"))
+        initial |= {f"category_{c.pk}": c.selection_quota for c in self.categories}
+        super().__init__(*args, initial=initial, **kwargs)
+        for category in self.categories:
+            self.fields[f"category_{category.pk}"] = _count_field(
+                _("「%(name)s」入选名额（个）") % {"name": category.name}, help_text=_("留空为不限。")
+            )
+        if frozen:
+            # Fixed once an expert has scored; a disabled field keeps its initial value.
+            for name in ("aggregation", "trim_min_experts"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("已有专家评分，汇总方法不能再更改。")
+
+    def category_fields(self):
+        return [self[f"category_{category.pk}"] for category in self.categories]
+
+    def rule_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "aggregation": data["aggregation"],
+            "trim_min_experts": data["trim_min_experts"],
+            "category_quotas": {c.pk: data[f"category_{c.pk}"] for c in self.categories},
+            **{name: data[name] for name in RULE_FIELDS},
+        }

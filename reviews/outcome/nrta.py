@@ -4,9 +4,13 @@ campaign's row first (core.ordering), so two recommendations at once cannot lose
 
 from django.db import transaction
 
-from applications.models import Campaign
+from applications.enums import CaseState
+from applications.models import Campaign, Case
 from core.ordering import OrderedList, moved
-from reviews.models import NrtaEntry
+from reviews.enums import PublicationKind
+from reviews.experts.results import stage_results
+from reviews.models import NrtaEntry, Publication, Rubric
+from reviews.outcome.announcement_documents import current_stage
 
 
 def nrta_cases(campaign):
@@ -17,6 +21,28 @@ def nrta_cases(campaign):
         .select_related("case", "case__unit", "case__authority", "case__category")
         .order_by("rank")
     ]
+
+
+def nrta_candidates(campaign) -> list:
+    """The cases the province may still recommend to the NRTA: only those the 通报
+    published (none before it), in the 通报's order (category by category, by rank in
+    the current results). Decisions cannot change after the 公示, so the selected cases
+    are exactly those the 通报 lists."""
+    if not Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists():
+        return []
+    cases = list(Case.objects.filter(campaign=campaign, state=CaseState.SELECTED).select_related("unit", "category"))
+    ranks = {}
+    stage, rubric = current_stage(campaign), Rubric.objects.filter(campaign=campaign).first()
+    if cases and stage is not None and rubric is not None:
+        ranks = {
+            r.case.pk: r.category_rank for items in stage_results(stage=stage, rubric=rubric).values() for r in items
+        }
+
+    def order(case):
+        rank = ranks.get(case.pk)
+        return (case.category.position, case.category_id, rank is None, rank or 0, case.title, case.pk)
+
+    return sorted(cases, key=order)
 
 
 def _order_of(campaign) -> OrderedList:

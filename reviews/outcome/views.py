@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,16 +16,27 @@ from core.forms import add_refusal
 from core.http import download_response
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
+from reviews.experts.aggregation import rule_description
+from reviews.experts.forms import AdvanceForm
 from reviews.experts.results import stage_results
+from reviews.experts.rounds import advanceable, next_stage_of, results_by_stage, stage_advance
 from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
+from reviews.experts.services import rubric_is_frozen
 from reviews.models import NrtaPackage, Publication, Rubric
 from reviews.outcome.announcement_documents import (
     announcement_filename,
     render_announcement_pdf,
     render_announcement_xlsx,
 )
-from reviews.outcome.forms import AnnouncementForm, NoticeForm, NrtaCaseForm, ObjectionAnswerForm, ObjectionForm
-from reviews.outcome.nrta import nrta_cases, nrta_move
+from reviews.outcome.forms import (
+    AnnouncementForm,
+    NoticeForm,
+    NrtaCaseForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
+    SelectionRulesForm,
+)
+from reviews.outcome.nrta import nrta_candidates, nrta_cases, nrta_move
 from reviews.outcome.nrta_package import nrta_package_request, package_filename
 from reviews.outcome.publication import (
     announcement_publish,
@@ -33,16 +45,13 @@ from reviews.outcome.publication import (
     objection_answer,
     objection_record,
 )
-from reviews.outcome.selectors import quota_warnings
+from reviews.outcome.rules import selection_rules_update
+from reviews.outcome.selectors import quota_warnings, selection_rules_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
 
-@login_required
-def results(request, year: int):
-    """Results per category, traceable to each expert's scores; decisions from here."""
-    campaign = province_campaign(request, year)
-    stage = chosen_stage(campaign, request.GET.get("stage"))
+def _results_page(request, campaign, stage, *, advance_form=None):
     rubric = Rubric.objects.get(campaign=campaign)
     by_category = stage_results(stage=stage, rubric=rubric)
     criteria = list(rubric.criteria.all())
@@ -58,7 +67,13 @@ def results(request, year: int):
                     )
                     for c in criteria
                 ]
+    # The other rounds' figures beside this round's, case by case.
+    others = results_by_stage(campaign=campaign, rubric=rubric, besides=stage)
+    for items in by_category.values():
+        for result in items:
+            result.other_rounds = [by_case.get(result.case.pk) for _other, by_case in others]
     categories = [(category, by_category.get(category.pk, [])) for category in campaign.categories.all()]
+    offer = [result.case for result in advanceable(by_category)]
     return render(
         request,
         "reviews/results.html",
@@ -66,11 +81,83 @@ def results(request, year: int):
             "campaign": campaign,
             "stage": stage,
             "stages": campaign.stages.order_by("order"),
+            "other_stages": [other for other, _by_case in others],
+            "next_stage": next_stage_of(stage),
             "rubric": rubric,
+            "rule": rule_description(rubric.aggregation, rubric.trim_min_experts),
             "criteria": criteria,
             "categories": categories,
             "warnings": quota_warnings(campaign=campaign),
+            "advance_form": advance_form
+            or AdvanceForm(campaign=campaign, offer=offer, initial={"stage": stage.pk}, auto_id="id_advance_%s"),
+            "can_advance": bool(offer),
+            "notice_published": Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists(),
+            "failed": advance_form,
         },
+        status=400 if advance_form is not None else 200,
+    )
+
+
+@login_required
+def results(request, year: int):
+    """Results per category, traceable to each expert's scores; decisions from here."""
+    campaign = province_campaign(request, year)
+    return _results_page(request, campaign, chosen_stage(campaign, request.GET.get("stage")))
+
+
+@login_required
+@require_POST
+def stage_advance_view(request, year: int):
+    """晋级下一轮: the top N of each category of a round, or chosen cases."""
+    campaign = province_campaign(request, year)
+    form = AdvanceForm(request.POST, campaign=campaign, auto_id="id_advance_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            following = stage_advance(
+                stage=data["stage"],
+                actor=request.user,
+                top_n=data["top_n"] or None,
+                case_ids=[case.pk for case in data["cases"]] or None,
+            )
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("已确定「%(name)s」入围名单（%(n)d个案例）；请在专家评审页开启该轮并分配专家。")
+                % {"name": following.name, "n": following.shortlist.count()},
+            )
+            return redirect(f"{reverse('reviews:results', args=[year])}?stage={following.pk}")
+    stage = form.cleaned_data.get("stage") or chosen_stage(campaign, None)
+    rubric = Rubric.objects.get(campaign=campaign)
+    form.fields["cases"].choices = [
+        (result.case.pk, result.case.title) for result in advanceable(stage_results(stage=stage, rubric=rubric))
+    ]
+    return _results_page(request, campaign, stage, advance_form=form)
+
+
+@login_required
+def selection_rules(request, year: int):
+    """入选规则: quotas (hard or soft), the aggregation rule, the shortest 公示."""
+    campaign = province_campaign(request, year)
+    rubric = Rubric.objects.get(campaign=campaign)
+    rules = selection_rules_for(campaign)
+    kwargs = {"campaign": campaign, "rules": rules, "rubric": rubric, "frozen": rubric_is_frozen(rubric)}
+    form = SelectionRulesForm(request.POST if request.method == "POST" else None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            selection_rules_update(campaign=campaign, actor=request.user, **form.rule_values())
+        except (TransitionRefused, PermissionDenied) as error:
+            add_refusal(form, error)
+        else:
+            messages.success(request, _("已保存入选规则。"))
+            return redirect("reviews:selection_rules", year=year)
+    return render(
+        request,
+        "reviews/selection_rules.html",
+        {"campaign": campaign, "form": form, "failed": form if form.is_bound else None},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -104,7 +191,8 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
     selected = Case.objects.filter(
         campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
     ).select_related("unit", "authority", "category")
-    starts, ends = default_notice_period()
+    rules = selection_rules_for(campaign)
+    starts, ends = default_notice_period(days=rules.notice_min_days)
     year = campaign.year
     objections = [
         (
@@ -127,17 +215,19 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "selected": selected.order_by("category__position", "title"),
             "notice_form": forms.get("notice")
             or NoticeForm(
+                campaign=campaign,
                 initial={
                     "title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的公示") % {"y": year},
                     "starts_on": starts,
                     "ends_on": ends,
-                }
+                },
             ),
             "objection_form": forms.get("objection") or ObjectionForm(campaign=campaign),
             "announcement_form": forms.get("announcement")
             or AnnouncementForm(
                 initial={"title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的通报") % {"y": year}}
             ),
+            "rules": rules,
             "failed": failed,
         },
         status=400 if failed is not None else 200,
@@ -154,7 +244,7 @@ def publication(request, year: int):
 def notice_publish_view(request, year: int):
     """发布公示."""
     campaign = province_campaign(request, year)
-    form = NoticeForm(request.POST)
+    form = NoticeForm(request.POST, campaign=campaign)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -211,7 +301,12 @@ def objection_answer_view(request, year: int):
     if form.is_valid():
         objection = form.cleaned_data["objection"]
         try:
-            objection_answer(objection=objection, actor=request.user, answer=form.cleaned_data["answer"])
+            objection_answer(
+                objection=objection,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                upheld=form.cleaned_data["upheld"],
+            )
         except (TransitionRefused, PermissionDenied) as error:
             add_refusal(form, error)
         else:
@@ -269,9 +364,9 @@ def _nrta_page(request, campaign, *, failed=None):
         {
             "campaign": campaign,
             "recommended": nrta_cases(campaign),
-            "selected": Case.objects.filter(campaign=campaign, state=CaseState.SELECTED)
-            .select_related("unit", "category")
-            .order_by("category__position", "title"),
+            # Only the cases the 通报 published, in its order (none before it).
+            "selected": nrta_candidates(campaign),
+            "announced": Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists(),
             "packages": NrtaPackage.objects.filter(campaign=campaign).select_related("requested_by")[:10],
             "failed": failed,
         },

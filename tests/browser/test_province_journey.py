@@ -69,11 +69,21 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     screenshot("province-results", of=admin)
 
     admin.get_by_role("link", name="公示与通报").click()
+    # A 公示 in the past is refused; one from today for the campaign's 7 days goes out.
     today = timezone.localdate()
     admin.get_by_label("公示开始").fill((today - timedelta(days=8)).isoformat())
     admin.get_by_label("公示结束").fill((today - timedelta(days=1)).isoformat())
     admin.get_by_role("button", name="发布公示").click()
+    admin.get_by_text("公示开始日期不能早于今天").first.wait_for()
+    admin.get_by_label("公示开始").fill(today.isoformat())
+    admin.get_by_label("公示结束").fill((today + timedelta(days=6)).isoformat())
+    admin.get_by_role("button", name="发布公示").click()
     admin.get_by_text("已发布公示").wait_for()
+    # Eight days later the period is over.
+    Publication.objects.filter(campaign=cast.campaign).update(
+        starts_on=today - timedelta(days=8), ends_on=today - timedelta(days=2)
+    )
+    admin.reload()
     admin.get_by_role("button", name="发布通报").click()
     admin.get_by_text("已发布通报。").wait_for()
     with admin.expect_download() as download:

@@ -240,7 +240,11 @@ def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case
     announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
 
 
-def test_a_quota_exceeded_is_warned(cast, case_in):
+def test_a_soft_quota_exceeded_is_warned(cast, case_in):
+    from reviews.enums import QuotaMode
+    from reviews.models import SelectionRules
+
+    SelectionRules.objects.create(campaign=cast.campaign, category_quota_mode=QuotaMode.SOFT)
     category = cast.campaign.categories.get(code="platform")
     category.selection_quota = 0
     category.save()

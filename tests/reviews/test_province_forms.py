@@ -191,7 +191,11 @@ def published(cast, case_at, elsewhere):
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
     today = timezone.localdate()
     notice = notice_publish(
-        campaign=cast.campaign, actor=cast.province_admin, title="公示", starts_on=today, ends_on=today
+        campaign=cast.campaign,
+        actor=cast.province_admin,
+        title="公示",
+        starts_on=today,
+        ends_on=today + timedelta(days=6),
     )
     return SimpleNamespace(case=case, notice=notice, other=elsewhere)
 
@@ -202,7 +206,12 @@ def test_the_notice_is_published_from_its_form(admin, cast, case_at):
     page = admin.get(reverse("reviews:publication", args=[2024])).content.decode()
     assert 'type="date"' in page and f'value="{timezone.localdate().isoformat()}"' in page
     today = timezone.localdate()
-    data = {"title": "公示", "document_number": "吉广发〔2024〕1号", "starts_on": today, "ends_on": today}
+    data = {
+        "title": "公示",
+        "document_number": "吉广发〔2024〕1号",
+        "starts_on": today,
+        "ends_on": today + timedelta(days=6),
+    }
     assert admin.post(reverse("reviews:notice_publish", args=[2024]), data).status_code == 302
     assert Publication.objects.get(kind=PublicationKind.NOTICE).document_number == "吉广发〔2024〕1号"
 
@@ -220,19 +229,30 @@ def test_the_notice_is_published_from_its_form(admin, cast, case_at):
             "公示结束日期不能早于开始日期。",
         ),
         ({"title": "公" * 201}, "title", "不超过200字"),
+        # Past-dated: the period must start today or later.
+        (
+            {"title": "公", "starts_on": "2024-06-01", "ends_on": "2024-06-07"},
+            "starts_on",
+            "公示开始日期不能早于今天",
+        ),
+        # Too short: at least the campaign's 7 days, both ends counted.
+        ("six_days", "ends_on", "公示期不少于7天（含首尾两日），所填为6天。"),
     ],
 )
 def test_a_bad_notice_is_refused_beside_the_field(admin, cast, case_at, data, field, message):
     case = case_at("reviewed")
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
+    if data == "six_days":
+        today = timezone.localdate()
+        data = {"title": "公", "starts_on": today, "ends_on": today + timedelta(days=5)}
     page = _refused(admin, "notice_publish", data, message=message, field=field)
     if "title" in data:
         assert data["title"] in page  # what was typed is kept
 
 
 def test_a_notice_the_service_refuses_keeps_what_was_typed(admin, cast):
-    today = timezone.localdate().isoformat()
-    data = {"title": "公示标题草稿", "starts_on": today, "ends_on": today}
+    today = timezone.localdate()
+    data = {"title": "公示标题草稿", "starts_on": today, "ends_on": today + timedelta(days=6)}
     page = _refused(admin, "notice_publish", data, message="还没有确定入选的案例，不能发布公示。")
     assert 'value="公示标题草稿"' in page
 

@@ -36,6 +36,7 @@ def test_score_sheet_has_a_summary_and_a_detail_sheet_per_category(reviewed, cas
         "推荐单位排序",
         *names,
         "汇总得分",
+        "汇总方法",
         "标准差",
         "极差",
         "分歧提示",
@@ -45,7 +46,7 @@ def test_score_sheet_has_a_summary_and_a_detail_sheet_per_category(reviewed, cas
         r.case.pk: r for rs in stage_results(stage=reviewed.stage, rubric=cast.campaign.rubric).values() for r in rs
     }
     c = reviewed.cases
-    rows = sheet_rows(sheet, 13)
+    rows = sheet_rows(sheet, 14)
     assert [row[:5] for row in rows] == [
         [1, c.a1.title, "九台区融媒体中心", "长春市文广旅局", 1],
         [2, c.b1.title, "桦甸市融媒体中心", "吉林市文广旅局", 1],
@@ -55,15 +56,24 @@ def test_score_sheet_has_a_summary_and_a_detail_sheet_per_category(reviewed, cas
         result = results[case.pk]
         totals = {s.expert_id: s.total for s in result.scores}
         assert row[5:8] == [float(totals[expert.pk]) for expert in reviewed.experts]
-        assert row[8:11] == [float(result.result), float(result.spread.stdev), float(result.spread.spread)]
-        assert row[11:] == [None, None]
+        # The rule actually applied, named beside the figure: three experts, the plain mean.
+        assert row[8:12] == [
+            float(result.result),
+            "3位专家，算术平均",
+            float(result.spread.stdev),
+            float(result.spread.spread),
+        ]
+        assert float(result.result) == round(sum(row[5:8]) / 3, 2)
+        assert row[12:] == [None, None]
+    assert "3位及以上专家" not in sheet["A2"].value
+    assert "5位及以上专家评分时去掉一个最高分和一个最低分后平均，不足5位时算术平均" in sheet["A2"].value
     assert sheet["F4"].number_format == "0.00"
 
     # Flags: far apart experts; a failed gate takes the case out of the ranking.
-    flagged = sheet_rows(workbook["融合生产传播"], 13)[0]
-    assert flagged[0] == 1 and flagged[11] == "是" and flagged[10] == 25.0
-    excluded = sheet_rows(workbook["综合信息服务"], 13)[0]
-    assert excluded[0] is None and excluded[12] == "政治性不通过" and excluded[11] is None
+    flagged = sheet_rows(workbook["融合生产传播"], 14)[0]
+    assert flagged[0] == 1 and flagged[12] == "是" and flagged[11] == 25.0
+    excluded = sheet_rows(workbook["综合信息服务"], 14)[0]
+    assert excluded[0] is None and excluded[13] == "政治性不通过" and excluded[12] is None
 
     # Prints A4 landscape, one page wide, the header on every page.
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$3:$3"
@@ -88,7 +98,7 @@ def test_score_sheet_details_trace_every_total_to_the_saved_scores(reviewed, cas
     ]
     rows = sheet_rows(detail, len(header))
     assert len(rows) == 9  # three cases, three experts each
-    summary = {row[1]: row for row in sheet_rows(workbook["新媒体平台建设"], 13)}
+    summary = {row[1]: row for row in sheet_rows(workbook["新媒体平台建设"], 14)}
     names = [str(expert) for expert in reviewed.experts]
     criteria = ["创新性", "实效性", "典型性", "发展前景", "申报材料完整性"]
     for row in rows:

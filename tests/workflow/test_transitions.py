@@ -3,11 +3,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from applications.enums import CaseState
 from applications.models import Case
-from reviews.enums import RankingTableStatus
-from reviews.models import ExpertAssignment, RankingTable
+from reviews.enums import PublicationKind, RankingTableStatus
+from reviews.models import ExpertAssignment, Objection, Publication, RankingTable
 from tests.factories import submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.graph import edges
@@ -40,6 +41,9 @@ EDGES = [
     ("complete_review", S.IN_EXPERT_REVIEW, "province_admin"),
     ("select", S.REVIEWED, "province_admin"),
     ("reject_selection", S.REVIEWED, "province_admin"),
+    ("reconsider_selection", S.SELECTED, "province_admin"),
+    ("reconsider_selection", S.NOT_SELECTED, "province_admin"),
+    ("uphold_objection", S.SELECTED, "province_admin"),
     ("recommend_to_nrta", S.SELECTED, "province_admin"),
 ]
 
@@ -58,6 +62,28 @@ def _prepare(cast, case_at, action, source):
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
     if action == "complete_review":
         submit_review(ExpertAssignment.objects.get(case=case))
+    if action == "uphold_objection":
+        # During the 公示 an objection against the case was upheld.
+        notice = Publication.objects.create(
+            campaign=case.campaign,
+            kind=PublicationKind.NOTICE,
+            title="公示",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+            published_at=timezone.now(),
+            published_by=cast.province_admin,
+        )
+        Objection.objects.create(
+            publication=notice,
+            case=case,
+            objector="某单位",
+            content="数据有误",
+            received_at=timezone.now(),
+            recorded_by=cast.province_admin,
+            answer="经核实，异议成立。",
+            answered_at=timezone.now(),
+            upheld=True,
+        )
     return case
 
 
