@@ -1,14 +1,14 @@
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, UnitType
-from accounts.models import Organisation, User
+from accounts.models import NAME_CONSTRAINT, Organisation, User, same_name_message
 from accounts.notifications import queue_registration_decided, queue_registration_submitted
-from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_mobile
 
 # Who decides registrations: the members of the unit's authority who review for it.
 
@@ -30,8 +30,24 @@ def organisation_create(
         name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group, **details
     )
     organisation.full_clean()
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as error:
+        # Another request wrote the same name (or code) between our check and our write.
+        raise _collision(organisation, error) from error
     return organisation
+
+
+def _collision(organisation: Organisation, error: IntegrityError) -> Exception:
+    existing = organisation.same_name()
+    if existing is not None:
+        return ValidationError({"name": [same_name_message(existing)]})
+    if organisation.credit_code and Organisation.objects.filter(credit_code=organisation.credit_code).exists():
+        return ValidationError({"credit_code": [_("该统一社会信用代码已被其他单位注册。")]})
+    if NAME_CONSTRAINT in str(error) or Organisation.objects.filter(name=organisation.name).exists():
+        return ValidationError({"name": [_("该单位名称已被注册，请核对。")]})
+    return error
 
 
 @transaction.atomic
@@ -104,6 +120,7 @@ def unit_register(
     if authority.kind not in AUTHORITY_KINDS or not authority.is_active:
         errors["authority"] = _("请选择有效的推荐单位。")
     credit_code = credit_code_normalise(credit_code)
+    phone = normalise_phone(phone)
     checks = [("credit_code", validate_credit_code, credit_code), ("phone", validate_mobile, phone)]
     for field, validate, value in checks:
         try:
