@@ -1,23 +1,23 @@
 from django.contrib import admin
 
 from applications.models import Campaign, Case, Category, FormSchema
-from core.admin import ReadOnlyModelAdmin
+from core.admin import NormalisedModelAdmin, NormalisedTabularInline, ReadOnlyModelAdmin
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(NormalisedTabularInline):
     model = Category
     extra = 0
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(NormalisedModelAdmin):
     list_display = ["year", "title", "status", "submission_deadline", "ranking_deadline"]
     list_filter = ["status"]
     inlines = [CategoryInline]
 
 
 @admin.register(FormSchema)
-class FormSchemaAdmin(admin.ModelAdmin):
+class FormSchemaAdmin(NormalisedModelAdmin):
     list_display = ["category", "version", "created_at"]
     list_filter = ["category__campaign"]
     list_select_related = ["category", "category__campaign"]
