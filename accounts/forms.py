@@ -83,7 +83,7 @@ class RegistrationForm(SetPasswordMixin, NormalisedForm):
         existing = Organisation(name=name).same_name()
         if existing is not None:
             raise forms.ValidationError(
-                f"{same_name_message(existing)}{_('如已有账号，请直接登录或使用“忘记密码”。')}",
+                same_name_message(existing) + str(_("如已有账号，请直接登录或使用“忘记密码”。")),
                 code="duplicate",
             )
         return name
