@@ -13,6 +13,10 @@ from accounts.validators import credit_code_normalise, normalise_phone, validate
 # Who decides registrations: the members of the unit's authority who review for it.
 
 
+class CodeTaken(Exception):
+    """The organisation's code (and so its group's name) was taken by another request."""
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -24,8 +28,13 @@ def organisation_create(
     **details,
 ) -> Organisation:
     """Create an organisation together with the auth group its permissions are granted to.
-    `details` are further fields of Organisation (credit_code, registration_status, …)."""
-    group = Group.objects.create(name=f"org:{code}")
+    `details` are further fields of Organisation (credit_code, registration_status, …).
+    Raises CodeTaken when another request took the code (its group) a moment ago."""
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(name=f"org:{code}")
+    except IntegrityError as error:
+        raise CodeTaken(code) from error
     organisation = Organisation(
         name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group, **details
     )
@@ -89,6 +98,9 @@ class RegistrationRefused(Exception):
     meant for the user; nothing was changed."""
 
 
+CODE_ATTEMPTS = 5
+
+
 def _unit_code_next() -> str:
     """A fresh code ("unit-<n>") for a self-registered unit; its group name is free too."""
     number = (Organisation.objects.aggregate(highest=Max("id"))["highest"] or 0) + 1
@@ -129,15 +141,23 @@ def unit_register(
             errors[field] = error.messages
     if errors:
         raise ValidationError(errors)
-    unit = organisation_create(
-        name=name,
-        code=_unit_code_next(),
-        kind=OrgKind.UNIT,
-        authority=authority,
-        unit_type=unit_type,
-        credit_code=credit_code,
-        registration_status=RegistrationStatus.PENDING,
-    )
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            unit = organisation_create(
+                name=name,
+                code=_unit_code_next(),
+                kind=OrgKind.UNIT,
+                authority=authority,
+                unit_type=unit_type,
+                credit_code=credit_code,
+                registration_status=RegistrationStatus.PENDING,
+            )
+            break
+        except CodeTaken:
+            # Two registrations at once chose the same fresh code: the later one takes
+            # the next (and then meets the name and code rules like any other).
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
     user = user_create(
         username=username,
         password=password,

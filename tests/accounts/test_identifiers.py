@@ -109,6 +109,34 @@ def test_two_registrations_of_one_name_at_once_make_one_unit(cast):
     assert Organisation.objects.filter(name_key="农安县融媒体中心").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs two real connections at once")
+def test_two_registrations_of_different_names_at_once_both_succeed(cast):
+    # Both choose the same fresh unit code: the later one takes the next, no error.
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def register(username, name, code):
+        try:
+            barrier.wait(timeout=10)
+            register_unit(authority=cast.city_a, name=name, credit_code=code, username=username)
+            outcomes[username] = "ok"
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            outcomes[username] = repr(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=register, args=("first", "农安县融媒体中心", "12220000412757628J")),
+        threading.Thread(target=register, args=("second", "双阳区融媒体中心", _code("12220000412757629"))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == {"first": "ok", "second": "ok"}
+
+
 def test_a_name_within_another_is_registered_with_a_warning_the_reviewer_sees(client, cast):
     response = client.post(
         reverse("accounts:register"), registration_data(cast.city_a, name="长春市九台区融媒体中心"), follow=True
