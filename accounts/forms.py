@@ -50,6 +50,7 @@ class RegistrationForm(SetPasswordMixin, NormalisedForm):
     )
     email = forms.EmailField(
         label=_("电子邮箱"),
+        max_length=User._meta.get_field("email").max_length,
         help_text=_("审核结果和找回密码的邮件发到这里。"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

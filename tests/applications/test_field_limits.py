@@ -61,6 +61,7 @@ def test_no_field_is_given_a_maxlength_that_cuts_a_paste():
         (RegistrationForm, {"display_name": ""}, "display_name", "请填写联系人。"),
         (RegistrationForm, {"display_name": "人" * 51}, "display_name", "联系人不能超过50字（当前51字）。"),
         (RegistrationForm, {"unit_type": ""}, "unit_type", "请选择单位类型。"),
+        (RegistrationForm, {"email": "a" * 250 + "@example.com"}, "email", "电子邮箱不能超过254字（当前262字）。"),
         (RegistrationRejectForm, {"reason": "因" * 1001}, "reason", "不通过理由不能超过1000字（当前1001字）。"),
         (TableReturnForm, {"reason": "因" * 1001}, "reason", "退回理由不能超过1000字（当前1001字）。"),
     ],
