@@ -93,10 +93,10 @@ class Organisation(models.Model):
             super().validate_unique(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if "name" not in (exclude or ()) and "name" not in errors:
+        if "name" not in (exclude or ()):
             existing = self.same_name()
             if existing is not None:
-                errors["name"] = [same_name_message(existing)]
+                errors["name"] = [same_name_message(existing)]  # instead of Django's stock words
         if errors:
             raise ValidationError(errors)
 

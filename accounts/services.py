@@ -9,6 +9,7 @@ from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, U
 from accounts.models import NAME_CONSTRAINT, Organisation, User, same_name_message
 from accounts.notifications import queue_registration_decided, queue_registration_submitted
 from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_mobile
+from core.text import normalise_line
 
 # Who decides registrations: the members of the unit's authority who review for it.
 
@@ -36,7 +37,13 @@ def organisation_create(
     except IntegrityError as error:
         raise CodeTaken(code) from error
     organisation = Organisation(
-        name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group, **details
+        name=normalise_line(name),
+        code=code,
+        kind=kind,
+        authority=authority,
+        unit_type=unit_type,
+        group=group,
+        **details,
     )
     organisation.full_clean()
     try:
@@ -88,7 +95,14 @@ def user_create(
     else:
         user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        # Another request took the login name between our check and our write.
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": [_("该登录名已被使用，请换一个。")]}) from error
+        raise
     roles.memberships_sync(user)
     return user
 
