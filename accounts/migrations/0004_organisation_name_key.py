@@ -4,7 +4,7 @@ import unicodedata
 from django.db import migrations, models
 
 from accounts.validators import LANDLINE_PATTERN, MOBILE_PATTERN, credit_code_normalise, normalise_phone
-from core.text import comparison_key
+from core.text import comparison_key, normalise_line
 
 
 def _key(name: str) -> str:
@@ -14,17 +14,35 @@ def _key(name: str) -> str:
         return unicodedata.normalize("NFKC", re.sub(r"[\x00\ud800-\udfff]", "", name)).casefold()
 
 
+def _cleaned(name: str) -> str:
+    try:
+        return normalise_line(name)
+    except Exception:  # NUL or a lone surrogate: left for the administrator
+        return name
+
+
 def fill_name_keys(apps, schema_editor):
-    """Give every organisation its name's comparison key. Organisations registered
-    before the rule may already collide ("农安县融媒体中心" and "\u200f农安县融媒体中心"):
-    the first keeps the key, each later one gets "（id）" appended to its key only, so
-    this migration never fails on real data and no name anybody sees is changed. Such
-    pairs are listed on the migration's output for the administrator to merge or rename;
-    a later rename in the admin recomputes the key and then meets the rule."""
+    """Give every organisation its name's comparison key, and its name as a name typed
+    today is stored (core.text.normalise_line): a name registered with bidi controls
+    ("\u202e心中体媒融县树梨\u202c", shown as 「梨树县融媒体中心」) now shows what it holds.
+    Organisations registered before the rule may already collide ("农安县融媒体中心" and
+    "\u200f农安县融媒体中心"): the first keeps the key, each later one keeps its name as
+    it was and gets "（id）" appended to its key only, so this migration never fails on
+    real data. Such pairs are listed on the migration's output for the administrator to
+    merge or rename; a later rename in the admin recomputes the key and meets the rule."""
     Organisation = apps.get_model("accounts", "Organisation")
     seen: dict[str, str] = {}
     for organisation in Organisation.objects.order_by("id").only("id", "name").iterator():
         key = _key(organisation.name)
+        cleaned = _cleaned(organisation.name)
+        if (
+            key not in seen
+            and cleaned
+            and cleaned != organisation.name
+            and not Organisation.objects.filter(name=cleaned).exists()
+        ):
+            Organisation.objects.filter(pk=organisation.pk).update(name=cleaned)
+            organisation.name = cleaned
         if key in seen:
             print(f"\n  同名单位：「{organisation.name}」(id {organisation.id}) 与「{seen[key]}」，请在管理后台核对。")
             key = f"{key}（{organisation.id}）"

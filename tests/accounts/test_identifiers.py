@@ -181,6 +181,22 @@ def test_the_migration_fills_keys_and_never_fails_on_existing_duplicates(cast):
     assert twin.name == f"\u200f{EXISTING}" and twin.credit_code == "12220000412757628J"
 
 
+def test_the_migration_cleans_a_name_that_lies(cast):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0004_organisation_name_key")
+    liar = register_unit(authority=cast.city_a, name="梨树县融媒体中心")
+    # Registered before the rule: shown as 「梨树县融媒体中心」, holding its reverse.
+    Organisation.objects.filter(pk=liar.pk).update(name="\u202e心中体媒融县树梨\u202c")
+    Organisation.objects.update(name_key="")
+    migration.fill_name_keys(apps, None)
+    liar.refresh_from_db()
+    assert (liar.name, liar.name_key) == ("心中体媒融县树梨", "心中体媒融县树梨")
+    assert Organisation.objects.get(pk=cast.unit_a.pk).name == EXISTING
+
+
 # --- credit codes --------------------------------------------------------------------
 
 BAD_CODES = {
