@@ -4,9 +4,9 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrgKind, UnitType
-from accounts.models import Organisation, User
+from accounts.models import Organisation, User, same_name_message
 from accounts.selectors import authorities_for_registration
-from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+from accounts.validators import credit_code_clean, mobile_clean
 from core.forms import NormalisedForm
 
 
@@ -50,6 +50,7 @@ class RegistrationForm(SetPasswordMixin, NormalisedForm):
     )
     email = forms.EmailField(
         label=_("电子邮箱"),
+        max_length=User._meta.get_field("email").max_length,
         help_text=_("审核结果和找回密码的邮件发到这里。"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -79,24 +80,24 @@ class RegistrationForm(SetPasswordMixin, NormalisedForm):
         return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if Organisation.objects.filter(name=name).exists():
+        name = self.cleaned_data["name"]
+        existing = Organisation(name=name).same_name()
+        if existing is not None:
             raise forms.ValidationError(
-                _("该单位名称已注册。如已有账号，请直接登录或使用“忘记密码”。"), code="duplicate"
+                same_name_message(existing) + str(_("如已有账号，请直接登录或使用“忘记密码”。")),
+                code="duplicate",
             )
         return name
 
     def clean_credit_code(self) -> str:
-        code = credit_code_normalise(self.cleaned_data["credit_code"])
-        validate_credit_code(code)
+        code = credit_code_clean(self.cleaned_data["credit_code"])
         if Organisation.objects.filter(credit_code=code).exists():
             raise forms.ValidationError(_("该统一社会信用代码已被其他单位注册。"), code="duplicate")
         return code
 
     def clean_phone(self) -> str:
-        phone = "".join(self.cleaned_data["phone"].split()).replace("-", "")
-        validate_mobile(phone)
-        return phone
+        # Full-width digits, spaces, dashes and "+86" are forgiven; stored as 11 ASCII digits.
+        return mobile_clean(self.cleaned_data["phone"])
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, RegistrationStatus, Role, UnitType
+from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_phone
+from core.text import comparison_key
+
+NAME_CONSTRAINT = "organisation_name_key_unique"
 
 
 class Organisation(models.Model):
@@ -17,6 +21,11 @@ class Organisation(models.Model):
     """
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    # core.text.comparison_key(name), kept equal by save(): the names people would call
+    # the same ("农安县融媒体中心", "\u200f农安县融媒体中心", "农安县 融媒体中心", full-width
+    # letters) have one key, unique in the province (the installation serves one).
+    # Longer than the name: NFKC may expand a character.
+    name_key = models.CharField(_("名称比对键"), max_length=2000, editable=False, default="")
     code = models.SlugField(_("代码"), max_length=50, unique=True, help_text=_("英文短名，用于账号与文件名"))
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices, blank=True)
@@ -45,6 +54,7 @@ class Organisation(models.Model):
         ordering = ["kind", "id"]
         constraints = [
             models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="credit_code_unique"),
+            models.UniqueConstraint(fields=["name_key"], condition=~Q(name_key=""), name=NAME_CONSTRAINT),
             # One province bureau per installation: it is the province in every rule.
             models.UniqueConstraint(fields=["kind"], condition=Q(kind=OrgKind.PROVINCE), name="one_province"),
             # An applicant unit has exactly one recommending authority and a unit type;
@@ -61,12 +71,51 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = comparison_key(self.name)
+        self.credit_code = credit_code_normalise(self.credit_code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields and "name_key" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_key"]
+        super().save(*args, **kwargs)
+
+    def same_name(self) -> "Organisation | None":
+        """Another organisation whose name people would call the same as this one's."""
+        key = comparison_key(self.name)
+        if not key:
+            return None
+        return Organisation.objects.filter(name_key=key).exclude(pk=self.pk).order_by("id").first()
+
+    def validate_unique(self, exclude=None) -> None:
+        # The key's constraint would say "名称比对键 already exists"; name the other unit.
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "name" not in (exclude or ()):
+            existing = self.same_name()
+            if existing is not None:
+                errors["name"] = [same_name_message(existing)]  # instead of Django's stock words
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The name key is checked by validate_unique, with the other unit's name.
+        super().validate_constraints(exclude=[*(exclude or ()), "name_key"])
+
     @property
     def can_file(self) -> bool:
         """An applicant unit may create and submit cases: active and approved."""
         return self.kind == OrgKind.UNIT and self.is_active and self.registration_status == RegistrationStatus.APPROVED
 
     def clean(self) -> None:
+        if self.credit_code:
+            self.credit_code = credit_code_normalise(self.credit_code)
+            try:
+                validate_credit_code(self.credit_code)
+            except ValidationError as error:
+                raise ValidationError({"credit_code": error.messages}) from error
         if self.kind == OrgKind.UNIT:
             errors = {}
             if self.authority_id is None:
@@ -79,6 +128,12 @@ class Organisation(models.Model):
                 raise ValidationError(errors)
         elif self.authority_id is not None or self.unit_type:
             raise ValidationError(_("只有申报单位才有推荐单位和单位类型。"))
+
+
+def same_name_message(existing: Organisation) -> str:
+    return _("已有名称相同的单位「%(name)s」（名称比对时不区分空格、全角半角和不可见字符），请核对是否已注册。") % {
+        "name": existing.name
+    }
 
 
 class User(AbstractUser):
@@ -124,6 +179,12 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.phone:
+            self.phone = normalise_phone(self.phone)
+            try:
+                validate_phone(self.phone)
+            except ValidationError as error:
+                raise ValidationError({"phone": error.messages}) from error
         if self.organisation_id is not None and self.role:
             allowed = ROLES_BY_ORG_KIND[OrgKind(self.organisation.kind)]
             if self.role not in allowed:

@@ -66,3 +66,28 @@ def registrations_decided(*, user) -> QuerySet[Organisation]:
         .exclude(credit_code="")
         .order_by("-created_at", "-id")[:RECENTLY_DECIDED]
     )
+
+
+# A name shorter than this inside another says nothing ("中心", "电视台").
+MIN_OVERLAP = 4
+
+
+def overlapping_names(*, units) -> dict[int, list[str]]:
+    """For each of `units`, the names of the other organisations whose name contains its
+    name or lies within it, compared on the key (core.text.comparison_key):
+    "长春市九台区融媒体中心" beside "九台区融媒体中心". Not a refusal (a county's centre
+    and the city's are different units), a warning for the person registering and for
+    the reviewer, who may be looking at the same unit registered twice. One query."""
+    units = list(units)
+    if not units:
+        return {}
+    others = list(Organisation.objects.exclude(name_key="").values_list("pk", "name", "name_key").order_by("id"))
+    found: dict[int, list[str]] = {}
+    for unit in units:
+        key = unit.name_key
+        found[unit.pk] = [
+            name
+            for pk, name, other in others
+            if pk != unit.pk and key and min(len(key), len(other)) >= MIN_OVERLAP and (key in other or other in key)
+        ]
+    return found

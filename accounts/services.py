@@ -1,16 +1,21 @@
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, UnitType
-from accounts.models import Organisation, User
+from accounts.models import NAME_CONSTRAINT, Organisation, User, same_name_message
 from accounts.notifications import queue_registration_decided, queue_registration_submitted
-from accounts.validators import credit_code_normalise, validate_credit_code, validate_mobile
+from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_mobile
+from core.text import normalise_line
 
 # Who decides registrations: the members of the unit's authority who review for it.
+
+
+class CodeTaken(Exception):
+    """The organisation's code (and so its group's name) was taken by another request."""
 
 
 @transaction.atomic
@@ -24,14 +29,41 @@ def organisation_create(
     **details,
 ) -> Organisation:
     """Create an organisation together with the auth group its permissions are granted to.
-    `details` are further fields of Organisation (credit_code, registration_status, …)."""
-    group = Group.objects.create(name=f"org:{code}")
+    `details` are further fields of Organisation (credit_code, registration_status, …).
+    Raises CodeTaken when another request took the code (its group) a moment ago."""
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(name=f"org:{code}")
+    except IntegrityError as error:
+        raise CodeTaken(code) from error
     organisation = Organisation(
-        name=name, code=code, kind=kind, authority=authority, unit_type=unit_type, group=group, **details
+        name=normalise_line(name),
+        code=code,
+        kind=kind,
+        authority=authority,
+        unit_type=unit_type,
+        group=group,
+        **details,
     )
     organisation.full_clean()
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as error:
+        # Another request wrote the same name (or code) between our check and our write.
+        raise _collision(organisation, error) from error
     return organisation
+
+
+def _collision(organisation: Organisation, error: IntegrityError) -> Exception:
+    existing = organisation.same_name()
+    if existing is not None:
+        return ValidationError({"name": [same_name_message(existing)]})
+    if organisation.credit_code and Organisation.objects.filter(credit_code=organisation.credit_code).exists():
+        return ValidationError({"credit_code": [_("该统一社会信用代码已被其他单位注册。")]})
+    if NAME_CONSTRAINT in str(error) or Organisation.objects.filter(name=organisation.name).exists():
+        return ValidationError({"name": [_("该单位名称已被注册，请核对。")]})
+    return error
 
 
 @transaction.atomic
@@ -63,7 +95,14 @@ def user_create(
     else:
         user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        # Another request took the login name between our check and our write.
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": [_("该登录名已被使用，请换一个。")]}) from error
+        raise
     roles.memberships_sync(user)
     return user
 
@@ -71,6 +110,9 @@ def user_create(
 class RegistrationRefused(Exception):
     """A registration decision was not taken. The message is a complete Chinese sentence
     meant for the user; nothing was changed."""
+
+
+CODE_ATTEMPTS = 5
 
 
 def _unit_code_next() -> str:
@@ -104,6 +146,7 @@ def unit_register(
     if authority.kind not in AUTHORITY_KINDS or not authority.is_active:
         errors["authority"] = _("请选择有效的推荐单位。")
     credit_code = credit_code_normalise(credit_code)
+    phone = normalise_phone(phone)
     checks = [("credit_code", validate_credit_code, credit_code), ("phone", validate_mobile, phone)]
     for field, validate, value in checks:
         try:
@@ -112,15 +155,23 @@ def unit_register(
             errors[field] = error.messages
     if errors:
         raise ValidationError(errors)
-    unit = organisation_create(
-        name=name,
-        code=_unit_code_next(),
-        kind=OrgKind.UNIT,
-        authority=authority,
-        unit_type=unit_type,
-        credit_code=credit_code,
-        registration_status=RegistrationStatus.PENDING,
-    )
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            unit = organisation_create(
+                name=name,
+                code=_unit_code_next(),
+                kind=OrgKind.UNIT,
+                authority=authority,
+                unit_type=unit_type,
+                credit_code=credit_code,
+                registration_status=RegistrationStatus.PENDING,
+            )
+            break
+        except CodeTaken:
+            # Two registrations at once chose the same fresh code: the later one takes
+            # the next (and then meets the name and code rules like any other).
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
     user = user_create(
         username=username,
         password=password,

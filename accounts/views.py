@@ -13,6 +13,7 @@ from accounts import roles
 from accounts.forms import RegistrationForm, RegistrationRejectForm
 from accounts.models import Organisation
 from accounts.selectors import (
+    overlapping_names,
     registrations_decided,
     registrations_for_reviewer,
     registrations_pending,
@@ -54,7 +55,9 @@ def register(request):
 def register_done(request):
     unit_id = request.session.get(REGISTERED_UNIT_SESSION_KEY)
     unit = Organisation.objects.select_related("authority").filter(pk=unit_id).first() if unit_id else None
-    return render(request, "accounts/register_done.html", {"unit": unit})
+    # Registered, but the name is close to another unit's: say so, as the reviewer will.
+    similar = overlapping_names(units=[unit])[unit.pk] if unit else []
+    return render(request, "accounts/register_done.html", {"unit": unit, "similar": similar})
 
 
 def _reviewer_or_404(request) -> None:
@@ -66,7 +69,11 @@ def _reviewer_or_404(request) -> None:
 def _registrations_page(request, *, reject_forms: dict | None = None, status: int = 200):
     reject_forms = reject_forms or {}
     pending = list(registrations_pending(user=request.user))
-    rows = [(unit, reject_forms.get(unit.pk) or RegistrationRejectForm(prefix=f"reject-{unit.pk}")) for unit in pending]
+    similar = overlapping_names(units=pending)
+    rows = [
+        (unit, reject_forms.get(unit.pk) or RegistrationRejectForm(prefix=f"reject-{unit.pk}"), similar[unit.pk])
+        for unit in pending
+    ]
     return render(
         request,
         "accounts/registrations.html",

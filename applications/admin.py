@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from applications.models import Campaign, CampaignSettingChange, Case, Category, FormSchema
-from core.admin import ReadOnlyModelAdmin
+from core.admin import NormalisedTabularInline, ReadOnlyModelAdmin
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(NormalisedTabularInline):
     model = Category
     extra = 0
 

@@ -1,17 +1,15 @@
 """What a case says, checked against the form it was written on."""
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from accounts.validators import normalise_phone, validate_phone
 from applications.enums import AttachmentKind
 from applications.figures import FigureRule, figure_parts, parse_figure, part_name, stored_parts
 from core.text import counted_length, has_text
-
-PHONE = re.compile(r"^[0-9+()\-\s]{7,20}$")
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,11 @@ def header_problems(definition: dict, header: dict) -> list[Problem]:
                     % {"label": label, "limit": limit, "count": len(value)},
                 )
             )
-        if field["type"] == "phone" and not PHONE.match(value):
-            problems.append(Problem(key, _("「%(label)s」不是有效的电话号码。") % {"label": label}))
+        if field["type"] == "phone":
+            try:
+                validate_phone(normalise_phone(value))
+            except ValidationError as error:
+                problems.append(Problem(key, f"「{label}」：{error.messages[0]}"))
         if field["type"] == "email":
             try:
                 validate_email(value)

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import phone_clean
 from applications.enums import AttachmentKind
 from applications.figures import (
     NOT_APPLICABLE,
@@ -16,7 +17,7 @@ from applications.figures import (
     stored_parts,
 )
 from applications.models import EvidenceLink
-from applications.services import case_title
+from applications.services import MAX_FIELD_CHARS, case_title
 from core.forms import NormalisedForm, NormalisedModelForm
 
 # Field names: title, version, header__<key>, section__<key>, figure__<key>,
@@ -24,18 +25,34 @@ from core.forms import NormalisedForm, NormalisedModelForm
 HEADER, SECTION, FIGURE = "header__", "section__", "figure__"
 
 
+class PhoneField(forms.CharField):
+    """A telephone number, stored in its one form (accounts.validators.normalise_phone):
+    full-width digits, spaces, brackets and "+86" forgiven; letters refused."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return phone_clean(value) if value else ""
+
+
 def _header_field(spec: dict) -> forms.Field:
-    attrs = {"maxlength": spec.get("max_length", 2000)}
     if spec["type"] == "textarea":
-        widget = forms.Textarea(attrs={**attrs, "rows": 4})
+        widget = forms.Textarea(attrs={"rows": 4})
     elif spec["type"] == "email":
-        widget = forms.EmailInput(attrs={**attrs, "autocomplete": "email"})
+        widget = forms.EmailInput(attrs={"autocomplete": "email"})
     elif spec["type"] == "phone":
-        widget = forms.TextInput(attrs={**attrs, "type": "tel", "autocomplete": "tel"})
+        widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
     else:
-        widget = forms.TextInput(attrs=attrs)
-    # Nothing is required while drafting: completeness is checked on submission.
-    return forms.CharField(label=spec["label"], required=False, widget=widget, help_text=spec.get("help", ""))
+        widget = forms.TextInput()
+    # Nothing is required while drafting: completeness is checked on submission. The
+    # limit is the schema's, stated beside the field and checked with every save.
+    field_class = PhoneField if spec["type"] == "phone" else forms.CharField
+    return field_class(
+        label=spec["label"],
+        required=False,
+        max_length=spec.get("max_length", 2000),
+        widget=widget,
+        help_text=spec.get("help", ""),
+    )
 
 
 def _figure_input(label: str, rule: FigureRule) -> forms.CharField:
@@ -69,7 +86,15 @@ class CaseContentForm(NormalisedForm):
     # No max_length: the browser's maxlength would cut a pasted title silently. The
     # limit is stated in the help and checked on the server with the count (case_title).
     title = forms.CharField(label=_("案例名称"), required=False, help_text=_("不超过100字。"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden; its label is what a message names when a page sends no version.
+    version = forms.IntegerField(
+        label=_("页面版本"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("页面缺少版本号，请刷新页面后重试。"),
+            "invalid": _("页面版本号无效，请刷新页面后重试。"),
+        },
+    )
 
     def __init__(self, *args, definition: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,9 +106,13 @@ class CaseContentForm(NormalisedForm):
                 label=f"{number}. {spec['title']}",
                 required=False,
                 strip=False,
+                # A ceiling against abuse, far above the narrative's limit (which the
+                # counter states and the submission checks): refused, never cut.
+                max_length=MAX_FIELD_CHARS,
                 widget=forms.Textarea(attrs={"rows": 10, "data-counted": "1"}),
                 help_text=_section_help(spec),
             )
+            field.limit_in_help = True
             self.fields[SECTION + spec["key"]] = field
         for spec in definition["figures"]:
             rule = FigureRule.of(spec)

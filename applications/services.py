@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.validators import normalise_phone
 from applications.enums import EDITABLE_STATES, AttachmentKind, CampaignStatus
 from applications.figures import figures_clean
 from applications.lifecycle import hooks
@@ -190,21 +191,35 @@ def _require_editable(*, case: Case, actor) -> None:
 
 def _keep_known(definition: dict, header: dict, sections: dict, figures: dict) -> tuple[dict, dict, dict]:
     """Only the keys of the case's own form version, normalised (core.text): sections and
-    textarea header fields as prose, everything else as one trimmed line, figures as
-    canonical numbers. Raises ValidationError for text that cannot be stored (NUL) or a
-    figure that is not a number of its kind and range."""
+    textarea header fields as prose, telephone numbers in their one form, everything
+    else as one trimmed line, figures as canonical numbers. Raises ValidationError for
+    text that cannot be stored (NUL), text longer than MAX_FIELD_CHARS (refused, never
+    cut) or a figure that is not a number of its kind and range."""
+
+    def within_ceiling(value: str) -> str:
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValidationError(
+                _("每项内容不能超过%(limit)d字（当前%(count)d字）。") % {"limit": MAX_FIELD_CHARS, "count": len(value)},
+                code="max_length",
+            )
+        return value
 
     def text(value) -> str:
-        return normalise_line(value)[:MAX_FIELD_CHARS]
+        return within_ceiling(normalise_line(value))
 
     def prose(value) -> str:
         # Browsers submit textareas with CRLF line ends; the case keeps plain newlines.
-        return normalise_prose(value)[:MAX_FIELD_CHARS]
+        return within_ceiling(normalise_prose(value))
 
-    kept_header = {
-        f["key"]: (prose(header.get(f["key"])).strip() if f["type"] == "textarea" else text(header.get(f["key"])))
-        for f in definition["header_fields"]
-    }
+    def header_value(spec: dict) -> str:
+        value = header.get(spec["key"])
+        if spec["type"] == "textarea":
+            return prose(value).strip()
+        if spec["type"] == "phone":
+            return normalise_phone(text(value))
+        return text(value)
+
+    kept_header = {f["key"]: header_value(f) for f in definition["header_fields"]}
     kept_sections = {s["key"]: prose(sections.get(s["key"])) for s in definition["sections"]}
     # Figures are numbers: canonical, or ValidationError by figure key (applications.figures).
     kept_figures = figures_clean(definition, figures)

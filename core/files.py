@@ -12,11 +12,12 @@ NRTA package) passes the one rule of `safe_filename`.
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+
+from core.text import normalise_line
 
 # Characters, not bytes: what a person reads in a folder listing.
 MAX_FILENAME_LENGTH = 150
@@ -30,13 +31,16 @@ MAX_SUFFIX_LENGTH = 10
 # "exe.jpg": what remains is valid on every system.
 _ILLEGAL = re.compile('[\\\\/:*?"<>|\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
 # Names Windows keeps for devices, whatever their extension ("con.txt" too).
+# What core.text refuses in typed text; a file name is repaired instead (no one to ask).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³")}
 
 
 def clean_name_part(text: str) -> str:
-    """`text` with its whitespace (line breaks and tabs too) collapsed to single spaces,
+    """`text` normalised as every name is (core.text.normalise_line: NFC, controls,
+    bidi and zero-width characters gone), its whitespace collapsed to single spaces,
     without the characters the rule refuses, trimmed: one part of a name."""
-    text = " ".join(unicodedata.normalize("NFC", str(text or "")).split())
+    text = normalise_line(_UNSTORABLE.sub("", str(text or "")))
     return " ".join(_ILLEGAL.sub("", text).split())
 
 

@@ -6,12 +6,19 @@ Bootstrap's classes on the widget (`is-invalid` when the field has an error) and
 the help, the limit and the error to the field with aria-describedby. A form that sits
 in a row of a table or a toolbar says `compact = True` and gets the small variants.
 
-Every form a person types into inherits `NormalisedForm`: each of its text fields
-normalises what was typed (core.text) before the field validates it."""
+Every form a person types into inherits `NormalisedForm` (`NormalisedModelForm`, and in
+the admin `core.admin.NormalisedModelAdmin`): each of its text fields normalises what was
+typed (core.text) before the field validates it, and every field speaks the site's own
+Chinese where Django would use its stock strings: 「请填写联系人。」, 「单位名称不能超过100字
+（当前120字）。」 instead of 「这个字段是必填项。」 and 「确保该变量包含不超过 100 字符」. The limit is
+stated beside the field and checked on the server; the browser is never given a
+`maxlength`, which cuts a pasted text silently."""
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from core.text import normalise_line, normalise_prose
 
@@ -33,7 +40,7 @@ class BoundField(forms.BoundField):
     @property
     def limit(self) -> int | None:
         """The most characters the field takes, to show beside it."""
-        return getattr(self.field, "max_length", None) or self.field.widget.attrs.get("maxlength")
+        return getattr(self.field, "max_length", None)
 
     @property
     def limit_hint(self) -> int | None:
@@ -62,7 +69,11 @@ class BoundField(forms.BoundField):
 
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
+        # The limit is stated in the help and enforced on the server (with the count);
+        # the browser's maxlength would cut a pasted text without a word.
+        widget.attrs.pop("maxlength", None)
         attrs = super().build_widget_attrs(attrs, widget)
+        attrs.pop("maxlength", None)
         classes = (attrs.get("class") or widget.attrs.get("class") or "").split()
         base = _base_class(widget)
         if base and base not in classes:
@@ -116,12 +127,61 @@ def normalise_fields(form: forms.BaseForm) -> None:
         _normalising(field, normalise)
 
 
+# --- the site's own messages ---------------------------------------------------------
+
+_CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.FileField, forms.BooleanField)
+
+
+def _label(field: forms.Field, name: str) -> str:
+    return str(field.label or "").strip().rstrip("：:") or str(_("此项"))
+
+
+def _with_label(template, label: str) -> str:
+    # The label goes in now; the validator's own %(limit_value)d and %(show_value)d stay
+    # for Django to fill (a "%" in the label must not be taken for one of them).
+    return str(template) % {"label": label.replace("%", "%%")}
+
+
+REQUIRED_MESSAGE = _("请填写%(label)s。")
+CHOICE_REQUIRED_MESSAGE = _("请选择%(label)s。")
+MAX_LENGTH_MESSAGE = _("%(label)s不能超过%%(limit_value)d字（当前%%(show_value)d字）。")
+MIN_LENGTH_MESSAGE = _("%(label)s至少需要%%(limit_value)d字（当前%%(show_value)d字）。")
+
+
+def speak_chinese(field: forms.Field, name: str) -> None:
+    """Replace Django's stock messages of `field` (the form's own copy) by the site's,
+    naming the field: what a form or a field says for itself is kept."""
+    if getattr(field, "messages_set", False):
+        return
+    label = _label(field, name)
+    stock_required = forms.Field.default_error_messages["required"]
+    if field.error_messages.get("required") is stock_required:
+        template = CHOICE_REQUIRED_MESSAGE if isinstance(field, _CHOICE_FIELDS) else REQUIRED_MESSAGE
+        field.error_messages["required"] = _with_label(template, label)
+    replaced = []
+    for validator in field.validators:
+        if type(validator) is validators.MaxLengthValidator:
+            validator = validators.MaxLengthValidator(
+                validator.limit_value, message=_with_label(MAX_LENGTH_MESSAGE, label)
+            )
+        elif type(validator) is validators.MinLengthValidator:
+            validator = validators.MinLengthValidator(
+                validator.limit_value, message=_with_label(MIN_LENGTH_MESSAGE, label)
+            )
+        replaced.append(validator)
+    field.validators = replaced
+    field.messages_set = True
+
+
 class NormalisedInput:
-    """The site's one normalisation of typed text, for forms: applied as cleaning
-    starts, so the fields a form adds in its own __init__ are included."""
+    """The site's one normalisation of typed text, and its own messages, for forms:
+    applied as cleaning starts, so the fields a form adds in its own __init__ are
+    included."""
 
     def full_clean(self):
         normalise_fields(self)
+        for name, field in self.fields.items():
+            speak_chinese(field, name)
         super().full_clean()
 
 

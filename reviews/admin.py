@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import NormalisedModelAdmin, NormalisedTabularInline, ReadOnlyModelAdmin
 from reviews.experts.services import rubric_is_frozen
 from reviews.models import (
     ConflictDeclaration,
@@ -19,13 +19,13 @@ from reviews.models import (
 
 
 @admin.register(RankingTable)
-class RankingTableAdmin(admin.ModelAdmin):
+class RankingTableAdmin(NormalisedModelAdmin):
     list_display = ["campaign", "authority", "status", "submitted_at"]
     list_filter = ["campaign", "status"]
     readonly_fields = ["status", "submitted_at", "submitted_by", "order_version", "scan_order_version"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(NormalisedTabularInline):
     model = Criterion
     extra = 0
     fields = ["position", "name", "kind", "weight", "max_score", "comment_required", "description"]
@@ -42,7 +42,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(NormalisedModelAdmin):
     list_display = ["campaign", "aggregation", "dispersion_threshold", "frozen_at"]
     readonly_fields = ["frozen_at"]
     inlines = [CriterionInline]
@@ -54,7 +54,7 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewStage)
-class ReviewStageAdmin(admin.ModelAdmin):
+class ReviewStageAdmin(NormalisedModelAdmin):
     list_display = [
         "campaign",
         "order",
@@ -70,7 +70,7 @@ class ReviewStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Panel)
-class PanelAdmin(admin.ModelAdmin):
+class PanelAdmin(NormalisedModelAdmin):
     list_display = ["campaign", "name", "category"]
     list_filter = ["campaign"]
     filter_horizontal = ["experts"]

@@ -73,6 +73,11 @@ def available_actions(*, subject, user) -> list[dict]:
     return result
 
 
+# The most characters a comment (and each remark on a part) may have: stated beside the
+# field, refused above it, never cut.
+COMMENT_MAX_LENGTH = 2000
+
+
 def apply_transition(
     *, subject, action: str, actor, comment: str = "", section_comments: dict[str, str] | None = None
 ) -> TransitionRecord:
@@ -93,6 +98,14 @@ def apply_transition(
         section_comments = {key: normalise_prose(text) for key, text in (section_comments or {}).items()}
     except ValidationError as invalid:
         raise TransitionRefused(invalid.messages) from None
+    too_long = [
+        _("%(what)s不能超过%(limit)d字（当前%(count)d字）。")
+        % {"what": what, "limit": COMMENT_MAX_LENGTH, "count": len(text)}
+        for what, text in [(_("意见"), comment), *((_("分部分修改意见"), t) for t in section_comments.values())]
+        if len(text) > COMMENT_MAX_LENGTH
+    ]
+    if too_long:
+        raise TransitionRefused(too_long)
     with transaction.atomic():
         locked = (
             machine.model._default_manager.select_for_update(of=("self",))

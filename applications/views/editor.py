@@ -2,6 +2,8 @@
 automatically. Nothing typed is lost: a stale save is refused and the text kept, and
 the browser keeps a copy until the server has it (static/js/case-editor.js)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm,
 from applications.selectors import cases_visible_to, open_campaigns, return_feedback
 from applications.services import StaleEdit, case_create, case_save_content, case_title
 from core.feedback import report_errors
-from core.text import counted_length
+from core.text import counted_length, normalise_line
 from workflow.exceptions import TransitionRefused
 
 
@@ -47,11 +49,14 @@ EDITOR_MESSAGES = {
 
 @login_required
 def case_new(request):
-    """Choose the campaign's category and start a draft."""
+    """Choose the campaign's category and start a draft. A refused name is stated beside
+    the field and at the top of the page, the typed name kept (as it would be stored)."""
     organisation = request.user.organisation
     if not (organisation and organisation.can_file and request.user.is_applicant):
         raise Http404
     campaigns = list(open_campaigns())
+    errors = {"title": [], "category": []}
+    typed_title = request.POST.get("title", "")
     if request.method == "POST":
         category = next(
             (
@@ -65,16 +70,36 @@ def case_new(request):
         try:
             # The service states every rule of the name (empty, over 100 characters,
             # NUL, the same name already in this unit and campaign) with its message.
-            title = case_title(request.POST.get("title", ""))
+            title = case_title(typed_title)
+            typed_title = title
             if category is None:
-                messages.error(request, _("请选择征集类别。"))
+                errors["category"].append(_("请选择征集类别。"))
+                messages.error(request, errors["category"][0])
             else:
                 case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
                 messages.success(request, _("已创建案例草稿，请按申请表逐项填写。"))
                 return redirect("case_edit", pk=case.pk)
-        except (ValidationError, TransitionRefused) as refused:
+        except ValidationError as invalid:
+            errors["title"] += invalid.messages
+            report_errors(request, invalid)
+        except TransitionRefused as refused:
             report_errors(request, refused)
-    return render(request, "applications/case_new.html", {"campaigns": campaigns, "posted": request.POST})
+        typed_title = _shown_title(typed_title)
+    return render(
+        request,
+        "applications/case_new.html",
+        {"campaigns": campaigns, "posted": request.POST, "typed_title": typed_title, "errors": errors},
+        status=200,
+    )
+
+
+def _shown_title(value: str) -> str:
+    """The name as it would be stored, to show back; as typed, minus what can never be
+    stored, when it cannot be normalised."""
+    try:
+        return normalise_line(value)
+    except ValidationError:
+        return normalise_line(re.sub("[\x00\ud800-\udfff]", "", value))
 
 
 def _editor_context(case, form, *, stale=False):

@@ -86,7 +86,7 @@ class AssignmentForm(NormalisedForm):
 class ExpertSheetsForm(NormalisedForm):
     """?expert=ID on the review sheets, for the province's administrator."""
 
-    expert = forms.ModelChoiceField(queryset=User.objects.filter(role=Role.EXPERT))
+    expert = forms.ModelChoiceField(label=_("评审专家"), queryset=User.objects.filter(role=Role.EXPERT))
 
 
 class AdvanceForm(StageForm):

@@ -4,13 +4,14 @@ never to a conflicted expert), scoring, and the experts' declarations."""
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from applications.enums import CaseState
+from core.text import normalise_prose
 from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.planning import plan_assignments
 from reviews.experts.selectors import stage_cases
@@ -236,6 +237,10 @@ def _parse(criterion: Criterion, raw) -> tuple[Decimal | None, bool | None, str 
     return value, None, None
 
 
+# The most characters an expert's comment on one criterion may have.
+SCORE_COMMENT_MAX_LENGTH = 2000
+
+
 def score_save(
     *, assignment: ExpertAssignment, actor, entries: dict[int, tuple[object, str]], submit: bool
 ) -> list[str]:
@@ -256,10 +261,28 @@ def score_save(
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     rubric = Rubric.objects.get(campaign=stage.campaign)
     criteria = list(rubric.criteria.all())
+    comments, refused = {}, []
+    for criterion in criteria:
+        # Typed by a person: the site's one normalisation, NUL refused, the limit kept.
+        try:
+            comment = normalise_prose(entries.get(criterion.pk, (None, ""))[1] or "").strip()
+        except ValidationError as invalid:
+            reason = invalid.messages[0]
+            refused.append(_("「%(name)s」的评语：%(reason)s") % {"name": criterion.name, "reason": reason})
+            continue
+        if len(comment) > SCORE_COMMENT_MAX_LENGTH:
+            refused.append(
+                _("「%(name)s」的评语不能超过%(limit)d字（当前%(count)d字）。")
+                % {"name": criterion.name, "limit": SCORE_COMMENT_MAX_LENGTH, "count": len(comment)}
+            )
+        comments[criterion.pk] = comment
+    if refused:
+        # Nothing saved, draft or not: the page keeps what was typed.
+        return refused
     problems, parsed = [], {}
     for criterion in criteria:
-        raw, comment = entries.get(criterion.pk, (None, ""))
-        comment = (comment or "").strip()
+        raw = entries.get(criterion.pk, (None, ""))[0]
+        comment = comments[criterion.pk]
         value, passed, problem = _parse(criterion, raw)
         if problem and (submit or raw not in (None, "")):
             problems.append(problem)

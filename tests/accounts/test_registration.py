@@ -118,7 +118,7 @@ def test_a_provincial_unit_registers_with_the_province(client, cast, django_capt
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": "九台区融媒体中心"}, "name", "该单位名称已注册"),
+        ({"name": "九台区融媒体中心"}, "name", "已有名称相同的单位「九台区融媒体中心」"),
         ({"credit_code": "91350100M000100Y43"}, "credit_code", "已被其他单位注册"),
         ({"username": "Applicant_A"}, "username", "该登录名已被使用"),
         ({"credit_code": "12220000412757628K"}, "credit_code", "校验位（第18位）不正确"),
