@@ -14,6 +14,7 @@ from accounts import roles
 from accounts.enums import OrgKind, UnitType
 from applications.enums import CaseState
 from applications.models import Campaign, Case
+from applications.setup import settings_apply
 from reviews.enums import CriterionKind, QuotaMode, UnitLevel
 from reviews.experts.services import rubric_is_frozen
 from reviews.models import Rubric, Score, SelectionRules
@@ -193,23 +194,35 @@ def selection_rules_update(
     rule after seeing the figures would not be fair); the quotas can, and the results
     page warns of any the decisions already taken exceed."""
     roles.require_province_admin(actor)
+    section = _("评审规则")
     rubric = Rubric.objects.select_for_update().get(campaign=campaign)
-    if (aggregation, trim_min_experts) != (rubric.aggregation, rubric.trim_min_experts):
-        if rubric_is_frozen(rubric):
-            raise TransitionRefused(_("已有专家评分，汇总方法不能再更改。"))
-        rubric.aggregation, rubric.trim_min_experts = aggregation, trim_min_experts
-        rubric.full_clean()
-        rubric.save(update_fields=["aggregation", "trim_min_experts"])
-    for category in campaign.categories.select_for_update().filter(pk__in=category_quotas):
-        quota = category_quotas[category.pk]
-        if category.selection_quota != quota:
-            category.selection_quota = quota
-            category.save(update_fields=["selection_quota"])
-    saved = SelectionRules.objects.select_for_update().filter(campaign=campaign).first() or SelectionRules(
-        campaign=campaign
+    if (aggregation, trim_min_experts) != (rubric.aggregation, rubric.trim_min_experts) and rubric_is_frozen(rubric):
+        raise TransitionRefused(_("已有专家评分，汇总方法不能再更改。"))
+    # settings_apply validates, saves and records each changed field (who, when,
+    # old → new) in the campaign's settings history, as the set-up pages do.
+    settings_apply(
+        campaign=campaign,
+        actor=actor,
+        section=section,
+        instance=rubric,
+        values={"aggregation": aggregation, "trim_min_experts": trim_min_experts},
     )
-    for name in RULE_FIELDS:
-        setattr(saved, name, rules[name])
-    saved.full_clean()
-    saved.save()
+    for category in campaign.categories.filter(pk__in=category_quotas):
+        settings_apply(
+            campaign=campaign,
+            actor=actor,
+            section=section,
+            instance=category,
+            values={"selection_quota": category_quotas[category.pk]},
+            subject=_("类别：%(name)s") % {"name": category.name},
+        )
+    saved, _created = SelectionRules.objects.get_or_create(campaign=campaign)
+    settings_apply(
+        campaign=campaign,
+        actor=actor,
+        section=section,
+        instance=saved,
+        values={name: rules[name] for name in RULE_FIELDS},
+    )
+    saved.refresh_from_db()
     return saved

@@ -12,7 +12,7 @@ from accounts import roles
 from applications.setup import settings_apply, settings_record, shown_value
 from reviews.enums import CriterionKind
 from reviews.experts.services import rubric_create_default, rubric_is_frozen
-from reviews.models import Criterion, ReviewStage, Rubric
+from reviews.models import Criterion, ReviewStage, Rubric, SelectionRules
 from workflow.exceptions import TransitionRefused
 
 RUBRIC_SECTION = _("评审细则")
@@ -24,6 +24,7 @@ FROZEN_MESSAGE = _("已有专家评分，评审细则（评审项、权重、满
 RUBRIC_NOT_COPIED = {"id", "campaign", "frozen_at"}
 CRITERION_NOT_COPIED = {"id", "rubric"}
 STAGE_NOT_COPIED = {"id", "campaign", "status"}
+SELECTION_RULES_NOT_COPIED = {"id", "campaign", "updated_at"}
 
 
 def _settings_of(row, not_copied: set[str]) -> dict:
@@ -50,6 +51,9 @@ def rubric_clone(*, source, campaign) -> Rubric:
         ReviewStage(campaign=campaign, **_settings_of(stage, STAGE_NOT_COPIED))
         for stage in ReviewStage.objects.filter(campaign=source).order_by("order")
     )
+    rules = SelectionRules.objects.filter(campaign=source).first()
+    if rules is not None:
+        SelectionRules.objects.create(campaign=campaign, **_settings_of(rules, SELECTION_RULES_NOT_COPIED))
     return rubric
 
 

@@ -15,7 +15,7 @@ from accounts.enums import Role
 from applications.models import Campaign, CampaignSettingChange, Category, FormSchema
 from applications.setup import campaign_clone, schema_publish, shift_years
 from reviews.enums import CriterionKind
-from reviews.models import Criterion, ReviewStage, Rubric
+from reviews.models import Criterion, ReviewStage, Rubric, SelectionRules
 from reviews.setup.services import criteria_update
 from tests.factories import UserFactory
 from workflow.exceptions import TransitionRefused
@@ -41,6 +41,7 @@ def _customise(campaign):
     stage.reviewers_per_case, stage.max_load, stage.blind, stage.status = 5, 12, False, "open"
     stage.save()
     ReviewStage.objects.create(campaign=campaign, order=2, name="终评", reviewers_per_case=7)
+    SelectionRules.objects.create(campaign=campaign, authority_quota=4, county_unit_quota=2, notice_min_days=10)
     Criterion.objects.filter(rubric__campaign=campaign, name="创新性").update(max_score=50)
     campaign.refresh_from_db()
 
@@ -52,6 +53,8 @@ def test_a_clone_copies_everything_and_shares_nothing(cast):
 
     assert (clone.contact, clone.max_file_mb, clone.max_case_mb) == ("媒体融合发展处 0431-88888888", 55, 333)
     assert clone.status == "not_open"
+    rules = SelectionRules.objects.get(campaign=clone)
+    assert (rules.authority_quota, rules.county_unit_quota, rules.notice_min_days) == (4, 2, 10)
     assert clone.submission_deadline == shift_years(source.submission_deadline, 1)
     assert clone.ranking_deadline == shift_years(source.ranking_deadline, 1)
     pairs = list(zip(source.categories.order_by("position"), clone.categories.order_by("position"), strict=True))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from applications.enums import CaseState
-from applications.models import Case
+from applications.models import CampaignSettingChange, Case
 from reviews.enums import Aggregation, PublicationKind, QuotaMode
 from reviews.experts.aggregation import panel_result, rule_label
 from reviews.experts.results import stage_results
@@ -450,6 +450,14 @@ def test_the_province_edits_the_selection_rules(client, cast):
     assert (rules.category_quota_mode, rules.authority_quota, rules.county_unit_quota) == (QuotaMode.SOFT, 3, 1)
     assert Rubric.objects.get(campaign=cast.campaign).trim_min_experts == 7
     assert [c.selection_quota for c in cast.campaign.categories.order_by("position")] == [None, 5, 5, 5]
+    # Recorded in the campaign's settings history like every other setting (who, old → new).
+    history = CampaignSettingChange.objects.filter(campaign=cast.campaign, actor=cast.province_admin)
+    shown = {(row.field, row.old_value, row.new_value) for row in history}
+    trim = Rubric._meta.get_field("trim_min_experts").verbose_name
+    mode = SelectionRules._meta.get_field("category_quota_mode").verbose_name
+    assert (str(trim), "5", "7") in shown
+    assert any(field == str(mode) and new == str(QuotaMode.SOFT.label) for field, _old, new in shown)
+    assert history.filter(subject__contains=categories[1].name, new_value="5").exists()
 
     bad = {**data, "trim_min_experts": 2, "notice_min_days": 0, "authority_quota": "很多"}
     response = client.post(url, bad)
