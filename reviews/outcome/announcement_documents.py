@@ -15,7 +15,7 @@ from accounts.selectors import title_region
 from applications.documents.layout import chinese_numeral
 from applications.enums import CaseState
 from applications.models import Case
-from core.documents import SANS, SERIF, excel, official_language
+from core.documents import EXCEL_BODY, EXCEL_HEADING, EXCEL_TITLE, excel, official_language
 from core.documents.excel import Column
 from core.documents.pdf import render_pdf_template
 from core.files import build_filename
@@ -156,14 +156,14 @@ def render_announcement_xlsx(campaign) -> bytes:
     sheet.title = sheet_title
     count = len(ANNOUNCEMENT_COLUMNS)
     border = excel.thin_border()
-    body_font = Font(name=SERIF, size=12)
+    body_font = Font(name=EXCEL_BODY, size=12)
     excel.set_widths(sheet, [column.width for column in ANNOUNCEMENT_COLUMNS])
 
-    title_font = Font(name=SERIF, size=20, bold=True)
+    title_font = Font(name=EXCEL_TITLE, size=20)
     excel.merged_line(
         sheet, 1, doc.title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=42
     )
-    number_font = Font(name=SERIF, size=14)
+    number_font = Font(name=EXCEL_BODY, size=14)
     excel.merged_line(sheet, 2, doc.document_number or None, first=1, last=count, font=number_font, horizontal="center")
     sheet.row_dimensions[2].height = 26 if doc.document_number else 10
     excel.header_row(sheet, ANNOUNCEMENT_HEADER_ROW, labels, border=border, height=28, wrap=False)
@@ -175,7 +175,7 @@ def render_announcement_xlsx(campaign) -> bytes:
 
     row = ANNOUNCEMENT_HEADER_ROW + 1
     for group in doc.groups:
-        full_row(row, group.heading, Font(name=SANS, size=12, bold=True), "left")
+        full_row(row, group.heading, Font(name=EXCEL_HEADING, size=12), "left")
         row += 1
         if not group.rows:
             full_row(row, none_line, body_font, "center")

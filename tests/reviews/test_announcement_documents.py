@@ -50,7 +50,7 @@ def test_announcement_xlsx_groups_selected_cases_by_category_in_rank_order(revie
     sheet = workbook["通报名单"]
 
     assert sheet["A1"].value == TITLE
-    assert sheet["A1"].font.b
+    assert sheet["A1"].font.name == "方正小标宋简体"
     assert sheet["A2"].value is None  # no 通报 published yet: no document number
     assert [cell.value for cell in sheet[3]] == ["序号", "案例名称", "申报单位", "推荐单位"]
     assert announcement_rows(sheet) == [
@@ -67,7 +67,7 @@ def test_announcement_xlsx_groups_selected_cases_by_category_in_rank_order(revie
     ]
     merged = {str(ranges) for ranges in sheet.merged_cells.ranges}
     assert {"A1:D1", "A4:D4", "A8:D8", "A10:D10", "A11:D11"} <= merged
-    assert sheet["A4"].font.b
+    assert sheet["A4"].font.name == "黑体"
 
     # Prints A4 portrait, one page wide, the header row on each page, "— 1 —" at the foot.
     assert sheet.page_setup.orientation == "portrait"

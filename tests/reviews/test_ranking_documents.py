@@ -108,13 +108,13 @@ def test_xlsx_has_title_authority_header_and_rows_in_rank_order(ranked):
 
     assert sheet["A1"].value == TITLE
     assert "A1:G1" in {str(merged) for merged in sheet.merged_cells.ranges}
-    assert sheet["A1"].font.b and sheet["A1"].font.sz >= 18
+    assert sheet["A1"].font.name == "方正小标宋简体" and sheet["A1"].font.sz >= 18
     assert sheet["A2"].value == "推荐单位（盖章）：长春市文广旅局"
     assert sheet["E2"].value.startswith("填报日期：") and sheet["E2"].value.endswith("日")
 
     assert [cell.value for cell in sheet[3]] == HEADER
     for cell in sheet[3]:
-        assert cell.font.b
+        assert cell.font.name == "黑体"
         assert cell.border.left.style == cell.border.bottom.style == "thin"
         assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "FFE7E6E6"
 
