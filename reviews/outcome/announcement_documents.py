@@ -1,9 +1,10 @@
-"""The 通报 list of selected cases, grouped by category, as PDF and Excel, in the house
-style of the ranking table (reviews/ranking/documents.py) and the application form
-(applications/documents).
+"""The list of selected cases 名单, grouped by category: the 附件 of the 公示 and the
+通报 (reviews/outcome/official_documents.py draws those as 公文, PDF and Word) and an
+Excel sheet of its own, in the house style of the ranking table.
 
-    render_announcement_pdf(campaign) / render_announcement_xlsx(campaign) -> bytes
-    announcement_filename(campaign, "pdf") -> "<省>2024年广播电视媒体融合典型案例名单.pdf"
+    announcement_document(campaign) -> AnnouncementDocument
+    render_announcement_xlsx(campaign) -> bytes
+    announcement_filename(campaign, "xlsx") -> "<省>2024年广播电视媒体融合典型案例名单.xlsx"
 """
 
 from dataclasses import dataclass
@@ -17,15 +18,12 @@ from applications.enums import CaseState
 from applications.models import Case
 from core.documents import EXCEL_BODY, EXCEL_HEADING, EXCEL_TITLE, excel, official_language
 from core.documents.excel import Column
-from core.documents.pdf import render_pdf_template
 from core.files import build_filename
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
 from reviews.models import Publication, ReviewStage, Rubric
-from reviews.table_documents import plain_text, title_lines
+from reviews.table_documents import plain_text
 
-ANNOUNCEMENT_TEMPLATE = "reviews/documents/announcement.html"
-ANNOUNCEMENT_STYLESHEET = "reviews/documents/announcement.css"
 ANNOUNCED_STATES = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
 ANNOUNCEMENT_SHEET = gettext_lazy("通报名单")
 
@@ -123,14 +121,6 @@ def announcement_filename(campaign, extension: str) -> str:
     with official_language():
         title = announcement_title(campaign.year, title_region())
     return build_filename(title, extension=extension, fallback="announcement")
-
-
-def render_announcement_pdf(campaign) -> bytes:
-    # An official Chinese document whatever the reader's interface language.
-    with official_language():
-        doc = announcement_document(campaign)
-        context = {"doc": doc, "title_lines": title_lines(doc.title)}
-    return render_pdf_template(ANNOUNCEMENT_TEMPLATE, context, ANNOUNCEMENT_STYLESHEET)
 
 
 ANNOUNCEMENT_COLUMNS = (
