@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.selectors import province_name
+from core.documents import official_language
 from applications.enums import CaseState
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
@@ -44,7 +45,13 @@ def _notice_reference(campaign) -> str:
 
 def default_official_fields(campaign, kind: str) -> dict:
     """What a 公示 or 通报 of `campaign` says unless the province edits it: its title,
-    the issuing bureau, whom it goes to and its body (one paragraph a line)."""
+    the issuing bureau, whom it goes to and its body (one paragraph a line). In the
+    bureau's language whatever the reader's: the 公文 is Chinese."""
+    with official_language():
+        return _default_official_fields(campaign, kind)
+
+
+def _default_official_fields(campaign, kind: str) -> dict:
     year = campaign.year
     reference = _notice_reference(campaign)
     if kind == PublicationKind.NOTICE:
