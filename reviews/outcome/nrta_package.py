@@ -97,7 +97,7 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 def case_folder(rank: int, category: str, unit: str) -> str:
-    """"01-综合信息服务-吉林广播电视台": the place in the province's order (the list's
+    """ "01-综合信息服务-吉林广播电视台": the place in the province's order (the list's
     序号), the category and the unit, each part made safe (core.files), the whole at
     most MAX_FOLDER_NAME characters; the unit is what gives way to the limit."""
     prefix = f"{rank:02d}-" + safe_filename(category, max_length=20, fallback="类别") + "-"

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.selectors import province_name
-from core.documents import official_language
 from applications.enums import CaseState
+from core.documents import official_language
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
 from workflow.exceptions import TransitionRefused
