@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from applications.documents.layout import clean_text
-from core.documents import SERIF, excel
+from core.documents import EXCEL_BODY, EXCEL_TITLE, excel
 from core.documents.excel import Column
 
 HEADER_ROW = 3
@@ -111,14 +111,14 @@ def render_stamped_table_xlsx(
     count = len(columns)
     right = left_columns + 1
     border = excel.thin_border()
-    body_font = Font(name=SERIF, size=12)
+    body_font = Font(name=EXCEL_BODY, size=12)
     excel.set_widths(sheet, [column.width for column in columns])
 
     # Title, merged across the table (one line at the sheet's width; wraps if narrower).
-    title_font = Font(name=SERIF, size=20, bold=True)
+    title_font = Font(name=EXCEL_TITLE, size=20)
     excel.merged_line(sheet, 1, title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=42)
     # Who sends it (left) and the date to fill in by hand (right).
-    side = Font(name=SERIF, size=13)
+    side = Font(name=EXCEL_BODY, size=13)
     excel.merged_line(sheet, 2, top_left, first=1, last=left_columns, font=side, horizontal="left")
     excel.merged_line(sheet, 2, top_right, first=right, last=count, font=side, horizontal="right", height=30)
     # The header row, repeated on every printed page.

@@ -1,15 +1,14 @@
 """The application form as Word (.docx), the format the notice asks for.
 
-Built with python-docx on its default template, restyled after GB/T 9704: A4, body
-三号 (16 pt) with exactly 28 pt between lines, title 二号 in a heavy serif, headings
-in a sans (黑体), page numbers "— 1 —". The text is in named styles (正文, 标题 1/2,
-表格文字) so that an applicant who edits the file in Word keeps the layout.
+Built with python-docx on its default template (core.documents.word), restyled after
+GB/T 9704: A4, body 三号 (16 pt) 仿宋_GB2312 with exactly 28 pt between lines, title
+二号 方正小标宋简体, headings and table labels 黑体, page numbers "— 1 —" in 宋体. The
+text is in named styles (正文, 标题 1/2, 表格文字) so that an applicant who edits the file in Word keeps the layout.
 """
 
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -22,7 +21,8 @@ from docx.table import Table
 
 from applications.documents.layout import FormDocument, case_for_document, form_document
 from applications.models import Case
-from core.documents import SANS, SERIF, official_language
+from core.documents import FANGSONG, HEITI, XIAOBIAOSONG, official_language
+from core.documents.word import new_document, page_number_footer, set_fonts
 
 BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(12)  # 小四
@@ -37,17 +37,6 @@ LABEL_STYLE = "表格标签"
 
 
 # --- fonts and styles ------------------------------------------------------------
-
-
-def _set_fonts(element, family: str) -> None:
-    """Point every script slot of a run or style at `family`. Word reads East Asian
-    text from w:eastAsia, and theme attributes would override the names, so they go."""
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), family)
 
 
 def _remove_children(element, tag: str) -> None:
@@ -72,7 +61,7 @@ def _first_line_indent(paragraph_format, size, characters: int = 2) -> None:
 
 
 def _style(style, *, family: str, size, line, bold: bool = False, align=None) -> None:
-    _set_fonts(style.element, family)
+    set_fonts(style.element, family)
     style.font.size = size
     style.font.bold = bold
     style.font.italic = False
@@ -89,12 +78,12 @@ def _style(style, *, family: str, size, line, bold: bool = False, align=None) ->
 def _define_styles(document) -> None:
     styles = document.styles
     normal = styles["Normal"]
-    _style(normal, family=SERIF, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(normal, family=FANGSONG, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _set_language(normal)
     _first_line_indent(normal.paragraph_format, BODY_SIZE)
 
     title = styles["Title"]
-    _style(title, family=SERIF, size=Pt(22), line=Pt(34), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(title, family=XIAOBIAOSONG, size=Pt(22), line=Pt(34), align=WD_ALIGN_PARAGRAPH.CENTER)
     _first_line_indent(title.paragraph_format, Pt(22), characters=0)
     title.paragraph_format.space_after = Pt(20)
     # The template's Title has a rule under it and letter spacing; a form has neither.
@@ -102,19 +91,19 @@ def _define_styles(document) -> None:
     _remove_children(title.element.get_or_add_rPr(), "w:spacing")
 
     part = styles["Heading 1"]  # 案例材料, 量化数据, 附件清单
-    _style(part, family=SANS, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(part, family=HEITI, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.CENTER)
     part.paragraph_format.space_before = Pt(28)
     _first_line_indent(part.paragraph_format, BODY_SIZE, characters=0)
     part.paragraph_format.keep_with_next = True
 
     section = styles["Heading 2"]  # 一、自有平台或账号的总体情况
-    _style(section, family=SANS, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(section, family=HEITI, size=BODY_SIZE, line=Pt(28), align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _first_line_indent(section.paragraph_format, BODY_SIZE)
     section.paragraph_format.keep_with_next = True
 
     for name, style_id, family, align in (
-        (TABLE_STYLE, "FormTableText", SERIF, WD_ALIGN_PARAGRAPH.LEFT),
-        (LABEL_STYLE, "FormTableLabel", SANS, WD_ALIGN_PARAGRAPH.CENTER),
+        (TABLE_STYLE, "FormTableText", FANGSONG, WD_ALIGN_PARAGRAPH.LEFT),
+        (LABEL_STYLE, "FormTableLabel", HEITI, WD_ALIGN_PARAGRAPH.CENTER),
     ):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.style_id = style_id  # ASCII ids, as Word writes them; the Chinese name is what users see
@@ -126,24 +115,6 @@ def _define_styles(document) -> None:
 # --- page ------------------------------------------------------------------------
 
 
-def _field_char(kind: str):
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    return element
-
-
-def _add_page_field(paragraph) -> None:
-    """Word's PAGE field, which Word fills in as it lays out each page: begin, the
-    instruction, separate, a placeholder result, end, each in a run of its own."""
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = " PAGE "
-    for element in (_field_char("begin"), instruction, _field_char("separate")):
-        paragraph.add_run()._r.append(element)
-    paragraph.add_run("1")
-    paragraph.add_run()._r.append(_field_char("end"))
-
-
 def _set_up_page(document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -151,14 +122,8 @@ def _set_up_page(document) -> None:
     section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
     section.footer_distance = Mm(25)
-    footer = section.footer.paragraphs[0]
-    footer.style = document.styles[TABLE_STYLE]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("— ")
-    _add_page_field(footer)
-    footer.add_run(" —")
-    for run in footer.runs:
-        run.font.size = Pt(14)  # 四号, as GB/T 9704 sets page numbers
+    section.footer.paragraphs[0].style = document.styles[TABLE_STYLE]
+    page_number_footer(section, outer=False)
 
 
 # --- tables ----------------------------------------------------------------------
@@ -327,7 +292,7 @@ def _narrative(document, doc: FormDocument) -> None:
 
 
 def _build(doc: FormDocument) -> bytes:
-    document = Document()
+    document = new_document()
     _define_styles(document)
     _set_up_page(document)
     properties = document.core_properties

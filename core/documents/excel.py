@@ -5,7 +5,7 @@ on every page, "— 1 —" at the foot).
 
     workbook = new_workbook(title=…)
     set_widths(sheet, [column.width for column in columns])
-    merged_line(sheet, 1, title, first=1, last=len(columns), font=Font(name=SERIF, size=20, bold=True), …)
+    merged_line(sheet, 1, title, first=1, last=len(columns), font=Font(name=EXCEL_TITLE, size=20), …)
     header_row(sheet, 3, labels, border=thin_border(), height=30)
     table_row(sheet, 4, values, columns, font=…, border=…, line_height=16.5, padding=8, min_height=30)
     print_setup(sheet, header_row=3, last_row=9, last_column=len(columns), orientation="landscape")
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
-from core.documents import SANS, SERIF
+from core.documents import EXCEL_HEADING, SONGTI
 
 GREY = "FFE7E6E6"  # the header row's fill
 
@@ -110,12 +110,12 @@ def merged_line(
 
 
 def header_row(sheet, row: int, labels, *, border, height: float, size: int = 12, wrap: bool = True) -> None:
-    """The column labels in bold 黑体 on grey, boxed, centred."""
+    """The column labels in 黑体 on grey, boxed, centred."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     for index, label in enumerate(labels, start=1):
         cell = text_cell(sheet, row, index, label)
-        cell.font = Font(name=SANS, size=size, bold=True)
+        cell.font = Font(name=EXCEL_HEADING, size=size)
         cell.fill = PatternFill(fill_type="solid", start_color=GREY, end_color=GREY)
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrap or None)
@@ -182,7 +182,7 @@ def print_setup(sheet, *, header_row: int, last_row: int, last_column: int, orie
     sheet.page_margins.footer = 0.35
     sheet.oddFooter.center.text = "— &P —"
     sheet.oddFooter.center.size = 14
-    sheet.oddFooter.center.font = SERIF
+    sheet.oddFooter.center.font = SONGTI
 
 
 def workbook_bytes(workbook) -> bytes:

@@ -4,7 +4,8 @@
     render_review_sheet_pdf(assignment) -> bytes
         one expert's signed review sheet for one case
     render_expert_sheets_pdf(expert, stage) -> bytes
-        all of an expert's sheets of a stage, a page (or more) each
+        all of an expert's sheets of a stage, a page (or more) each, then one summary
+        page listing them that the expert signs once (not each of ten pages)
     review_sheets_filename(expert, stage) -> "<省>2024年广播电视媒体融合典型案例专家评审表-初评-<专家>.pdf"
 
 A blind stage's review sheet shows the case's title and category only: never the
@@ -56,6 +57,15 @@ class ReviewSheet:
     lines: list[CriterionLine]
     total: str  # "82.50", or "" until every scored criterion has a score
     expert_name: str
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    number: int
+    case_title: str
+    category: str
+    total: str  # "" until every scored criterion has a score
     submitted: bool
 
 
@@ -145,6 +155,11 @@ def render_expert_sheets_pdf(expert, stage: ReviewStage) -> bytes:
             "title_lines": title_lines(title),
             "stage_name": plain_text(stage.name),
             "expert_name": plain_text(str(expert)),
+            # One page to sign for all the sheets, instead of a signature on each.
+            "summary": [
+                SummaryLine(number, sheet.case_title, sheet.category, sheet.total, sheet.submitted)
+                for number, sheet in enumerate(sheets, start=1)
+            ],
         }
     return _write_pdf(context)
 

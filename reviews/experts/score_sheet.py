@@ -17,7 +17,7 @@ import re
 from django.utils.translation import gettext as _
 
 from accounts.selectors import province_name_subquery, province_region, title_region
-from core.documents import SERIF, excel, official_language
+from core.documents import EXCEL_BODY, EXCEL_TITLE, excel, official_language
 from core.documents.excel import Column
 from core.files import build_filename
 from reviews.experts.aggregation import rule_description
@@ -69,14 +69,14 @@ class _Writer:
 
         self.sheet = sheet
         self.border = excel.thin_border()
-        self.font = Font(name=SERIF, size=11)
+        self.font = Font(name=EXCEL_BODY, size=11)
 
     def heading(self, title: str, note: str, columns: list[Column]) -> None:
         from openpyxl.styles import Font
 
         sheet, count = self.sheet, len(columns)
         excel.set_widths(sheet, [column.width for column in columns])
-        title_font = Font(name=SERIF, size=18, bold=True)
+        title_font = Font(name=EXCEL_TITLE, size=18)
         excel.merged_line(
             sheet, 1, title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=36
         )

@@ -16,6 +16,11 @@ class Publication(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=PublicationKind.choices)
     title = models.CharField(_("标题"), max_length=200)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    # The 公文 around the list (GB/T 9704): who issues it, to whom, what it says, when.
+    issuer = models.CharField(_("发文机关"), max_length=50, blank=True)
+    addressee = models.CharField(_("主送机关"), max_length=300, blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
     starts_on = models.DateField(_("公示开始"), null=True, blank=True)
     ends_on = models.DateField(_("公示结束"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"))

@@ -1,9 +1,10 @@
-"""The 通报 list of selected cases, grouped by category, as PDF and Excel, in the house
-style of the ranking table (reviews/ranking/documents.py) and the application form
-(applications/documents).
+"""The list of selected cases 名单, grouped by category: the 附件 of the 公示 and the
+通报 (reviews/outcome/official_documents.py draws those as 公文, PDF and Word) and an
+Excel sheet of its own, in the house style of the ranking table.
 
-    render_announcement_pdf(campaign) / render_announcement_xlsx(campaign) -> bytes
-    announcement_filename(campaign, "pdf") -> "<省>2024年广播电视媒体融合典型案例名单.pdf"
+    announcement_document(campaign) -> AnnouncementDocument
+    render_announcement_xlsx(campaign) -> bytes
+    announcement_filename(campaign, "xlsx") -> "<省>2024年广播电视媒体融合典型案例名单.xlsx"
 """
 
 from dataclasses import dataclass
@@ -15,17 +16,14 @@ from accounts.selectors import title_region
 from applications.documents.layout import chinese_numeral
 from applications.enums import CaseState
 from applications.models import Case
-from core.documents import SANS, SERIF, excel, official_language
+from core.documents import EXCEL_BODY, EXCEL_HEADING, EXCEL_TITLE, excel, official_language
 from core.documents.excel import Column
-from core.documents.pdf import render_pdf_template
 from core.files import build_filename
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
 from reviews.models import Publication, ReviewStage, Rubric
-from reviews.table_documents import plain_text, title_lines
+from reviews.table_documents import plain_text
 
-ANNOUNCEMENT_TEMPLATE = "reviews/documents/announcement.html"
-ANNOUNCEMENT_STYLESHEET = "reviews/documents/announcement.css"
 ANNOUNCED_STATES = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
 ANNOUNCEMENT_SHEET = gettext_lazy("通报名单")
 
@@ -125,14 +123,6 @@ def announcement_filename(campaign, extension: str) -> str:
     return build_filename(title, extension=extension, fallback="announcement")
 
 
-def render_announcement_pdf(campaign) -> bytes:
-    # An official Chinese document whatever the reader's interface language.
-    with official_language():
-        doc = announcement_document(campaign)
-        context = {"doc": doc, "title_lines": title_lines(doc.title)}
-    return render_pdf_template(ANNOUNCEMENT_TEMPLATE, context, ANNOUNCEMENT_STYLESHEET)
-
-
 ANNOUNCEMENT_COLUMNS = (
     Column(gettext_lazy("序号"), 8),
     Column(gettext_lazy("案例名称"), 48, centred=False),
@@ -156,14 +146,14 @@ def render_announcement_xlsx(campaign) -> bytes:
     sheet.title = sheet_title
     count = len(ANNOUNCEMENT_COLUMNS)
     border = excel.thin_border()
-    body_font = Font(name=SERIF, size=12)
+    body_font = Font(name=EXCEL_BODY, size=12)
     excel.set_widths(sheet, [column.width for column in ANNOUNCEMENT_COLUMNS])
 
-    title_font = Font(name=SERIF, size=20, bold=True)
+    title_font = Font(name=EXCEL_TITLE, size=20)
     excel.merged_line(
         sheet, 1, doc.title, first=1, last=count, font=title_font, horizontal="center", wrap=True, height=42
     )
-    number_font = Font(name=SERIF, size=14)
+    number_font = Font(name=EXCEL_BODY, size=14)
     excel.merged_line(sheet, 2, doc.document_number or None, first=1, last=count, font=number_font, horizontal="center")
     sheet.row_dimensions[2].height = 26 if doc.document_number else 10
     excel.header_row(sheet, ANNOUNCEMENT_HEADER_ROW, labels, border=border, height=28, wrap=False)
@@ -175,7 +165,7 @@ def render_announcement_xlsx(campaign) -> bytes:
 
     row = ANNOUNCEMENT_HEADER_ROW + 1
     for group in doc.groups:
-        full_row(row, group.heading, Font(name=SANS, size=12, bold=True), "left")
+        full_row(row, group.heading, Font(name=EXCEL_HEADING, size=12), "left")
         row += 1
         if not group.rows:
             full_row(row, none_line, body_font, "center")

@@ -1,6 +1,8 @@
 """The forms of the province's publication and NRTA pages. Limits come from the models;
 ids are checked against the campaign, dates parsed here."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,7 @@ from applications.models import Case
 from core.forms import NormalisedForm, id_choice_messages
 from reviews.enums import Aggregation, QuotaMode
 from reviews.models import Objection, Publication
-from reviews.outcome.publication import SELECTED_STATES, notice_period_problems
+from reviews.outcome.publication import BODY_LIMIT, SELECTED_STATES, notice_period_problems
 from reviews.outcome.rules import RULE_FIELDS
 
 
@@ -28,14 +30,58 @@ class _DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class NoticeForm(NormalisedForm):
-    """The 公示: title, document number and the period for objections."""
+# 发文字号 after GB/T 9704: the year in 六角括号 〔〕, the number without 第 or a
+# leading zero, then 号: 吉广电发〔2025〕3号. Brackets typed otherwise are made 〔〕.
+_YEAR_BRACKETS = re.compile(r"[\[［【(（]\s*([0-9]{4})\s*[\]］】)）]")
+_DOCUMENT_NUMBER = re.compile(r"^\S+〔[0-9]{4}〕[1-9][0-9]*号$")
+
+
+def clean_document_number(value: str) -> str:
+    value = _YEAR_BRACKETS.sub(r"〔\1〕", "".join((value or "").split()))
+    if value and not _DOCUMENT_NUMBER.match(value):
+        raise forms.ValidationError(
+            _("文号应为「机关代字〔年份〕序号号」，如：吉广电发〔2025〕3号（序号不加“第”，不编虚位）。")
+        )
+    return value
+
+
+class _OfficialDocumentForm(NormalisedForm):
+    """The parts of a 公文 the province writes: who issues it, to whom, what it says and
+    when (GB/T 9704). The 名单 goes with it as 附件."""
 
     compact = True
+    document_number = forms.CharField(
+        label=_("发文字号"), max_length=NUMBER_LIMIT, required=False, help_text=_("如：吉广电发〔2025〕3号")
+    )
+    issuer = forms.CharField(
+        label=_("发文机关"),
+        max_length=_limit(Publication, "issuer"),
+        error_messages={"required": _("请填写发文机关。")},
+    )
+    addressee = forms.CharField(label=_("主送机关"), max_length=_limit(Publication, "addressee"), required=False)
+    body = forms.CharField(
+        label=_("正文"),
+        max_length=BODY_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("一行一段；以“一、”“（一）”开头的行排作标题。名单作为附件附后。"),
+        error_messages={"required": _("请填写正文。")},
+    )
+    issued_on = forms.DateField(
+        label=_("成文日期"),
+        widget=_DateInput,
+        error_messages={"required": _("请填写成文日期。"), "invalid": _("请填写有效的日期。")},
+    )
+
+    def clean_document_number(self):
+        return clean_document_number(self.cleaned_data.get("document_number", ""))
+
+
+class NoticeForm(_OfficialDocumentForm):
+    """The 公示: title, document number, the period for objections and the 公文's text."""
+
     title = forms.CharField(
         label=_("公示标题"), max_length=TITLE_LIMIT, error_messages={"required": _("请填写公示标题。")}
     )
-    document_number = forms.CharField(label=_("文号"), max_length=NUMBER_LIMIT, required=False)
     starts_on = forms.DateField(
         label=_("公示开始"),
         widget=_DateInput,
@@ -61,14 +107,12 @@ class NoticeForm(NormalisedForm):
         return cleaned
 
 
-class AnnouncementForm(NormalisedForm):
-    """The final 通报."""
+class AnnouncementForm(_OfficialDocumentForm):
+    """The final 通报 and the 公文's text."""
 
-    compact = True
     title = forms.CharField(
         label=_("通报标题"), max_length=TITLE_LIMIT, error_messages={"required": _("请填写通报标题。")}
     )
-    document_number = forms.CharField(label=_("文号"), max_length=NUMBER_LIMIT, required=False)
 
 
 class ObjectionForm(NormalisedForm):

@@ -9,11 +9,11 @@ Layout of the archive (names UTF-8, flagged as such by zipfile):
 
     00-推荐名单.pdf
     00-推荐名单.xlsx
-    01-<案例名称>/申请表.docx
-    01-<案例名称>/申请表.pdf
-    01-<案例名称>/盖章扫描件.pdf
-    01-<案例名称>/佐证材料/01-<原文件名>
-    01-<案例名称>/佐证材料/网盘链接.txt
+    01-<类别>-<申报单位>/申请表.docx          (01: the case's place in 00-推荐名单)
+    01-<类别>-<申报单位>/申请表.pdf
+    01-<类别>-<申报单位>/盖章扫描件.pdf
+    01-<类别>-<申报单位>/佐证材料/01-<原文件名>
+    01-<类别>-<申报单位>/佐证材料/网盘链接.txt
     02-…
 
 The archive can reach gigabytes: it is written straight to disk, evidence copied in
@@ -59,7 +59,7 @@ SCAN_NAME = "盖章扫描件"
 EVIDENCE_FOLDER = "佐证材料"
 LINKS_FILE = "网盘链接.txt"
 COPY_CHUNK = 1024 * 1024
-# Kept short enough that "<download folder>\01-<title>\佐证材料\01-<file name>" stays
+# Kept short enough that "<download folder>\01-<类别>-<单位>\佐证材料\01-<file name>" stays
 # within Windows' 260-character path limit, which many unzip tools still obey.
 MAX_FOLDER_NAME = 60
 MAX_FILE_NAME = 80
@@ -96,8 +96,12 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def case_folder(rank: int, title: str) -> str:
-    return f"{rank:02d}-" + safe_filename(title, max_length=MAX_FOLDER_NAME, fallback="案例")
+def case_folder(rank: int, category: str, unit: str) -> str:
+    """ "01-综合信息服务-吉林广播电视台": the place in the province's order (the list's
+    序号), the category and the unit, each part made safe (core.files), the whole at
+    most MAX_FOLDER_NAME characters; the unit is what gives way to the limit."""
+    prefix = f"{rank:02d}-" + safe_filename(category, max_length=20, fallback="类别") + "-"
+    return prefix + safe_filename(unit, max_length=MAX_FOLDER_NAME - len(prefix), fallback="申报单位")
 
 
 def package_filename(campaign) -> str:
@@ -204,7 +208,7 @@ def build_nrta_package(campaign, target_path) -> PackageSummary:
 
 
 def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) -> None:
-    folder = case_folder(rank, case.title)
+    folder = case_folder(rank, case.category.name, case.unit.name)
     writer.add_bytes(folder, f"{FORM_NAME}.docx", render_case_docx(case))
     writer.add_bytes(folder, f"{FORM_NAME}.pdf", render_case_pdf(case))
     for attachment in attachments:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.selectors import province_name
 from applications.enums import CaseState
+from core.documents import official_language
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
 from reviews.outcome.rules import selection_rules_for
@@ -19,6 +21,16 @@ from workflow.services import apply_transition
 
 NOTICE_DAYS = 7
 SELECTED_STATES = (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
+
+
+# The limits of the 公文's parts (the form states them, the service enforces them).
+BODY_LIMIT = 5000
+# Whom the campaign's notice (吉广电明电〔2024〕38号) went to: the 公示 and the 通报 go
+# back to the same offices.
+DEFAULT_ADDRESSEE = (
+    "各市（州）文广旅局，长白山开发区工委宣传部，梅河口市文广旅局，"
+    "吉林广播电视台、吉林教育电视台、长影频道、吉视传媒股份有限公司"
+)
 
 
 def default_notice_period(today: date | None = None, days: int = NOTICE_DAYS) -> tuple[date, date]:
@@ -48,11 +60,98 @@ def notice_period_problems(*, campaign, starts_on: date, ends_on: date) -> list[
     return problems
 
 
-def notice_publish(
-    *, campaign, actor, title: str, starts_on: date, ends_on: date, document_number: str = ""
-) -> Publication:
-    roles.require_province_admin(actor)
+def _notice_reference(campaign) -> str:
+    """《关于开展<campaign>工作的通知》（<文号>）: the notice the result answers."""
+    reference = _("《关于开展%(title)s工作的通知》") % {"title": campaign.title}
+    if campaign.notice_number:
+        reference += f"（{campaign.notice_number}）"
+    return reference
+
+
+def default_official_fields(campaign, kind: str) -> dict:
+    """What a 公示 or 通报 of `campaign` says unless the province edits it: its title,
+    the issuing bureau, whom it goes to and its body (one paragraph a line). In the
+    bureau's language whatever the reader's: the 公文 is Chinese."""
+    with official_language():
+        return _default_official_fields(campaign, kind)
+
+
+def _default_official_fields(campaign, kind: str) -> dict:
+    year = campaign.year
+    reference = _notice_reference(campaign)
+    if kind == PublicationKind.NOTICE:
+        title = _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的公示") % {"y": year}
+        paragraphs = [
+            _(
+                "根据%(reference)s要求，经各地推荐、专家评审，拟确定附件所列案例为%(y)s年全省"
+                "广播电视媒体融合典型案例，现予以公示。"
+            )
+            % {"reference": reference, "y": year},
+            _(
+                "公示期间，任何单位和个人对公示案例有异议的，可以书面形式向我局反映。单位提出异议的，"
+                "须加盖本单位公章；个人提出异议的，须署真实姓名并提供联系方式。逾期和匿名异议不予受理。"
+            ),
+        ]
+    else:
+        title = _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的通报") % {"y": year}
+        paragraphs = [
+            _(
+                "根据%(reference)s要求，经各地推荐、专家评审和结果公示，确定附件所列案例为%(y)s年全省"
+                "广播电视媒体融合典型案例，现予以通报。"
+            )
+            % {"reference": reference, "y": year},
+            _(
+                "希望入选单位珍惜荣誉，认真总结经验，持续深化媒体融合改革创新，更好发挥示范引领作用。"
+                "各地各单位要学习借鉴典型案例的经验做法，推动全省广播电视媒体深度融合发展取得新成效。"
+            ),
+        ]
+    if campaign.contact:
+        paragraphs.append(_("联系人及电话：%(contact)s。") % {"contact": campaign.contact.rstrip("。")})
+    return {
+        "title": title,
+        "issuer": province_name(),
+        "addressee": DEFAULT_ADDRESSEE,
+        "body": "\n".join(paragraphs),
+    }
+
+
+def _official_problems(*, issuer: str, addressee: str, body: str) -> list[str]:
     problems = []
+    if not (issuer or "").strip():
+        problems.append(_("请填写发文机关。"))
+    if not (body or "").strip():
+        problems.append(_("请填写正文。"))
+    limits = (
+        (_("发文机关"), issuer, Publication._meta.get_field("issuer").max_length),
+        (_("主送机关"), addressee, Publication._meta.get_field("addressee").max_length),
+        (_("正文"), body, BODY_LIMIT),
+    )
+    for label, text, limit in limits:
+        if len(text or "") > limit:
+            problems.append(
+                _("%(label)s不能超过%(limit)d字（当前%(count)d字）。")
+                % {"label": label, "limit": limit, "count": len(text)}
+            )
+    return problems
+
+
+def notice_publish(
+    *,
+    campaign,
+    actor,
+    title: str,
+    starts_on: date,
+    ends_on: date,
+    document_number: str = "",
+    issuer: str | None = None,
+    addressee: str | None = None,
+    body: str | None = None,
+    issued_on: date | None = None,
+) -> Publication:
+    """Publish the 公示. The parts of the 公文 left out (None) take their defaults."""
+    roles.require_province_admin(actor)
+    official = _official_fields(campaign, PublicationKind.NOTICE, issuer, addressee, body, issued_on)
+    problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
     if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
         problems.append(_("本年度已发布过公示。"))
     if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
@@ -70,6 +169,7 @@ def notice_publish(
         kind=PublicationKind.NOTICE,
         title=title.strip(),
         document_number=(document_number or "").strip(),
+        **official,
         starts_on=starts_on,
         ends_on=ends_on,
         published_at=timezone.now(),
@@ -116,12 +216,34 @@ def objection_answer(*, objection: Objection, actor, answer: str, upheld: bool =
     return objection
 
 
+def _official_fields(campaign, kind, issuer, addressee, body, issued_on) -> dict:
+    defaults = default_official_fields(campaign, kind)
+    return {
+        "issuer": (defaults["issuer"] if issuer is None else issuer).strip(),
+        "addressee": (defaults["addressee"] if addressee is None else addressee).strip(),
+        "body": (defaults["body"] if body is None else body).strip(),
+        "issued_on": issued_on or timezone.localdate(),
+    }
+
+
 @transaction.atomic
-def announcement_publish(*, campaign, actor, title: str, document_number: str = "") -> Publication:
-    """The final 通报, once the 公示 period is over and every objection answered."""
+def announcement_publish(
+    *,
+    campaign,
+    actor,
+    title: str,
+    document_number: str = "",
+    issuer: str | None = None,
+    addressee: str | None = None,
+    body: str | None = None,
+    issued_on: date | None = None,
+) -> Publication:
+    """The final 通报, once the 公示 period is over and every objection answered. The
+    parts of the 公文 left out (None) take their defaults."""
     roles.require_province_admin(actor)
+    official = _official_fields(campaign, PublicationKind.ANNOUNCEMENT, issuer, addressee, body, issued_on)
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
-    problems = []
+    problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
     if notice is None:
         problems.append(_("请先发布公示。"))
     else:
@@ -141,6 +263,7 @@ def announcement_publish(*, campaign, actor, title: str, document_number: str = 
         kind=PublicationKind.ANNOUNCEMENT,
         title=title.strip(),
         document_number=(document_number or "").strip(),
+        **official,
         published_at=timezone.now(),
         published_by=actor,
     )

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,11 +24,7 @@ from reviews.experts.rounds import advanceable, next_stage_of, results_by_stage,
 from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 from reviews.experts.services import rubric_is_frozen
 from reviews.models import NrtaPackage, Publication, Rubric
-from reviews.outcome.announcement_documents import (
-    announcement_filename,
-    render_announcement_pdf,
-    render_announcement_xlsx,
-)
+from reviews.outcome.announcement_documents import announcement_filename, render_announcement_xlsx
 from reviews.outcome.forms import (
     AnnouncementForm,
     NoticeForm,
@@ -38,9 +35,11 @@ from reviews.outcome.forms import (
 )
 from reviews.outcome.nrta import nrta_candidates, nrta_cases, nrta_move
 from reviews.outcome.nrta_package import nrta_package_request, package_filename
+from reviews.outcome.official_documents import official_filename, render_official_docx, render_official_pdf
 from reviews.outcome.publication import (
     announcement_publish,
     default_notice_period,
+    default_official_fields,
     notice_publish,
     objection_answer,
     objection_record,
@@ -193,7 +192,6 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
     ).select_related("unit", "authority", "category")
     rules = selection_rules_for(campaign)
     starts, ends = default_notice_period(days=rules.notice_min_days)
-    year = campaign.year
     objections = [
         (
             objection,
@@ -217,7 +215,8 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             or NoticeForm(
                 campaign=campaign,
                 initial={
-                    "title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的公示") % {"y": year},
+                    **default_official_fields(campaign, PublicationKind.NOTICE),
+                    "issued_on": starts,
                     "starts_on": starts,
                     "ends_on": ends,
                 },
@@ -225,13 +224,21 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "objection_form": forms.get("objection") or ObjectionForm(campaign=campaign),
             "announcement_form": forms.get("announcement")
             or AnnouncementForm(
-                initial={"title": _("关于%(y)s年全省广播电视媒体融合典型案例评选结果的通报") % {"y": year}}
+                initial={
+                    **default_official_fields(campaign, PublicationKind.ANNOUNCEMENT),
+                    "issued_on": timezone.localdate(),
+                }
             ),
             "rules": rules,
             "failed": failed,
         },
         status=400 if failed is not None else 200,
     )
+
+
+def _official(data: dict) -> dict:
+    """The parts of the 公文 from a publication form's cleaned data."""
+    return {key: data[key] for key in ("document_number", "issuer", "addressee", "body", "issued_on")}
 
 
 @login_required
@@ -254,7 +261,7 @@ def notice_publish_view(request, year: int):
                 title=data["title"],
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
-                document_number=data["document_number"],
+                **_official(data),
             )
         except (TransitionRefused, PermissionDenied) as error:
             add_refusal(form, error)
@@ -333,7 +340,7 @@ def announcement_publish_view(request, year: int):
                 campaign=campaign,
                 actor=request.user,
                 title=form.cleaned_data["title"],
-                document_number=form.cleaned_data["document_number"],
+                **_official(form.cleaned_data),
             )
         except (TransitionRefused, PermissionDenied) as error:
             add_refusal(form, error)
@@ -343,11 +350,27 @@ def announcement_publish_view(request, year: int):
     return _publication_page(request, campaign, failed=form, forms={"announcement": form})
 
 
+_OFFICIAL_RENDERERS = {"pdf": render_official_pdf, "docx": render_official_docx}
+
+
 @login_required
 def announcement_document(request, year: int, extension: str):
+    """The 通报 as a 公文 (PDF, Word), or its 名单 as Excel; a preview before it is published."""
     campaign = province_campaign(request, year)
-    render_document = {"pdf": render_announcement_pdf, "xlsx": render_announcement_xlsx}[extension]
-    return download_response(render_document(campaign), filename=announcement_filename(campaign, extension))
+    if extension == "xlsx":
+        return download_response(
+            render_announcement_xlsx(campaign), filename=announcement_filename(campaign, extension)
+        )
+    data = _OFFICIAL_RENDERERS[extension](campaign, PublicationKind.ANNOUNCEMENT)
+    return download_response(data, filename=official_filename(campaign, PublicationKind.ANNOUNCEMENT, extension))
+
+
+@login_required
+def notice_document(request, year: int, extension: str):
+    """The 公示 as a 公文 (PDF, Word); a preview before it is published."""
+    campaign = province_campaign(request, year)
+    data = _OFFICIAL_RENDERERS[extension](campaign, PublicationKind.NOTICE)
+    return download_response(data, filename=official_filename(campaign, PublicationKind.NOTICE, extension))
 
 
 @login_required

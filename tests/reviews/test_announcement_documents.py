@@ -14,12 +14,8 @@ from applications.models import Campaign
 from reviews.enums import PublicationKind
 from reviews.experts.services import assignment_create
 from reviews.models import Publication
-from reviews.outcome.announcement_documents import (
-    announcement_filename,
-    current_stage,
-    render_announcement_pdf,
-    render_announcement_xlsx,
-)
+from reviews.outcome.announcement_documents import announcement_filename, current_stage, render_announcement_xlsx
+from reviews.outcome.official_documents import render_announcement_pdf
 from tests.factories import open_first_stage
 from tests.reading import (
     PAGE_NUMBER,
@@ -50,7 +46,7 @@ def test_announcement_xlsx_groups_selected_cases_by_category_in_rank_order(revie
     sheet = workbook["通报名单"]
 
     assert sheet["A1"].value == TITLE
-    assert sheet["A1"].font.b
+    assert sheet["A1"].font.name == "方正小标宋简体"
     assert sheet["A2"].value is None  # no 通报 published yet: no document number
     assert [cell.value for cell in sheet[3]] == ["序号", "案例名称", "申报单位", "推荐单位"]
     assert announcement_rows(sheet) == [
@@ -67,7 +63,7 @@ def test_announcement_xlsx_groups_selected_cases_by_category_in_rank_order(revie
     ]
     merged = {str(ranges) for ranges in sheet.merged_cells.ranges}
     assert {"A1:D1", "A4:D4", "A8:D8", "A10:D10", "A11:D11"} <= merged
-    assert sheet["A4"].font.b
+    assert sheet["A4"].font.name == "黑体"
 
     # Prints A4 portrait, one page wide, the header row on each page, "— 1 —" at the foot.
     assert sheet.page_setup.orientation == "portrait"
@@ -121,11 +117,19 @@ def test_announcement_pdf_is_an_a4_portrait_list_grouped_by_category(reviewed, c
     assert_subset_cjk_fonts(pdf)
 
     text = pdf_text(pdf)
+    # The 通报 as a 公文 (GB/T 9704), the list of selected cases as its 附件.
     assert in_order(
         text,
         [
-            TITLE,
+            "吉林省广播电视局文件",
             "吉广电发〔2024〕18号",
+            "关于2024年全省广播电视媒体融合典型案例评选结果的通报",
+            "各市（州）文广旅局",
+            "现予以通报。",
+            f"附件：{TITLE}",
+            "吉林省广播电视局",
+            "附件",
+            TITLE,
             "一、新媒体平台建设（3个）",
             "序号案例名称申报单位推荐单位",
             f"1{compact(c.a1.title)}九台区融媒体中心长春市文广旅局",
@@ -164,10 +168,12 @@ def test_announcement_of_many_cases_spans_pages_with_the_header_on_each(cast):
 
     pdf = render_announcement_pdf(cast.campaign)
     pages = pdf_pages(pdf)
-    assert len(pages) >= 2
+    # The 通报 itself, then its 附件 (the list) from a page of its own.
+    first = next(index for index, page in enumerate(pages) if compact(page).startswith("附件"))
+    assert len(pages) - first >= 2
     for number, page in enumerate(pages, start=1):
         assert [int(n) for n in PAGE_NUMBER.findall(page)] == [number]
-        if compact(titles[0]) not in compact(page):
+        if number > first + 1:
             assert "序号案例名称申报单位推荐单位" in compact(page), f"no header row on page {number}"
     text = pdf_text(pdf)
     # Equal results: the authority's own order decides, which is the order of recommendation.
@@ -220,7 +226,7 @@ def test_command_writes_pdf_and_xlsx(reviewed, out, monkeypatch):
     [
         (["--campaign", "2023", "--format", "pdf"], "没有 2023 年度的征集活动（现有：2024）"),
         (["--campaign", "二〇二四", "--format", "pdf"], "征集活动应以年度表示"),
-        (["--campaign", "2024", "--format", "docx"], "未知的导出格式「docx」"),
+        (["--campaign", "2024", "--format", "odt"], "未知的导出格式「odt」"),
         (["--campaign", "2024", "-o", "名单.csv"], "未知的导出格式「csv」"),
         (["--campaign", "2024"], "未知的导出格式「（未指定）」"),
         (["--campaign", "2024", "-o", "没有的目录/名单.pdf"], "目录「没有的目录」不存在"),

@@ -45,21 +45,21 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
             [
                 "00-推荐名单.pdf",
                 "00-推荐名单.xlsx",
-                "01-“指尖上的九台”新媒体矩阵建设/申请表.docx",
-                "01-“指尖上的九台”新媒体矩阵建设/申请表.pdf",
-                "01-“指尖上的九台”新媒体矩阵建设/盖章扫描件.pdf",
-                "01-“指尖上的九台”新媒体矩阵建设/佐证材料/01-宣传片.mp4",
-                "01-“指尖上的九台”新媒体矩阵建设/佐证材料/02-宣传片.mp4",
-                "01-“指尖上的九台”新媒体矩阵建设/佐证材料/03-etcpasswd",
-                "01-“指尖上的九台”新媒体矩阵建设/佐证材料/04-CUsersa截图1.png",
-                "01-“指尖上的九台”新媒体矩阵建设/佐证材料/网盘链接.txt",
-                "02-桦甸市融媒体中心智慧广电项目/申请表.docx",
-                "02-桦甸市融媒体中心智慧广电项目/申请表.pdf",
-                "02-桦甸市融媒体中心智慧广电项目/盖章扫描件.pdf",
-                "03-乡村振兴融合传播行动/申请表.docx",
-                "03-乡村振兴融合传播行动/申请表.pdf",
-                "03-乡村振兴融合传播行动/盖章扫描件.pdf",
-                "03-乡村振兴融合传播行动/佐证材料/01-用户数据.png",
+                "01-新媒体平台建设-九台区融媒体中心/申请表.docx",
+                "01-新媒体平台建设-九台区融媒体中心/申请表.pdf",
+                "01-新媒体平台建设-九台区融媒体中心/盖章扫描件.pdf",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/01-宣传片.mp4",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/02-宣传片.mp4",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/03-etcpasswd",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/04-CUsersa截图1.png",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/网盘链接.txt",
+                "02-新媒体平台建设-桦甸市融媒体中心/申请表.docx",
+                "02-新媒体平台建设-桦甸市融媒体中心/申请表.pdf",
+                "02-新媒体平台建设-桦甸市融媒体中心/盖章扫描件.pdf",
+                "03-新媒体平台建设-九台区融媒体中心/申请表.docx",
+                "03-新媒体平台建设-九台区融媒体中心/申请表.pdf",
+                "03-新媒体平台建设-九台区融媒体中心/盖章扫描件.pdf",
+                "03-新媒体平台建设-九台区融媒体中心/佐证材料/01-用户数据.png",
             ]
         )
         assert summary.file_count == len(names)
@@ -71,8 +71,9 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
             assert info.compress_type == (zipfile.ZIP_DEFLATED if generated else zipfile.ZIP_STORED)
 
         # The stored files, byte for byte.
-        for case in (first, second, third):
-            folder = next(name.split("/")[0] for name in names if name.split("/")[0].endswith(case.title))
+        # Folders by the order of the list, the category and the unit.
+        for rank, case in enumerate((first, second, third), start=1):
+            folder = f"{rank:02d}-{case.category.name}-{case.unit.name}"
             scan = case.attachments.get(kind=AttachmentKind.STAMPED_SCAN)
             with scan.file.open("rb") as stored:
                 assert archive.read(f"{folder}/盖章扫描件.pdf") == stored.read()
@@ -85,12 +86,12 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
                     assert archive.read(name) == stored.read()
 
         # The forms are the real ones.
-        form = archive.read("01-“指尖上的九台”新媒体矩阵建设/申请表.pdf")
+        form = archive.read("01-新媒体平台建设-九台区融媒体中心/申请表.pdf")
         assert form.startswith(b"%PDF") and compact(FIRST) in compact(pdf_text(form))
-        docx = archive.read("01-“指尖上的九台”新媒体矩阵建设/申请表.docx")
+        docx = archive.read("01-新媒体平台建设-九台区融媒体中心/申请表.docx")
         assert zipfile.is_zipfile(BytesIO(docx))
 
-        links = archive.read("01-“指尖上的九台”新媒体矩阵建设/佐证材料/网盘链接.txt").decode("utf-8-sig")
+        links = archive.read("01-新媒体平台建设-九台区融媒体中心/佐证材料/网盘链接.txt").decode("utf-8-sig")
         assert in_order(
             links,
             [
@@ -213,7 +214,7 @@ def test_the_command_writes_the_zip(world, cast, out):
 
     assert re.search(r"3 个案例.*MB", output) and str(target) in output
     with zipfile.ZipFile(target) as archive:
-        form = archive.read("02-桦甸市融媒体中心智慧广电项目/申请表.pdf")
+        form = archive.read("02-新媒体平台建设-桦甸市融媒体中心/申请表.pdf")
     assert form.startswith(b"%PDF") and SECOND in compact(pdf_text(form))
 
 
@@ -239,3 +240,13 @@ def test_the_command_refuses_a_campaign_without_recommended_cases(cast, out, mon
     with pytest.raises(CommandError, match="2024 年度尚无推荐至总局的案例"):
         build("--campaign", "2024", "-o", "p.zip")
     assert list(out.iterdir()) == []
+
+
+def test_case_folders_are_named_by_order_category_and_unit_made_safe():
+    from reviews.outcome.nrta_package import MAX_FOLDER_NAME, case_folder
+
+    assert case_folder(1, "综合信息服务", "吉林广播电视台") == "01-综合信息服务-吉林广播电视台"
+    assert case_folder(12, "融合/生产:传播", "  长春市\u202e融媒体*中心 ") == "12-融合生产传播-长春市融媒体中心"
+    long = case_folder(3, "体制机制改革", "某" * 100)
+    assert len(long) == MAX_FOLDER_NAME and long.startswith("03-体制机制改革-某")
+    assert case_folder(4, "", "...") == "04-类别-申报单位"

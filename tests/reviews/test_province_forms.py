@@ -200,6 +200,16 @@ def published(cast, case_at, elsewhere):
     return SimpleNamespace(case=case, notice=notice, other=elsewhere)
 
 
+def official() -> dict:
+    """The parts of the 公文 a publication form asks for besides its title."""
+    return {
+        "issuer": "吉林省广播电视局",
+        "addressee": "各市（州）文广旅局",
+        "body": "第一段。\n第二段。",
+        "issued_on": timezone.localdate().isoformat(),
+    }
+
+
 def test_the_notice_is_published_from_its_form(admin, cast, case_at):
     case = case_at("reviewed")
     apply_transition(subject=case, action="select", actor=cast.province_admin, comment="入选")
@@ -208,12 +218,20 @@ def test_the_notice_is_published_from_its_form(admin, cast, case_at):
     today = timezone.localdate()
     data = {
         "title": "公示",
-        "document_number": "吉广发〔2024〕1号",
+        "document_number": "吉广发[2024]1号",
         "starts_on": today,
         "ends_on": today + timedelta(days=6),
+        **official(),
     }
     assert admin.post(reverse("reviews:notice_publish", args=[2024]), data).status_code == 302
-    assert Publication.objects.get(kind=PublicationKind.NOTICE).document_number == "吉广发〔2024〕1号"
+    notice = Publication.objects.get(kind=PublicationKind.NOTICE)
+    assert notice.document_number == "吉广发〔2024〕1号"  # the year in 六角括号, as GB/T 9704 writes it
+    assert (notice.issuer, notice.addressee, notice.body) == (
+        "吉林省广播电视局",
+        "各市（州）文广旅局",
+        "第一段。\n第二段。",
+    )
+    assert notice.issued_on == today
 
 
 @pytest.mark.parametrize(
@@ -237,6 +255,11 @@ def test_the_notice_is_published_from_its_form(admin, cast, case_at):
         ),
         # Too short: at least the campaign's 7 days, both ends counted.
         ("six_days", "ends_on", "公示期不少于7天（含首尾两日），所填为6天。"),
+        ({"body": "正" * 5001}, "body", "不超过5000字"),
+        ({"addressee": "各" * 301}, "addressee", "不超过300字"),
+        ({}, "issuer", "请填写发文机关。"),
+        ({}, "issued_on", "请填写成文日期。"),
+        ({"document_number": "吉广发〔2024〕第01号"}, "document_number", "文号应为「机关代字〔年份〕序号号」"),
     ],
 )
 def test_a_bad_notice_is_refused_beside_the_field(admin, cast, case_at, data, field, message):
@@ -252,7 +275,7 @@ def test_a_bad_notice_is_refused_beside_the_field(admin, cast, case_at, data, fi
 
 def test_a_notice_the_service_refuses_keeps_what_was_typed(admin, cast):
     today = timezone.localdate()
-    data = {"title": "公示标题草稿", "starts_on": today, "ends_on": today + timedelta(days=6)}
+    data = {"title": "公示标题草稿", "starts_on": today, "ends_on": today + timedelta(days=6), **official()}
     page = _refused(admin, "notice_publish", data, message="还没有确定入选的案例，不能发布公示。")
     assert 'value="公示标题草稿"' in page
 
@@ -330,11 +353,11 @@ def test_an_empty_answer_is_refused_beside_its_own_objection(admin, cast, publis
 def test_the_announcement_is_refused_beside_its_title_or_at_the_top(admin, published):
     _refused(admin, "announcement_publish", {}, message="请填写通报标题。", field="title")
     # The notice period is not over: the service's reason, at the top.
-    _refused(admin, "announcement_publish", {"title": "通报"}, message="期满后方可发布通报")
+    _refused(admin, "announcement_publish", {"title": "通报", **official()}, message="期满后方可发布通报")
     notice = published.notice
     notice.ends_on = timezone.localdate() - timedelta(days=1)
     notice.save()
-    response = admin.post(reverse("reviews:announcement_publish", args=[2024]), {"title": "通报"})
+    response = admin.post(reverse("reviews:announcement_publish", args=[2024]), {"title": "通报", **official()})
     assert response.status_code == 302 and Publication.objects.filter(kind=PublicationKind.ANNOUNCEMENT).exists()
 
 

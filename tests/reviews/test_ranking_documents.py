@@ -108,13 +108,13 @@ def test_xlsx_has_title_authority_header_and_rows_in_rank_order(ranked):
 
     assert sheet["A1"].value == TITLE
     assert "A1:G1" in {str(merged) for merged in sheet.merged_cells.ranges}
-    assert sheet["A1"].font.b and sheet["A1"].font.sz >= 18
+    assert sheet["A1"].font.name == "方正小标宋简体" and sheet["A1"].font.sz >= 18
     assert sheet["A2"].value == "推荐单位（盖章）：长春市文广旅局"
     assert sheet["E2"].value.startswith("填报日期：") and sheet["E2"].value.endswith("日")
 
     assert [cell.value for cell in sheet[3]] == HEADER
     for cell in sheet[3]:
-        assert cell.font.b
+        assert cell.font.name == "黑体"
         assert cell.border.left.style == cell.border.bottom.style == "thin"
         assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == "FFE7E6E6"
 
@@ -243,6 +243,20 @@ def test_pdf_of_sixty_cases_spans_pages_and_repeats_the_header(cast):
     assert TITLE in compact(pages[0])
     # The seal never stands on a page of its own: the last rows come with it.
     assert in_order(compact(pages[-1]), [titles[-1], "推荐单位（盖章）", "年月日"])
+
+
+def test_seven_cases_of_two_lines_and_the_seal_fit_one_page(cast):
+    # 长春's table of 2024: seven cases, most names on two lines. The stamp block is
+    # short enough (the seal covers its label and the date) to stay on the page of the
+    # rows instead of pulling the last row onto a page of its own.
+    titles = [f"第{number}个“新闻+政务+服务”县级融媒体综合服务平台建设实践" for number in range(1, 6)]
+    titles += ["“一端两微一抖”全媒体矩阵协同运营", "多语种海外社交媒体账号矩阵建设"]
+    for title in titles:
+        recommend(cast, title=title, contact={"contact_name": "欧阳振华", "contact_phone": "0431-85816667"})
+    pdf = render_ranking_pdf(table_for(campaign=cast.campaign, authority=cast.city_a))
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1
+    assert in_order(compact(pages[0]), [*[compact(title) for title in titles], "推荐单位（盖章）", "年月日"])
 
 
 def test_pdf_shows_user_text_literally(cast):

@@ -95,15 +95,30 @@ def test_expert_sheets_have_a_page_per_assignment(reviewed, cast):
     expert = reviewed.experts[0]
     pdf = render_expert_sheets_pdf(expert, reviewed.stage)
     pages = pdf_pages(pdf)
-    assert len(pages) == ExpertAssignment.objects.filter(expert=expert, stage=reviewed.stage).count() == 6
+    assert len(pages) - 1 == ExpertAssignment.objects.filter(expert=expert, stage=reviewed.stage).count() == 6
     assert_a4_portrait(pdf)
-    # In the campaign's category order; each page one case with its own signature line.
+    # In the campaign's category order, each page one case; the expert signs once, on
+    # the summary page after them, which lists every case with its total.
     c = reviewed.cases
     order = [c.a1, c.b1, c.b3, c.a2, c.a3, c.b2]
-    for number, (page, case) in enumerate(zip(pages, order, strict=True), start=1):
+    for number, (page, case) in enumerate(zip(pages, order, strict=False), start=1):
         text = compact(page)
-        assert in_order(text, [SHEET_TITLE, compact(case.title), f"评审专家：{expert}", "评审专家（签字）："])
+        assert in_order(text, [SHEET_TITLE, compact(case.title), f"评审专家：{expert}", "（签字见评审汇总签字页）"])
+        assert "评审专家（签字）" not in text
         assert [int(n) for n in PAGE_NUMBER.findall(page)] == [number]
+    summary = compact(pages[-1])
+    assert in_order(
+        summary,
+        [
+            SHEET_TITLE,
+            "评审汇总签字页",
+            *[f"{number}{compact(case.title)}" for number, case in enumerate(order, start=1)],
+            "本人对以上6个案例独立作出评审",
+            f"评审专家：{expert}",
+            "评审专家（签字）：",
+        ],
+    )
+    assert summary.count("评审专家（签字）") == 1
 
     nobody = UserFactory(
         username="expert_idle", display_name="赵敏", organisation=expert.organisation, role=Role.EXPERT
