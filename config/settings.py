@@ -277,6 +277,8 @@ LOGGING = {
         "level": env_choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
 }
+# Backups (config/backup.py) write rows with times to the microsecond.
+SERIALIZATION_MODULES = {"exactjson": "config.exact_json"}
 # /healthz calls the worker dead when its last heartbeat is older than this.
 WORKER_HEARTBEAT_SECONDS = 15
 WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 60, minimum=10)
