@@ -25,3 +25,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 proc_name = "casework-web"
+# No control socket: its default path ($HOME/.gunicorn/gunicorn.ctl) would be shared by
+# every instance on a machine (make run beside a test's servers); systemd manages ours.
+control_socket_disable = True

@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,6 +31,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[2]
+# The locustfile's marker in each saved text: "[loadtest case 12 save 7]".
+MARKER = re.compile(r"\[loadtest case \d+ save (\d+)\]")
 BIN = Path(sys.executable).parent
 
 
@@ -137,13 +140,18 @@ def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path,
 
 
 def _lost_saves(results: Path) -> tuple[int, int]:
+    """Clients whose last acknowledged save is not in the database: the stored text
+    carries an older save's marker, or none. A newer one is no loss: a save the
+    server committed after the client was stopped, before it could read the answer."""
     from applications.models import Case
 
     acknowledged = json.loads(results.read_text(encoding="utf-8"))
     sections = dict(Case.objects.filter(pk__in=[int(pk) for pk in acknowledged]).values_list("pk", "sections"))
     lost = 0
     for case, saved in acknowledged.items():
-        if not any(saved["marker"] in str(text) for text in sections.get(int(case), {}).values()):
+        wanted = int(MARKER.search(saved["marker"]).group(1))
+        stored = [int(number) for number in MARKER.findall(json.dumps(sections.get(int(case), {}), ensure_ascii=False))]
+        if not stored or max(stored) < wanted:
             lost += 1
     return lost, len(acknowledged)
 
