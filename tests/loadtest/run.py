@@ -109,6 +109,23 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> 
     raise SystemExit(f"{url} not healthy after {timeout} s")
 
 
+def _wait_drained(url: str, timeout: float = 180) -> float:
+    """Wait until the server answers /healthz at once three times running: the requests
+    of clients stopped at the end of a phase are still queued in it. Returns the wait."""
+    started = time.monotonic()
+    quick = 0
+    while quick < 3 and time.monotonic() - started < timeout:
+        before = time.monotonic()
+        try:
+            with urlopen(url + "/healthz", timeout=30):  # noqa: S310 - 127.0.0.1
+                pass
+        except OSError:
+            pass
+        quick = quick + 1 if time.monotonic() - before < 0.5 else 0
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
 def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None) -> dict:
     prefix = work / user_class
     command = [
@@ -156,7 +173,9 @@ def _lost_saves(results: Path) -> tuple[int, int]:
     return lost, len(acknowledged)
 
 
-def _figures(row: dict) -> tuple[int, int, float, float, float]:
+def _figures(row: dict | None) -> tuple[int, int, float, float, float]:
+    if row is None:  # not one request of the kind finished
+        return 0, 0, 0.0, 0.0, 0.0
     return (
         int(row["Request Count"]),
         int(row["Failure Count"]),
@@ -172,9 +191,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--flat-out", type=int, default=20, help="clients in the saturation phases")
-    parser.add_argument("--saturation-seconds", type=int, default=0, help="each phase (default: seconds / 6, ≥ 10)")
+    parser.add_argument("--saturation-seconds", type=int, default=0, help="each phase (default: seconds / 6, ≥ 30)")
     args = parser.parse_args()
-    saturation = args.saturation_seconds or max(args.seconds // 6, 10)
+    saturation = args.saturation_seconds or max(args.seconds // 6, 30)
 
     with tempfile.TemporaryDirectory(prefix="loadtest-") as directory:
         work = Path(directory)
@@ -212,6 +231,7 @@ def main() -> int:
                 environment=environment,
                 results=results,
             )
+            drained = _wait_drained(host)
             lost, clients_saved = _lost_saves(results)
             autosave = _locust(
                 "FlatOutAutosave",
@@ -221,6 +241,7 @@ def main() -> int:
                 work=work,
                 environment=environment,
             )
+            _wait_drained(host)
             trivial = _locust(
                 "FlatOutTrivial", users=args.flat_out, seconds=saturation, host=host, work=work, environment=environment
             )
@@ -233,14 +254,15 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     process.kill()
 
-    count, failures, p50, p95, rps = _figures(rush["autosave"])
+    count, failures, p50, p95, rps = _figures(rush.get("autosave"))
     total_failures = int(rush["Aggregated"]["Failure Count"])
-    auto_count, auto_failures, _, auto_p95, auto_rps = _figures(autosave["autosave"])
-    trivial_count, trivial_failures, _, trivial_p95, trivial_rps = _figures(trivial["trivial POST"])
+    auto_count, auto_failures, _, auto_p95, auto_rps = _figures(autosave.get("autosave"))
+    trivial_count, trivial_failures, _, trivial_p95, trivial_rps = _figures(trivial.get("trivial POST"))
     print(f"loadtest.engine {engine}")
     print(f"loadtest.applicants {args.users}  for {args.seconds} s, gunicorn workers {args.workers}")
     print(f"loadtest.autosaves {count}  ({rps:.1f}/s)")
     print(f"loadtest.errors {total_failures}  (autosave {failures}, all requests of the rush)")
+    print(f"loadtest.backlog_after_rush_s {drained:.0f}  (until the server answered at once again)")
     print(f"loadtest.lost_saves {lost}  (of {clients_saved} clients' last acknowledged saves)")
     print(f"loadtest.autosave_p50_ms {p50:.0f}")
     print(f"loadtest.autosave_p95_ms {p95:.0f}")
