@@ -1,6 +1,9 @@
 # Two commands for a newcomer on a fresh Debian machine: `make run` and `make test`.
 # Each installs what is missing (Debian packages when root, the virtualenv, the
-# Python requirements), then does its job. `make bench` prints the benchmarks.
+# Python requirements), then does its job. `make run` serves what production runs
+# (gunicorn, WhiteNoise, the background worker, DEBUG off) on 127.0.0.1; `make dev` the
+# reloading development server. `make bench` prints the benchmarks, `make loadtest`
+# the deadline rush (PostgreSQL).
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,23 +18,57 @@ DEBS_RUN := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 gettext
 # Tests also drive a real browser and render PDFs to PNG.
 DEBS_TEST := $(DEBS_RUN) chromium poppler-utils
 
-.PHONY: run test bench messages check-debs-run check-debs-test
+# What `make run` sets: production settings, less HTTPS (plain HTTP on 127.0.0.1), with
+# a secret key made once for this machine (var/secret-key) and the worker for tasks.
+RUN_ENV = DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost TASK_BACKEND=database \
+	SITE_URL=http://127.0.0.1:$(PORT) SECRET_KEY="$$(cat var/secret-key)"
+DEV_ENV = DEBUG=true TASK_BACKEND=immediate
+# Build steps that serve nothing (compilemessages, makemigrations --check) need no secret.
+TOOL_ENV = DEBUG=true
 
-run: check-debs-run $(VENV)/.installed-run messages
+# The load test: simulated applicants, seconds, application workers.
+LOADTEST_USERS ?= 300
+LOADTEST_SECONDS ?= 180
+LOADTEST_WORKERS ?= 4
+
+.PHONY: run dev test bench loadtest messages prepare check-debs-run check-debs-test
+
+run: check-debs-run $(VENV)/.installed-run messages var/secret-key
+	$(RUN_ENV) $(MAKE) --no-print-directory prepare
+	$(RUN_ENV) PY=$(PY) PORT=$(PORT) sh deploy/run-local
+
+dev: check-debs-run $(VENV)/.installed-run messages
+	$(DEV_ENV) $(MAKE) --no-print-directory prepare
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The steps every start shares: schema, the shared cache's table, static files, and the
+# demo (asked for here by name: seed_demo refuses a DEBUG-off database unless forced).
+prepare:
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py createcachetable
+	$(PY) manage.py seed_demo --force
+	$(PY) manage.py collectstatic --noinput -v 0
+
+var/secret-key: | $(VENV)/bin/python
+	mkdir -p var
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: check-debs-test $(VENV)/.installed-dev messages
-	$(PY) manage.py makemigrations --check --dry-run
+	$(TOOL_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: check-debs-run $(VENV)/.installed-dev
 	$(PY) -m tests.benchmarks.run
 
+# 300 applicants autosaving for 3 minutes against gunicorn + the worker on a throw-away
+# PostgreSQL, 127.0.0.1 only; stops by itself. Shorter: LOADTEST_USERS=50 LOADTEST_SECONDS=30.
+loadtest: check-debs-run $(VENV)/.installed-dev messages
+	bash .ci/with-postgres $(PY) -m tests.loadtest.run --users $(LOADTEST_USERS) \
+		--seconds $(LOADTEST_SECONDS) --workers $(LOADTEST_WORKERS)
+
 messages: $(VENV)/.installed-run
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(TOOL_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 check-debs-run:
 	@sh .ci/ensure-debs $(DEBS_RUN)

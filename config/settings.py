@@ -1,5 +1,6 @@
 """The one settings module. Every knob is an environment variable, parsed strictly
-(see config/env.py); the defaults suit a developer's machine (`make run`)."""
+(see config/env.py); unset, the result is safe for production (DEBUG off, HTTPS
+expected); `make run` and `make dev` set what a machine of one's own needs."""
 
 from pathlib import Path
 
@@ -12,7 +13,19 @@ from config.env import env_bool, env_choice, env_int, env_list, env_str, env_tim
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", True)
+# --- Production stack: debug, HTTPS, proxy -------------------------------------------
+# DEBUG is off unless set: an unset variable never exposes debug pages. `make dev` sets it.
+DEBUG = env_bool("DEBUG", False)
+# The site is reached over HTTPS (TLS ends at the proxy in deploy/nginx). Turns on the
+# SSL redirect, HSTS and secure cookies unless each is set on its own. `make run`
+# (plain HTTP on 127.0.0.1) sets it off.
+HTTPS = env_bool("HTTPS", not DEBUG)
+# A reverse proxy (nginx) fronts the app: trust its X-Forwarded-Proto, and hand
+# protected downloads to it by X-Accel-Redirect (core/http.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+DOWNLOADS_VIA_NGINX = env_bool("DOWNLOADS_VIA_NGINX", False)
+# The internal nginx location that serves MEDIA_ROOT (deploy/nginx/casework.conf).
+NGINX_PROTECTED_PREFIX = "/" + env_str("NGINX_PROTECTED_PREFIX", "/protected-media/").strip("/") + "/"
 SECRET_KEY = env_str("SECRET_KEY")
 if SECRET_KEY is None:
     if not DEBUG:
@@ -29,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "csp",
+    "storages",
     "guardian",
     "django_fsm",
     "django_tasks",
@@ -38,10 +53,15 @@ INSTALLED_APPS = [
     "workflow",
     "reviews",
     "demo",
+    # Operations commands (run_worker, backup, restore) and /healthz.
+    "config",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,11 +141,45 @@ USE_I18N = True
 TIME_ZONE = env_timezone("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
+# --- Production stack: static files and the file store --------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploads, scans and packages: never served as public URLs, only through the views that
+# check the reader (core/http.py). MEDIA_URL exists for Django's checks only.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# The file store every server shares: the local disk under MEDIA_ROOT (one machine, or
+# a shared mount), or an S3-compatible bucket (MinIO, a cloud bucket) through
+# django-storages. Every file goes through Django's storage API, never a path.
+FILE_STORE = env_choice("FILE_STORE", "local", ("local", "s3"))
+if FILE_STORE == "s3":
+    _s3_bucket = env_str("S3_BUCKET")
+    if _s3_bucket is None:
+        raise ImproperlyConfigured("S3_BUCKET must be set when FILE_STORE=s3")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _s3_bucket,
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            # Private objects: no ACL, no public URL; the app streams each file after its checks.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env_str("S3_PREFIX", ""),
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    # Compressed (gzip, brotli) copies and hashed names, served by WhiteNoise from
+    # STATIC_ROOT after `collectstatic` (make run, deploy/README).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -150,18 +204,81 @@ TASKS = {
     }
 }
 
+# --- Production stack: caches and sessions across servers ------------------------------
+# One cache every application server shares: a table in the database
+# (`manage.py createcachetable`, run by make run and the systemd unit). Sessions live
+# in the database, so a user keeps one session whichever server answers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_entries",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Production stack: HTTPS, cookies, headers, Content Security Policy -----------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# The health check answers the load balancer over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# django-csp: every script and style from our own origin, none inline (the pages keep
+# their scripts in static/js and styles in static/css). CSP_REPORT_ONLY=true reports
+# instead of blocking (to try a change); CSP_REPORT_URI collects the reports.
+_csp_directives = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI"):
+    _csp_directives["report-uri"] = [env_str("CSP_REPORT_URI")]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
 
+# --- Production stack: logs and health --------------------------------------------------
+# One JSON object per line on stderr (journald keeps it), each with the request id that
+# config.middleware.RequestIdMiddleware gives every request (and answers in the
+# X-Request-ID header). LOG_FORMAT=text for a developer's terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text")),
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
 }
+# Backups (config/backup.py) write rows with times to the microsecond.
+SERIALIZATION_MODULES = {"exactjson": "config.exact_json"}
+# /healthz calls the worker dead when its last heartbeat is older than this.
+WORKER_HEARTBEAT_SECONDS = 15
+WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 60, minimum=10)

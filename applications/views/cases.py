@@ -12,6 +12,7 @@ from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_visible_to, with_stamped_scan_flag
+from core.worker_status import worker_status
 from workflow.selectors import state_counts
 from workflow.services import available_actions
 
@@ -81,6 +82,8 @@ def _dashboard_context(request, page, counts, state) -> dict:
         "total": sum(counts.values()),
         "now": timezone.now(),
         "can_create": request.user.is_applicant and request.user.organisation.can_file,
+        # The province watches the background work (mail, exports, packages).
+        "worker": worker_status() if roles.is_province_admin(request.user) else None,
     }
 
 

@@ -25,6 +25,7 @@ its target and renamed once complete: nobody ever sees half a package.
 import gc
 import logging
 import shutil
+import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -228,8 +230,29 @@ def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) 
 
 
 def package_path(package: NrtaPackage) -> str:
-    """The package's file name relative to MEDIA_ROOT."""
+    """The package's name in the file store."""
     return f"{PACKAGE_DIRECTORY}/{package.campaign.year}-{package.pk}.zip"
+
+
+def _build_into_storage(campaign, storage, name: str) -> tuple[PackageSummary, str]:
+    """Build the package and store it under `name` through the storage API: the file
+    store every server and worker shares (the local disk, or an S3-compatible bucket).
+    On the local disk it is written in place (atomically, no copy); elsewhere it is
+    built in a temporary file and uploaded once complete. Returns the summary and the
+    name the store gave it."""
+    try:
+        local = Path(storage.path(name))
+    except NotImplementedError:
+        local = None
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        return build_nrta_package(campaign, local), name
+    with tempfile.TemporaryDirectory(prefix="nrta-package-") as directory:
+        target = Path(directory) / PurePosixPath(name).name
+        summary = build_nrta_package(campaign, target)
+        with target.open("rb") as stream:
+            stored = storage.save(name, File(stream, name=target.name))
+    return summary, stored
 
 
 def nrta_package_request(*, campaign, actor) -> NrtaPackage:
@@ -260,8 +283,8 @@ def nrta_package_request(*, campaign, actor) -> NrtaPackage:
 
 @task()
 def build_nrta_package_task(*, package_id: int) -> str:
-    """Build a queued package into MEDIA_ROOT/nrta-packages/<year>-<id>.zip and record
-    the outcome on it. Returns the final status."""
+    """Build a queued package into the file store as nrta-packages/<year>-<id>.zip and
+    record the outcome on it. Returns the final status."""
     claimed = NrtaPackage.objects.filter(pk=package_id, status=PackageStatus.QUEUED).update(
         status=PackageStatus.RUNNING
     )
@@ -269,12 +292,11 @@ def build_nrta_package_task(*, package_id: int) -> str:
         # Already taken by another worker, or no longer waiting: nothing to do.
         return NrtaPackage.objects.filter(pk=package_id).values_list("status", flat=True).first() or ""
     package = NrtaPackage.objects.select_related("campaign").get(pk=package_id)
-    name = package_path(package)
-    target = Path(settings.MEDIA_ROOT) / name
+    storage = package.file.storage
+    stored = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        summary = build_nrta_package(package.campaign, target)
-        package.file.name = name
+        summary, stored = _build_into_storage(package.campaign, storage, package_path(package))
+        package.file.name = stored
         package.size = summary.size
         package.case_count = summary.case_count
         package.error = ""
@@ -283,7 +305,8 @@ def build_nrta_package_task(*, package_id: int) -> str:
         package.save(update_fields=["file", "size", "case_count", "error", "status", "finished_at"])
     except Exception as error:
         logger.exception("NRTA package %s failed", package_id)
-        target.unlink(missing_ok=True)
+        if stored is not None:
+            storage.delete(stored)
         with translation.override(settings.LANGUAGE_CODE):
             if isinstance(error, PackageError):
                 message = str(error)

@@ -20,7 +20,10 @@ def _setup_django() -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production settings in one process, as the test suite has them: plain HTTP (the
+    # test client), static files from the finders (no collectstatic).
+    os.environ.setdefault("HTTPS", "false")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
     from django.conf import settings
 

@@ -55,3 +55,38 @@ def test_quotes_in_a_name_cannot_break_the_header():
     response = download_response(b"", filename='a"; filename="evil.exe')
     assert response["Content-Disposition"] == 'attachment; filename="a\\"; filename=\\"evil.exe"'
     assert filename_of(download_response(b"", filename='名单"; filename="evil.exe')) == '名单"; filename="evil.exe'
+
+
+def _stored(tmp_path, name="2024/说明 1.pdf", data=b"%PDF-1.7 stored"):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models.fields.files import FieldFile
+
+    from reviews.models import NrtaPackage
+
+    storage = FileSystemStorage(location=tmp_path)
+    saved = storage.save(name, ContentFile(data))
+    return FieldFile(NrtaPackage(), NrtaPackage._meta.get_field("file"), saved), storage
+
+
+def test_a_stored_file_is_streamed_through_the_storage_api(tmp_path, settings, db):
+    settings.DOWNLOADS_VIA_NGINX = False
+    stored, _storage = _stored(tmp_path)
+    stored.storage = _storage
+    response = download_response(stored, filename="说明.pdf")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 stored"
+    response.close()
+    assert "X-Accel-Redirect" not in response
+
+
+def test_behind_nginx_a_stored_file_is_handed_to_nginx_by_its_internal_name(tmp_path, settings):
+    settings.DOWNLOADS_VIA_NGINX = True
+    settings.NGINX_PROTECTED_PREFIX = "/protected-media/"
+    stored, _storage = _stored(tmp_path)
+    stored.storage = _storage
+    response = download_response(stored.open("rb"), filename="说明.pdf")
+    assert response.content == b""
+    assert response["X-Accel-Redirect"] == "/protected-media/2024/%E8%AF%B4%E6%98%8E%201.pdf"
+    assert filename_of(response) == "说明.pdf"
+    assert response["Content-Type"] == "application/pdf"
+    assert stored.closed

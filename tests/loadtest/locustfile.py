@@ -1,0 +1,153 @@
+"""The deadline rush's simulated applicants (run by tests/loadtest/run.py).
+
+    AutosaveUser   opens its own draft's editor, then saves it as the editor does
+                   (every 2.5 s or so while typing), each save a new text; remembers
+                   the last save the server acknowledged.
+    FlatOutAutosave / FlatOutTrivial   no pause: the server's throughput at
+                   saturation, for an autosave and for a trivial signed-in POST.
+
+Clients come from the JSON file in LOADTEST_CLIENTS ({"case": id, "session": key}),
+one per simulated user; acknowledged saves are written to LOADTEST_RESULTS at the end.
+"""
+
+import itertools
+import json
+import os
+import threading
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, constant, events, task
+
+CLIENTS = json.loads(open(os.environ["LOADTEST_CLIENTS"], encoding="utf-8").read())
+_next_client = itertools.count()
+_lock = threading.Lock()
+ACKNOWLEDGED: dict[int, dict] = {}
+
+
+class _EditorForm(HTMLParser):
+    """The fields of form#case-editor, as the browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == "case-editor"
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+class _Applicant(HttpUser):
+    abstract = True
+
+    def on_start(self):
+        with _lock:
+            self.client_spec = CLIENTS[next(_next_client) % len(CLIENTS)]
+        self.case = self.client_spec["case"]
+        self.client.cookies.set("sessionid", self.client_spec["session"])
+        page = self.client.get(f"/cases/{self.case}/edit/", name="editor page")
+        parser = _EditorForm()
+        parser.feed(page.text)
+        self.fields = parser.fields
+        self.section = next(name for name in self.fields if name.startswith("section__"))
+        self.saves = 0
+        self.csrf = self.client.cookies.get("csrftoken", "")
+
+    def autosave(self):
+        self.saves += 1
+        marker = f"[loadtest case {self.case} save {self.saves}]"
+        self.fields[self.section] = "本案例以县级融媒体中心为主体，推进新闻宣传与政务服务融合。" + marker
+        with self.client.post(
+            f"/cases/{self.case}/autosave/",
+            data=self.fields,
+            headers={
+                "X-CSRFToken": self.csrf,
+                "X-Requested-With": "fetch",
+                "Accept": "application/json",
+                "Referer": f"{self.host}/cases/{self.case}/edit/",
+            },
+            name="autosave",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            answer = response.json()
+            self.fields["version"] = str(answer["version"])
+            with _lock:
+                ACKNOWLEDGED[self.case] = {"marker": marker, "version": answer["version"]}
+            response.success()
+
+
+class AutosaveUser(_Applicant):
+    wait_time = between(2.5, 3.5)
+
+    @task
+    def save(self):
+        self.autosave()
+
+
+class FlatOutAutosave(_Applicant):
+    wait_time = constant(0)
+
+    @task
+    def save(self):
+        self.autosave()
+
+
+class FlatOutTrivial(_Applicant):
+    wait_time = constant(0)
+
+    @task
+    def trivial(self):
+        with self.client.post(
+            "/loadtest/trivial/",
+            data={"csrfmiddlewaretoken": self.csrf},
+            headers={"Referer": f"{self.host}/cases/{self.case}/edit/"},
+            name="trivial POST",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200:
+                response.success()
+            else:
+                response.failure(str(response.status_code))
+
+
+@events.test_stop.add_listener
+def _write_results(environment, **kwargs):
+    results = os.environ.get("LOADTEST_RESULTS")
+    if results:
+        with open(results, "w", encoding="utf-8") as stream:
+            json.dump({str(case): saved for case, saved in ACKNOWLEDGED.items()}, stream)

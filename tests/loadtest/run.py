@@ -1,0 +1,282 @@
+"""`make loadtest`: the deadline rush against the production stack.
+
+    python -m tests.loadtest.run --users 300 --seconds 180 --workers 4
+
+On the database DATABASE_URL names (`make loadtest` starts a throw-away PostgreSQL),
+127.0.0.1 only, stopping by itself:
+
+1. migrate, one open campaign, one draft per simulated applicant (units of ten
+   applicants), a signed-in session for each;
+2. gunicorn (--workers sync workers, the project's config/gunicorn.py) and the worker;
+3. the rush: --users applicants autosaving their own drafts for --seconds (locust,
+   headless), then lost saves: what each client last had acknowledged vs the database;
+4. throughput at saturation, in the same run on the same server: --flat-out clients
+   autosaving with no pause, then the same clients posting a trivial signed-in POST,
+   --saturation-seconds each; the ratio autosave / trivial.
+
+Prints one figure a line. Exit status 1 when a save was lost or a request failed.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parents[2]
+# The locustfile's marker in each saved text: "[loadtest case 12 save 7]".
+MARKER = re.compile(r"\[loadtest case \d+ save (\d+)\]")
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _environment(work: Path) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="tests.loadtest.settings",
+        DEBUG="false",
+        HTTPS="false",
+        SECRET_KEY=os.environ.get("LOADTEST_SECRET_KEY", "loadtest-only-" + "k" * 40),
+        ALLOWED_HOSTS="127.0.0.1",
+        TASK_BACKEND="database",
+        VAR_DIR=str(work / "var"),
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        LOG_LEVEL="ERROR",
+    )
+    return environment
+
+
+def _prepare(users: int, clients_file: Path) -> None:
+    """In this process: schema, campaign, units, applicants, drafts, sessions."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    # Test users' passwords are never typed: a fast hash keeps the set-up short.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    from accounts.enums import OrgKind, Role
+    from tests.factories import OrganisationFactory, UnitFactory, UserFactory, make_case, open_campaign
+
+    campaign = open_campaign()
+    authority = OrganisationFactory(name="压力测试市文广旅局", code="loadtest-city", kind=OrgKind.AUTHORITY)
+    clients = []
+    unit = None
+    for number in range(users):
+        if number % 10 == 0:
+            unit = UnitFactory(
+                name=f"压力测试融媒体中心{number // 10:03d}", code=f"lt-{number // 10:03d}", authority=authority
+            )
+        user = UserFactory(username=f"lt-{number:04d}", organisation=unit, role=Role.APPLICANT)
+        case = make_case(campaign=campaign, applicant=user, complete=False, title=f"压力测试案例{number:04d}")
+        browser = Client()
+        browser.force_login(user)
+        clients.append({"case": case.pk, "session": browser.cookies[settings.SESSION_COOKIE_NAME].value})
+    clients_file.write_text(json.dumps(clients), encoding="utf-8")
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn ended before serving")
+        try:
+            with urlopen(url + "/healthz", timeout=5) as answer:  # noqa: S310 - 127.0.0.1
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{url} not healthy after {timeout} s")
+
+
+def _wait_drained(url: str, timeout: float = 180) -> float:
+    """Wait until the server answers /healthz at once three times running: the requests
+    of clients stopped at the end of a phase are still queued in it. Returns the wait."""
+    started = time.monotonic()
+    quick = 0
+    while quick < 3 and time.monotonic() - started < timeout:
+        before = time.monotonic()
+        try:
+            with urlopen(url + "/healthz", timeout=30):  # noqa: S310 - 127.0.0.1
+                pass
+        except OSError:
+            pass
+        quick = quick + 1 if time.monotonic() - before < 0.5 else 0
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None) -> dict:
+    prefix = work / user_class
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "tests" / "loadtest" / "locustfile.py"),
+        user_class,
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(users // 5, 1)),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "ERROR",
+    ]
+    extra = {"LOADTEST_RESULTS": str(results)} if results else {}
+    subprocess.run(command, env={**environment, **extra}, cwd=ROOT, check=False, timeout=seconds + 120)
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
+        return {row["Name"]: row for row in csv.DictReader(stream)}
+
+
+def _lost_saves(results: Path) -> tuple[int, int]:
+    """Clients whose last acknowledged save is not in the database: the stored text
+    carries an older save's marker, or none. A newer one is no loss: a save the
+    server committed after the client was stopped, before it could read the answer."""
+    from applications.models import Case
+
+    acknowledged = json.loads(results.read_text(encoding="utf-8"))
+    sections = dict(Case.objects.filter(pk__in=[int(pk) for pk in acknowledged]).values_list("pk", "sections"))
+    lost = 0
+    for case, saved in acknowledged.items():
+        wanted = int(MARKER.search(saved["marker"]).group(1))
+        stored = [int(number) for number in MARKER.findall(json.dumps(sections.get(int(case), {}), ensure_ascii=False))]
+        if not stored or max(stored) < wanted:
+            lost += 1
+    return lost, len(acknowledged)
+
+
+def _figures(row: dict | None) -> tuple[int, int, float, float, float]:
+    if row is None:  # not one request of the kind finished
+        return 0, 0, 0.0, 0.0, 0.0
+    return (
+        int(row["Request Count"]),
+        int(row["Failure Count"]),
+        float(row["50%"]),
+        float(row["95%"]),
+        float(row["Requests/s"]),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--flat-out", type=int, default=20, help="clients in the saturation phases")
+    parser.add_argument("--saturation-seconds", type=int, default=0, help="each phase (default: seconds / 6, ≥ 30)")
+    args = parser.parse_args()
+    saturation = args.saturation_seconds or max(args.seconds // 6, 30)
+
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as directory:
+        work = Path(directory)
+        environment = _environment(work)
+        os.environ.update(environment)
+        clients = work / "clients.json"
+        started = time.monotonic()
+        _prepare(max(args.users, args.flat_out), clients)
+        from django.db import connection
+
+        engine = connection.vendor
+        connection.close()
+        print(f"loadtest.setup_s {time.monotonic() - started:.1f}  ({engine}, {args.users} applicants)", flush=True)
+
+        port = _free_port()
+        host = f"http://127.0.0.1:{port}"
+        environment.update(LOADTEST_CLIENTS=str(clients))
+        web = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "tests.loadtest.wsgi:application"],
+            cwd=ROOT,
+            env={**environment, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(args.workers)},
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--no-reload", "-v", "0"], cwd=ROOT, env=environment
+        )
+        try:
+            _wait_healthy(host, web)
+            results = work / "acknowledged.json"
+            rush = _locust(
+                "AutosaveUser",
+                users=args.users,
+                seconds=args.seconds,
+                host=host,
+                work=work,
+                environment=environment,
+                results=results,
+            )
+            drained = _wait_drained(host)
+            lost, clients_saved = _lost_saves(results)
+            autosave = _locust(
+                "FlatOutAutosave",
+                users=args.flat_out,
+                seconds=saturation,
+                host=host,
+                work=work,
+                environment=environment,
+            )
+            _wait_drained(host)
+            trivial = _locust(
+                "FlatOutTrivial", users=args.flat_out, seconds=saturation, host=host, work=work, environment=environment
+            )
+        finally:
+            for process in (web, worker):
+                process.terminate()
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    count, failures, p50, p95, rps = _figures(rush.get("autosave"))
+    total_failures = int(rush["Aggregated"]["Failure Count"])
+    auto_count, auto_failures, _, auto_p95, auto_rps = _figures(autosave.get("autosave"))
+    trivial_count, trivial_failures, _, trivial_p95, trivial_rps = _figures(trivial.get("trivial POST"))
+    print(f"loadtest.engine {engine}")
+    print(f"loadtest.applicants {args.users}  for {args.seconds} s, gunicorn workers {args.workers}")
+    print(f"loadtest.autosaves {count}  ({rps:.1f}/s)")
+    print(f"loadtest.errors {total_failures}  (autosave {failures}, all requests of the rush)")
+    print(f"loadtest.backlog_after_rush_s {drained:.0f}  (until the server answered at once again)")
+    print(f"loadtest.lost_saves {lost}  (of {clients_saved} clients' last acknowledged saves)")
+    print(f"loadtest.autosave_p50_ms {p50:.0f}")
+    print(f"loadtest.autosave_p95_ms {p95:.0f}")
+    print(
+        f"loadtest.saturation_autosave_rps {auto_rps:.1f}  ({args.flat_out} clients, {saturation} s, "
+        f"p95 {auto_p95:.0f} ms, {auto_failures} errors)"
+    )
+    print(
+        f"loadtest.saturation_trivial_post_rps {trivial_rps:.1f}  (p95 {trivial_p95:.0f} ms, {trivial_failures} errors)"
+    )
+    ratio = auto_rps / trivial_rps if trivial_rps else 0.0
+    print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
+    return 1 if lost or total_failures or auto_failures or trivial_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
