@@ -11,8 +11,10 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["year", "title", "status", "submission_deadline", "ranking_deadline"]
-    list_filter = ["status"]
+    list_display = ["year", "title", "state", "submission_deadline", "ranking_deadline"]
+    list_filter = ["state"]
+    # The phase moves only through the province's phase page (the workflow engine).
+    readonly_fields = ["state"]
     inlines = [CategoryInline]
 
 

@@ -51,7 +51,7 @@ def case_new(request):
     organisation = request.user.organisation
     if not (organisation and organisation.can_file and request.user.is_applicant):
         raise Http404
-    campaigns = list(open_campaigns())
+    campaigns = list(open_campaigns(unit=organisation))
     if request.method == "POST":
         category = next(
             (

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
 from workflow.exceptions import TransitionRefused
@@ -28,6 +28,10 @@ def notice_publish(
 ) -> Publication:
     roles.require_province_admin(actor)
     problems = []
+    if campaign.state != CampaignPhase.DECIDING:
+        problems.append(
+            _("只在「结果审定」阶段发布公示（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
     if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
         problems.append(_("本年度已发布过公示。"))
     if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
@@ -87,6 +91,10 @@ def announcement_publish(*, campaign, actor, title: str, document_number: str = 
     roles.require_province_admin(actor)
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     problems = []
+    if campaign.state != CampaignPhase.PUBLIC_NOTICE:
+        problems.append(
+            _("只在「公示」阶段发布通报（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
     if notice is None:
         problems.append(_("请先发布公示。"))
     else:

@@ -45,6 +45,9 @@ def _panel(cast, experts):
 def test_auto_assignment_gives_n_reviewers_and_never_a_conflicted_expert(cast, case_at, pool):
     cases = [case_at("recommended") for _ in range(4)]
     from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
+    from tests.factories import close_submissions
+
+    close_submissions(cast.campaign)
     from tests.factories import pdf_upload
 
     ranking_scan_upload(
