@@ -82,7 +82,8 @@ class TransitionRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id or 'campaign ' + str(self.campaign_id)}: {self.from_state} → {self.to_state} ({self.action})"
+        subject = self.case_id or f"campaign {self.campaign_id}"
+        return f"{subject}: {self.from_state} → {self.to_state} ({self.action})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
