@@ -55,6 +55,8 @@ def _prepare(cast, case_at, action, source):
         # The authority's table is submitted (normally ranking_submit does this and the move together).
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.SUBMITTED)
     if action == "return_to_authority":
+        # Only what no expert holds yet goes back (reviews.ranking.services.ranking_return).
+        ExpertAssignment.objects.filter(case=case).delete()
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
     if action == "complete_review":
         submit_review(ExpertAssignment.objects.get(case=case))
