@@ -153,6 +153,10 @@ def case_detail(request, pk: int):
             "shown_state": shown_state,
             "history": history,
             "actions": available_actions(subject=case, user=request.user),
+            # The province may send a case back to its authority until experts hold it.
+            "can_return_to_authority": request.user.is_province_admin
+            and case.state == CaseState.IN_EXPERT_REVIEW
+            and not case.assignments.exists(),
             "extension": case.campaign.extension_for(unit_id=case.unit_id, case_id=case.pk)
             if case.state in EDITABLE_STATES
             else None,

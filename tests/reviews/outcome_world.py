@@ -43,7 +43,10 @@ def recommend(cast, *, title, applicant, reviewer, category_code="platform"):
 
 
 def forward(cast, authority, reviewer):
-    """The authority submits its stamped ranking table: its cases go to the province."""
+    """The authority submits its stamped ranking table (once the submission deadline
+    has passed): its cases go to the province."""
+    if cast.campaign.state == CampaignPhase.COLLECTING:
+        close_submissions(cast.campaign)
     table = table_for(campaign=cast.campaign, authority=authority)
     ranking_scan_upload(table=table, actor=reviewer, uploaded=pdf_upload("推荐排序表.pdf"))
     ranking_submit(campaign=cast.campaign, authority=authority, actor=reviewer)

@@ -4,11 +4,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from applications.models import Case
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingTable
-from tests.factories import submit_review
+from tests.factories import set_phase, submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.graph import edges
 from workflow.models import TransitionRecord
@@ -58,6 +58,8 @@ def _prepare(cast, case_at, action, source):
         # Only what no expert holds yet goes back (reviews.ranking.services.ranking_return).
         ExpertAssignment.objects.filter(case=case).delete()
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
+    if action == "recommend_to_nrta":
+        set_phase(cast.campaign, CampaignPhase.NRTA)
     if action == "complete_review":
         submit_review(ExpertAssignment.objects.get(case=case))
     return case
