@@ -351,3 +351,26 @@ def test_the_province_returns_a_single_case_not_yet_assigned(cast, case_at):
     returned.refresh_from_db()
     assert returned.state == CaseState.IN_EXPERT_REVIEW
     assert RankingTable.objects.filter(authority=cast.city_a).count() == 2
+
+
+def test_the_case_page_returns_a_single_case_for_the_province_only(client, cast, case_at):
+    case = case_at("in_expert_review")
+    ExpertAssignment.objects.filter(case=case).delete()
+    url = reverse("reviews:case_return", args=[cast.campaign.year, case.pk])
+    for who in OTHERS:
+        client.force_login(getattr(cast, who))
+        assert client.post(url, {"reason": "请核实"}).status_code == 404
+    client.force_login(cast.province_admin)
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert "退回推荐单位（单个案例）" in page
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "退回推荐排序表需要填写理由" in response.content.decode() or "需要填写理由" in response.content.decode()
+    client.post(url, {"reason": "请补充盖章材料"})
+    case.refresh_from_db()
+    assert case.state == CaseState.RECOMMENDED
+    table = case.ranking_entry.table
+    assert table.is_supplementary
+    from reviews.ranking.documents import ranking_document, ranking_filename
+
+    assert ranking_document(table).title.endswith("（补充推荐表（1））")
+    assert "补充推荐表" in ranking_filename(table, "pdf")
