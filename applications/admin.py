@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applications.models import Campaign, Case, Category, FormSchema
+from applications.models import Campaign, Case, Category, DeadlineExtension, FormSchema
 from core.admin import ReadOnlyModelAdmin
 
 
@@ -39,3 +39,11 @@ class CaseAdmin(ReadOnlyModelAdmin):
     list_filter = ["campaign", "category__code", "state", "authority"]
     list_select_related = ["unit", "authority", "category"]
     search_fields = ["title", "unit__name"]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ReadOnlyModelAdmin):
+    """Read-only: the province grants extensions on its phase page, recorded as granted."""
+
+    list_display = ["campaign", "organisation", "case", "until", "granted_by", "granted_at"]
+    list_select_related = ["campaign", "organisation", "case", "granted_by"]
