@@ -374,3 +374,24 @@ def test_the_case_page_returns_a_single_case_for_the_province_only(client, cast,
 
     assert ranking_document(table).title.endswith("（补充推荐表（1））")
     assert "补充推荐表" in ranking_filename(table, "pdf")
+
+
+def test_the_phase_page_costs_the_same_queries_whatever_the_number_of_blockers(client, cast, case_in):
+    client.force_login(cast.province_admin)
+    url = reverse("campaign_phase", args=[cast.campaign.year])
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        close_submissions(cast.campaign)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    case_in("submitted")
+    few = count()
+    for _ in range(4):
+        case_in("submitted", applicant=cast.applicant_b)
+        case_in("recommended")
+    assert count() == few
