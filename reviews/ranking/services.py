@@ -302,7 +302,7 @@ def case_return_to_authority(*, case, actor, reason: str):
     if not reason:
         raise TransitionRefused(_("退回案例需要填写理由。"))
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("campaign", "authority").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("campaign", "authority").get(pk=case.pk)
         entry = RankingEntry.objects.filter(case=case).select_related("table").first()
         if case.state != CaseState.IN_EXPERT_REVIEW or entry is None or not entry.table.is_locked:
             raise TransitionRefused(_("只能退回已随推荐排序表报送、正在专家评审阶段的案例。"))
