@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from applications.models import Campaign, CampaignSettingChange, Case, Category, FormSchema
+from applications.models import Campaign, CampaignSettingChange, Case, Category, DeadlineExtension, FormSchema
 from core.admin import NormalisedTabularInline, ReadOnlyModelAdmin
 
 
@@ -24,8 +24,8 @@ class CampaignAdmin(ReadOnlyModelAdmin):
     official defaults) and changed on the province's set-up pages, which record every
     change. An admin form would build half a campaign and leave no history."""
 
-    list_display = ["year", "title", "status", "submission_deadline", "ranking_deadline"]
-    list_filter = ["status"]
+    list_display = ["year", "title", "state", "submission_deadline", "ranking_deadline"]
+    list_filter = ["state"]
     inlines = [CategoryInline]
 
 
@@ -53,3 +53,11 @@ class CaseAdmin(ReadOnlyModelAdmin):
     list_filter = ["campaign", "category__code", "state", "authority"]
     list_select_related = ["unit", "authority", "category"]
     search_fields = ["title", "unit__name"]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ReadOnlyModelAdmin):
+    """Read-only: the province grants extensions on its phase page, recorded as granted."""
+
+    list_display = ["campaign", "organisation", "case", "until", "granted_by", "granted_at"]
+    list_select_related = ["campaign", "organisation", "case", "granted_by"]

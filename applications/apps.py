@@ -8,6 +8,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications.lifecycle.registration import case_machine
+        from applications.phases.registration import campaign_machine
         from workflow.machines import register
 
         register(case_machine())
+        register(campaign_machine())

@@ -2,12 +2,37 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CampaignStatus(models.TextChoices):
-    NOT_OPEN = "not_open", _("未开始")
-    OPEN = "open", _("征集中")
-    CLOSED = "closed", _("征集截止")
-    IN_REVIEW = "in_review", _("评审中")
-    FINISHED = "finished", _("已结束")
+class CampaignPhase(models.TextChoices):
+    """The phases of a campaign, in order (the campaign's own state machine,
+    applications/phases/machine.py). A new campaign starts in the first one."""
+
+    PREPARING = "preparing", _("筹备")
+    COLLECTING = "collecting", _("征集中")
+    # Submission closed: the authorities finish their review and ranking tables.
+    PRELIMINARY = "preliminary", _("初审排序")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    DECIDING = "deciding", _("结果审定")
+    PUBLIC_NOTICE = "public_notice", _("公示")
+    ANNOUNCED = "announced", _("通报")
+    NRTA = "nrta", _("推荐总局")
+    ARCHIVED = "archived", _("归档")
+
+
+# Where a new campaign starts (campaign_create's default).
+FIRST_PHASE = CampaignPhase.PREPARING
+# The phases in order, for comparisons ("from 专家评审 on").
+PHASE_ORDER = tuple(CampaignPhase)
+# Cases change only in these phases (not before the campaign opens, not once archived).
+ACTIVE_PHASES = frozenset(PHASE_ORDER[1:-1])
+# A unit with an extension may still submit in these phases (without one: 征集中 only).
+EXTENSION_PHASES = frozenset({CampaignPhase.COLLECTING, CampaignPhase.PRELIMINARY})
+# The authorities decide cases and submit ranking tables in these phases (in 专家评审
+# for what the province returned to them).
+AUTHORITY_PHASES = frozenset({CampaignPhase.COLLECTING, CampaignPhase.PRELIMINARY, CampaignPhase.EXPERT_REVIEW})
+
+
+def phase_index(phase) -> int:
+    return PHASE_ORDER.index(CampaignPhase(phase))
 
 
 class AttachmentKind(models.TextChoices):

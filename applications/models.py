@@ -10,25 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.enums import AUTHORITY_KINDS, OrgKind
-from applications.enums import AttachmentKind, CampaignStatus
+from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase
 from applications.lifecycle.machine import CaseStateMachine
+from applications.phases.machine import CampaignPhaseMachine
 from applications.schema import validate_definition
 from core.text import comparison_key
 
 
-class Campaign(models.Model):
-    """One year's collection and selection (征集和评选)."""
+class Campaign(CampaignPhaseMachine):
+    """One year's collection and selection (征集和评选). Its `state` is its phase
+    (CampaignPhase), moved only through the engine (applications/phases/machine.py)."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     title = models.CharField(_("名称"), max_length=200)
     notice_number = models.CharField(_("通知文号"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.NOT_OPEN)
     submission_deadline = models.DateTimeField(_("申报截止时间"))
     ranking_deadline = models.DateTimeField(_("推荐排序表报送截止时间"))
     contact = models.CharField(_("联系方式"), max_length=200, blank=True)
     max_file_mb = models.PositiveIntegerField(_("单个附件上限（MB）"), default=100)
     max_case_mb = models.PositiveIntegerField(_("每个案例附件总量上限（MB）"), default=500)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("征集活动")
@@ -45,9 +47,24 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def submission_window_open(self, now=None) -> bool:
+    def submission_window_open(self, now=None, *, unit_id: int | None = None, case_id: int | None = None) -> bool:
+        """May cases be submitted now: in 征集中 before the deadline, or, for the unit or
+        the case given, while an extension the province granted runs (征集中 and 初审排序)."""
         now = now or timezone.now()
-        return self.status == CampaignStatus.OPEN and now < self.submission_deadline
+        if self.state == CampaignPhase.COLLECTING and now < self.submission_deadline:
+            return True
+        if self.state not in EXTENSION_PHASES or (unit_id is None and case_id is None):
+            return False
+        covered = Q(organisation_id=unit_id) if unit_id is not None else Q(pk__in=[])
+        if case_id is not None:
+            covered |= Q(case_id=case_id)
+        return self.extensions.filter(covered, until__gt=now).exists()
+
+    def extension_for(self, *, unit_id: int, case_id: int | None = None, now=None):
+        """The running extension that lets this unit (or case) submit, latest first."""
+        now = now or timezone.now()
+        covered = Q(organisation_id=unit_id) | (Q(case_id=case_id) if case_id else Q(pk__in=[]))
+        return self.extensions.filter(covered, until__gt=now).order_by("-until").first()
 
 
 class Category(models.Model):
@@ -281,3 +298,55 @@ class CampaignSettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.section} · {self.field}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline the province grants one applicant unit or one case (to submit
+    or resubmit), or one recommending authority (to submit its ranking table), with a
+    reason. Kept as granted: a new grant is a new record."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="extensions", verbose_name=_("征集活动")
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadline_extensions",
+        verbose_name=_("单位"),
+    )
+    case = models.ForeignKey(
+        "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions", verbose_name=_("案例")
+    )
+    until = models.DateTimeField(_("延期至"))
+    reason = models.TextField(_("理由"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
+    )
+    granted_at = models.DateTimeField(_("批准时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("延期")
+        verbose_name_plural = _("延期")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="extension_for_one_organisation_or_one_case",
+                condition=Q(organisation__isnull=False, case__isnull=True)
+                | Q(organisation__isnull=True, case__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.whom} → {self.until:%Y-%m-%d %H:%M}"
+
+    @property
+    def whom(self) -> str:
+        if self.case_id:
+            return f"《{self.case.title}》（{self.case.unit.name}）"
+        return self.organisation.name
+
+    @property
+    def for_authority(self) -> bool:
+        return self.organisation_id is not None and self.organisation.kind in AUTHORITY_KINDS

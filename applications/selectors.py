@@ -1,8 +1,8 @@
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications.enums import AttachmentKind, CampaignStatus, CaseState
-from applications.models import Attachment, Campaign, Case
+from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, CaseState
+from applications.models import Attachment, Campaign, Case, DeadlineExtension
 from workflow.models import TransitionRecord
 from workflow.selectors import visible_to
 
@@ -20,10 +20,23 @@ def with_stamped_scan_flag(queryset):
     return queryset.annotate(has_stamped_scan=Exists(scans))
 
 
-def open_campaigns():
-    """Campaigns taking new cases now."""
-    return Campaign.objects.filter(status=CampaignStatus.OPEN, submission_deadline__gt=timezone.now()).prefetch_related(
-        "categories"
+def open_campaigns(*, unit=None):
+    """Campaigns taking new cases now (from `unit`, when given: its extensions count)."""
+    now = timezone.now()
+    taking = Q(state=CampaignPhase.COLLECTING, submission_deadline__gt=now)
+    if unit is not None:
+        taking |= Q(state__in=EXTENSION_PHASES, extensions__organisation=unit, extensions__until__gt=now)
+    return Campaign.objects.filter(taking).distinct().prefetch_related("categories")
+
+
+def running_extensions_of(*, unit) -> list:
+    """The extensions running now for `unit` or one of its cases, latest deadline first,
+    in one query (what the unit's dashboard says about its deadlines)."""
+    return list(
+        DeadlineExtension.objects.filter(until__gt=timezone.now())
+        .filter(Q(organisation=unit) | Q(case__unit=unit))
+        .select_related("campaign", "case")
+        .order_by("-until", "-id")
     )
 
 

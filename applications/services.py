@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.validators import normalise_phone
-from applications.enums import EDITABLE_STATES, AttachmentKind, CampaignStatus
+from applications.enums import EDITABLE_STATES, FIRST_PHASE, AttachmentKind, CampaignPhase
 from applications.figures import figures_clean
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
@@ -27,22 +27,25 @@ def campaign_create(
     title: str,
     submission_deadline,
     ranking_deadline,
-    status: CampaignStatus = CampaignStatus.NOT_OPEN,
+    phase: CampaignPhase = FIRST_PHASE,
     notice_number: str = "",
     contact: str = "",
 ) -> Campaign:
     """A campaign with the notice's four categories, each on version 1 of its official
-    form, and the default rubric with a first (blind) review round."""
+    form, and the default rubric with a first (blind) review round. It starts in
+    `phase` (the first phase, 筹备, unless the demo or a test needs a campaign further on:
+    no phase move is recorded then)."""
     campaign = Campaign(
         year=year,
         title=title,
         submission_deadline=submission_deadline,
         ranking_deadline=ranking_deadline,
-        status=status,
+        state=phase,
         notice_number=notice_number,
         contact=contact,
     )
-    campaign.full_clean()
+    # The phase is protected (moved only by the engine): not re-set by cleaning.
+    campaign.full_clean(exclude=["state"])
     campaign.save()
     for position, (code, name) in enumerate(OFFICIAL_CATEGORIES, start=1):
         category = Category.objects.create(campaign=campaign, code=code, name=name, position=position)
@@ -138,7 +141,7 @@ def case_create(
         raise TransitionRefused(_("只有已通过注册审核的申报单位用户可以创建案例。"))
     if category.campaign_id != campaign.pk:
         raise TransitionRefused(_("所选类别不属于本次征集。"))
-    if not campaign.submission_window_open():
+    if not campaign.submission_window_open(unit_id=unit.pk):
         raise TransitionRefused(_("本次征集不在申报期内，不能新建案例。"))
     title = case_title(title)
     key = comparison_key(title)

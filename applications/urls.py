@@ -1,9 +1,13 @@
 from django.urls import path
 
-from applications.views import attachments, cases, editor, transitions
+from applications.views import attachments, cases, editor, phases, transitions
 
 urlpatterns = [
     path("", cases.dashboard, name="dashboard"),
+    # The province's page of the campaign: phase, moves, blockers, extensions.
+    path("campaigns/<int:year>/phase/", phases.campaign_phase, name="campaign_phase"),
+    path("campaigns/<int:year>/phase/<slug:action>/", phases.campaign_phase_move, name="campaign_phase_move"),
+    path("campaigns/<int:year>/extensions/", phases.extension_create, name="extension_create"),
     path("cases/new/", editor.case_new, name="case_new"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<slug:action>/", transitions.case_transition, name="case_transition"),

@@ -1,16 +1,23 @@
-"""Moving the demo cases through the workflow: every case is created by its applicant
-and moved by the people who would move it (submit, return, reject, recommend; the
-authorities' ranking tables; expert review; the province's decisions), so the demo's
-history, permissions and notifications are the real thing."""
+"""Moving the demo campaign and its cases through the workflow: the province opens the
+campaign, every case is created by its applicant and moved by the people who would move
+it (submit, return, reject, recommend), the submission deadline passes, the province
+closes the collection (初审排序), some authorities submit their ranking tables, the
+province grants two extensions, and the experts start on the cases that reached the
+province. So the demo's history, permissions and notifications are the real thing, and
+the campaign is in 初审排序 with a blocker list to show."""
 
 import io
 import itertools
 from collections import Counter
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Organisation
 from applications.enums import AttachmentKind, CaseState
+from applications.models import Campaign
+from applications.phases.services import extension_grant
 from applications.services import attachment_add, case_create
 from demo.cases import DEMO_CASES
 from demo.organisations import Cast
@@ -23,18 +30,15 @@ from workflow.services import apply_transition
 S = CaseState
 # Where each demo case ends up. Authorities that submitted their ranking table have no
 # case left waiting for review; the others have none in provincial review yet.
+# (The campaign is in 初审排序: no case is reviewed, selected or sent to the NRTA yet.)
 STATES_WHERE_TABLE_SUBMITTED = [
     S.IN_EXPERT_REVIEW,
-    S.REVIEWED,
-    S.SELECTED,
-    S.RECOMMENDED_TO_NRTA,
-    S.NOT_SELECTED,
+    S.IN_EXPERT_REVIEW,
     S.NOT_RECOMMENDED,
     S.IN_EXPERT_REVIEW,
     S.RETURNED,
-    S.SELECTED,
     S.DRAFT,
-    S.REVIEWED,
+    S.IN_EXPERT_REVIEW,
     S.WITHDRAWN,
 ]
 STATES_WHERE_TABLE_OPEN = [S.SUBMITTED, S.RECOMMENDED, S.RETURNED, S.NOT_RECOMMENDED, S.DRAFT, S.WITHDRAWN, S.SUBMITTED]
@@ -54,8 +58,10 @@ COMMENTS = {
 
 
 def move_cases(campaign, cast: Cast) -> Counter:
-    """Create the demo cases and move each to its state; returns how many ended in each state."""
+    """Open the campaign, create the demo cases and move each to its state; returns how
+    many ended in each state."""
     people = cast.people
+    apply_transition(subject=campaign, action="open_collection", actor=people["admin"])
     categories = {category.code: category for category in campaign.categories.all()}
     units_by_type = {}
     for unit in cast.units:
@@ -100,6 +106,12 @@ def move_cases(campaign, cast: Cast) -> Counter:
             actor = applicant if action in ("submit", "withdraw") else reviewer
             apply_transition(subject=case, action=action, actor=actor, comment=COMMENTS.get(action, ""))
 
+    # The submission deadline passes (the demo's clock: it was kept open while the
+    # applicants and authorities acted); the province closes the collection.
+    admin = people["admin"]
+    _deadline_passes(campaign)
+    apply_transition(subject=campaign, action="close_collection", actor=admin)
+
     # Authorities whose table is in submit it: their recommendations go to the province.
     for authority_id, submitted in cast.table_submitted.items():
         if submitted:
@@ -112,18 +124,20 @@ def move_cases(campaign, cast: Cast) -> Counter:
                 actor=people["reviewer"][authority_id],
             )
 
+    # Exceptions: one unit gets a week more (its late case will go to its authority's
+    # supplementary table), and one returned case may still be resubmitted.
+    _grant_extensions(campaign, cast, planned)
+
     # The province forms a panel per category and assigns experts automatically
-    # (conflicts of interest kept out); the experts score; then the province decides.
-    admin = people["admin"]
+    # (conflicts of interest kept out); the experts start scoring.
     stage = stage_set_status(stage=campaign.stages.get(order=1), actor=admin, status=StageStatus.OPEN)
     for category in campaign.categories.all():
         panel = Panel.objects.create(campaign=campaign, name=f"{category.name}评审组", category=category)
         panel.experts.set(people["experts"])
     auto_assign(stage=stage, actor=admin)
     criteria = list(campaign.rubric.criteria.all())
-    for case, target in planned:
-        if target not in (S.REVIEWED, S.SELECTED, S.NOT_SELECTED, S.RECOMMENDED_TO_NRTA):
-            continue
+    scored = [case for case, target in planned if target == S.IN_EXPERT_REVIEW][::2]
+    for case in scored:
         for assignment in ExpertAssignment.objects.filter(case=case).select_related("expert", "stage", "case"):
             score_save(
                 assignment=assignment,
@@ -131,19 +145,41 @@ def move_cases(campaign, cast: Cast) -> Counter:
                 entries=_demo_scores(case, assignment, criteria),
                 submit=True,
             )
-        apply_transition(subject=case, action="complete_review", actor=admin)
-        if target in (S.SELECTED, S.RECOMMENDED_TO_NRTA):
-            apply_transition(subject=case, action="select", actor=admin, comment="综合得分位居本类别前列。")
-        if target == S.NOT_SELECTED:
-            apply_transition(subject=case, action="reject_selection", actor=admin, comment=COMMENTS["reject_selection"])
-        if target == S.RECOMMENDED_TO_NRTA:
-            apply_transition(subject=case, action="recommend_to_nrta", actor=admin)
 
     counts = Counter()
     for case, _target in planned:
         case.refresh_from_db()
         counts[case.state] += 1
     return counts
+
+
+def _deadline_passes(campaign) -> None:
+    """The demo's stand-in for time passing: the submission deadline is set to yesterday
+    (the ranking tables' deadline stays ahead)."""
+    yesterday = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    Campaign.objects.filter(pk=campaign.pk).update(submission_deadline=yesterday)
+    campaign.refresh_from_db()
+
+
+def _grant_extensions(campaign, cast: Cast, planned) -> None:
+    admin = cast.people["admin"]
+    week = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    jiutai = next(unit for unit in cast.units if unit.code == "jiutai")
+    extension_grant(
+        campaign=campaign,
+        actor=admin,
+        organisation=jiutai,
+        until=week,
+        reason="该中心机房搬迁，申报材料未能按期盖章，经申请同意延期一周。",
+    )
+    returned = next(case for case, target in planned if target == S.RETURNED)
+    extension_grant(
+        campaign=campaign,
+        actor=admin,
+        case=returned,
+        until=week,
+        reason="退回修改时已临近截止时间，给予申报单位一周时间补充数据后重新提交。",
+    )
 
 
 def _stamped_scan(subject) -> SimpleUploadedFile:

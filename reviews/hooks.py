@@ -8,7 +8,7 @@ from reviews.experts.services import rubric_create_default
 from reviews.models import ExpertAssignment, Objection, Publication
 from reviews.outcome.nrta import nrta_append
 from reviews.outcome.rules import gate_refusals, hard_quota_refusals
-from reviews.ranking.selectors import ranking_table_locked
+from reviews.ranking.selectors import case_table_locked
 from reviews.ranking.services import ranking_append, ranking_remove
 from reviews.setup.services import rubric_clone
 
@@ -18,6 +18,10 @@ def assigned_experts(case_ids) -> dict[int, list[int]]:
     for case_id, expert_id in ExpertAssignment.objects.filter(case_id__in=case_ids).values_list("case_id", "expert_id"):
         result.setdefault(case_id, []).append(expert_id)
     return result
+
+
+def published_kinds(*, campaign) -> set[str]:
+    return set(Publication.objects.filter(campaign=campaign).values_list("kind", flat=True))
 
 
 def published_campaign_ids() -> set[int]:
@@ -46,7 +50,8 @@ def append_to_nrta_list(*, subject, record) -> None:
 
 
 def connect() -> None:
-    hooks.ranking_table_locked.implement(ranking_table_locked)
+    hooks.case_table_locked.implement(case_table_locked)
+    hooks.published_kinds.implement(published_kinds)
     hooks.expert_review_progress.implement(expert_review_progress)
     hooks.recommended.implement(append_to_ranking)
     hooks.recommendation_revoked.implement(remove_from_ranking)

@@ -26,6 +26,7 @@ ranking = [
     path("province/<int:year>/tables/", ranking_views.overview, name="tables"),
     path("province/<int:year>/tables/<int:table_id>/scan/", ranking_views.table_scan, name="table_scan"),
     path("province/<int:year>/tables/<int:table_id>/return/", ranking_views.table_return, name="table_return"),
+    path("province/<int:year>/cases/<int:pk>/return/", ranking_views.case_return, name="case_return"),
 ]
 
 expert_review = [

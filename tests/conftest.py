@@ -8,18 +8,22 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.enums import OrgKind, Role, UnitType
+from applications.enums import CampaignPhase
 from reviews.experts.services import assignment_create
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.factories import (
     OrganisationFactory,
     UnitFactory,
     UserFactory,
+    close_submissions,
     make_case,
+    natural_phase,
     open_campaign,
     open_first_stage,
     pdf_upload,
     province_org,
     put_in_state,
+    set_phase,
     submit_review,
 )
 from workflow.services import apply_transition
@@ -72,6 +76,9 @@ def case_at(cast):
 
     def build(state: str, *, applicant=None):
         applicant = applicant or cast.applicant_a
+        # Each walk starts in 征集中 and leaves the campaign in the phase in which the
+        # state's next moves are taken (tests.factories.natural_phase).
+        set_phase(cast.campaign, CampaignPhase.COLLECTING)
         case = make_case(campaign=cast.campaign, applicant=applicant)
         reviewer = {cast.city_a.pk: cast.reviewer_a, cast.city_b.pk: cast.reviewer_b}.get(case.authority_id)
         actors = {"applicant_a": applicant, "reviewer_a": reviewer}
@@ -79,10 +86,14 @@ def case_at(cast):
             apply_transition(subject=case, action=action, actor=actors[who], comment="意见")
         if state in paths:
             return case
+        # The campaign's phase follows the case: tables after the deadline, expert review,
+        # decisions, the NRTA (each phase put straight, see tests.factories.set_phase).
+        close_submissions(cast.campaign)
         table = table_for(campaign=cast.campaign, authority=case.authority)
         ranking_scan_upload(table=table, actor=reviewer, uploaded=pdf_upload("推荐排序表.pdf"))
         ranking_submit(campaign=cast.campaign, authority=case.authority, actor=reviewer)
         case.refresh_from_db()
+        set_phase(cast.campaign, CampaignPhase.EXPERT_REVIEW)
         stage = open_first_stage(cast.campaign)
         assignment_create(stage=stage, case=case, expert=cast.expert_assigned, actor=cast.province_admin)
         if state == "in_expert_review":
@@ -94,8 +105,12 @@ def case_at(cast):
             "not_selected": ["reject_selection"],
             "recommended_to_nrta": ["select", "recommend_to_nrta"],
         }[state]
-        for action in ["complete_review", *steps]:
+        apply_transition(subject=case, action="complete_review", actor=cast.province_admin, comment="意见")
+        for action in steps:
+            phase = CampaignPhase.NRTA if action == "recommend_to_nrta" else CampaignPhase.DECIDING
+            set_phase(cast.campaign, phase)
             apply_transition(subject=case, action=action, actor=cast.province_admin, comment="意见")
+        set_phase(cast.campaign, natural_phase(state))
         return case
 
     return build

@@ -15,7 +15,7 @@ from pypdf import PdfWriter
 from accounts.enums import OrgKind, Role, UnitType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, user_create
-from applications.enums import PROVINCIAL_STATES, AttachmentKind, CampaignStatus, CaseState
+from applications.enums import PROVINCIAL_STATES, AttachmentKind, CampaignPhase, CaseState
 from applications.models import Campaign, Case
 from applications.services import attachment_add, campaign_create, case_create
 from workflow.permissions import permissions_sync
@@ -77,10 +77,51 @@ def open_campaign(*, year: int = 2024, deadline_in: timedelta = timedelta(days=1
     return campaign_create(
         year=year,
         title=f"{year}年全省广播电视媒体融合典型案例征集和评选",
-        status=CampaignStatus.OPEN,
+        phase=CampaignPhase.COLLECTING,
         submission_deadline=deadline,
         ranking_deadline=deadline + timedelta(days=7),
     )
+
+
+def set_phase(campaign: Campaign, phase: str) -> Campaign:
+    """`campaign` put straight into `phase`, no move recorded (the field is protected):
+    for tests that need a phase, not the road to it. Returns the campaign as it now is;
+    cases loaded before still hold the old phase on their `campaign`."""
+    phase = CampaignPhase(phase)
+    now = timezone.now()
+    campaign.refresh_from_db()
+    if phase != CampaignPhase.COLLECTING and campaign.submission_deadline > now:
+        # Past 征集中 the deadline is past: the ranking-table rules count on it.
+        Campaign.objects.filter(pk=campaign.pk).update(submission_deadline=now - timedelta(minutes=1))
+    if phase == CampaignPhase.COLLECTING and campaign.submission_deadline <= now:
+        # Back in 征集中 (a test world built case by case): the window is open again.
+        deadline = now + timedelta(days=10)
+        Campaign.objects.filter(pk=campaign.pk).update(
+            submission_deadline=deadline, ranking_deadline=max(campaign.ranking_deadline, deadline + timedelta(days=7))
+        )
+    Campaign.objects.filter(pk=campaign.pk).update(state=phase)
+    campaign.refresh_from_db()
+    return campaign
+
+
+# The phase a test world is left in once a case has reached each state (case_at,
+# put_in_state): the one in which that state's next moves are taken.
+NATURAL_PHASE = {
+    CaseState.IN_EXPERT_REVIEW: CampaignPhase.EXPERT_REVIEW,
+    CaseState.REVIEWED: CampaignPhase.DECIDING,
+    CaseState.SELECTED: CampaignPhase.DECIDING,
+    CaseState.NOT_SELECTED: CampaignPhase.DECIDING,
+    CaseState.RECOMMENDED_TO_NRTA: CampaignPhase.NRTA,
+}
+
+
+def natural_phase(state) -> CampaignPhase:
+    return NATURAL_PHASE.get(CaseState(state), CampaignPhase.COLLECTING)
+
+
+def close_submissions(campaign: Campaign) -> Campaign:
+    """The submission deadline passed and the campaign in 初审排序."""
+    return set_phase(campaign, CampaignPhase.PRELIMINARY)
 
 
 def complete_content(definition: dict) -> dict:
@@ -118,6 +159,10 @@ def make_case(
     """A draft of the applicant's unit. Complete means ready to submit: every field
     filled and the stamped scan attached."""
     category = campaign.categories.get(code=category_code)
+    campaign.refresh_from_db()
+    if not campaign.submission_window_open(unit_id=applicant.organisation_id):
+        # A test world adds a case to a campaign further on: in 征集中 it was written.
+        set_phase(campaign, CampaignPhase.COLLECTING)
     content = complete_content(category.schemas.latest().definition) if complete else {}
     content.update(fields)
     case = case_create(
@@ -167,14 +212,16 @@ def grant_case_permissions(cases) -> None:
 
 def put_in_state(case: Case, state: str, *, expert: User | None = None) -> Case:
     """`case` moved straight into `state`, with exactly the object permissions that state
-    grants, and, in a provincial state, `expert` assigned in the first round (opened).
-    No transition is taken, so there is no history, no ranking table entry, no NRTA entry
-    and no score: for tests that need a case in a late state, not the road to it
-    (`case_at` in conftest walks the real road). Returns the case as it now is."""
+        grants, and, in a provincial state, `expert` assigned in the first round (opened).
+        No transition is taken, so there is no history, no ranking table entry, no NRTA entry
+        and no score: for tests that need a case in a late state, not the road to it
+        (`case_at` in conftest walks the real road). The campaign is put in the phase in which
+    that state's next moves are taken (`natural_phase`). Returns the case as it now is."""
     from applications.models import CaseGroupObjectPermission, CaseUserObjectPermission
     from reviews.models import ExpertAssignment
 
     state = CaseState(state)
+    set_phase(case.campaign, natural_phase(state))
     Case.objects.filter(pk=case.pk).update(state=state)  # the state field is protected
     CaseGroupObjectPermission.objects.filter(content_object=case).delete()
     CaseUserObjectPermission.objects.filter(content_object=case).delete()

@@ -25,16 +25,29 @@ class AppendOnlyQuerySet(models.QuerySet):
 class TransitionRecord(models.Model):
     """One step in a subject's life: who moved it, when, from where to where, and why.
 
-    Each machine's subjects are pointed at by a foreign key of their own (`case`; the
-    campaign's next), not a generic relation: the audit trail keeps real foreign keys
-    that protect what it records from deletion.
+    Each machine's subjects are pointed at by a foreign key of their own (`case`,
+    `campaign`; exactly one is set), not a generic relation: the audit trail keeps real
+    foreign keys that protect what it records from deletion.
 
     Append-only. The ORM refuses updates and deletes, the admin shows it read-only,
     and a database trigger (migration 0002) refuses UPDATE from any client.
     """
 
     case = models.ForeignKey(
-        "applications.Case", on_delete=models.PROTECT, related_name="transitions", verbose_name=_("申报案例")
+        "applications.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("申报案例"),
+    )
+    campaign = models.ForeignKey(
+        "applications.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("征集活动"),
     )
     action = models.CharField(_("操作"), max_length=40)
     # The subject's own state names; their labels come from its machine.
@@ -60,9 +73,17 @@ class TransitionRecord(models.Model):
         verbose_name_plural = _("流转记录")
         ordering = ["created_at", "id"]
         default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                name="transition_record_has_one_subject",
+                condition=models.Q(case__isnull=False, campaign__isnull=True)
+                | models.Q(case__isnull=True, campaign__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_state} → {self.to_state} ({self.action})"
+        subject = self.case_id or f"campaign {self.campaign_id}"
+        return f"{subject}: {self.from_state} → {self.to_state} ({self.action})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

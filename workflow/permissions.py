@@ -103,6 +103,9 @@ def permissions_sync(*, subjects) -> SyncResult:
     if not subjects:
         return SyncResult()
     machine = machine_for(subjects[0])
+    if not machine.grants:
+        # A machine whose moves are decided by role (the campaign's) grants nothing.
+        return SyncResult()
     perm_ids = _permission_ids(machine)
     result = SyncResult()
     for start in range(0, len(subjects), BATCH):
@@ -133,6 +136,8 @@ def object_permissions(*, user, subject) -> set[str]:
     if not (user.is_authenticated and user.is_active):
         return set()
     machine = machine_for(subject)
+    if not machine.grants:
+        return set()
     group_model = get_group_obj_perms_model(machine.model)
     user_model = get_user_obj_perms_model(machine.model)
     by_group = group_model.objects.filter(content_object_id=subject.pk, group__user=user).values_list(

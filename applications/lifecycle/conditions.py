@@ -4,9 +4,10 @@ Chinese, why it does not hold, so a refused action always tells the user what to
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.content import case_problems
-from applications.enums import CampaignStatus
+from applications.enums import ACTIVE_PHASES, AUTHORITY_PHASES, CampaignPhase
 from applications.lifecycle import hooks
 from workflow.conditions import Condition
 
@@ -17,28 +18,41 @@ def _deadline_text(moment) -> str:
 
 
 def _campaign_active(case) -> list[str]:
-    if case.campaign.status == CampaignStatus.FINISHED:
-        return [_("本年度征集评选已结束，案例不能再变更。")]
+    campaign = case.campaign
+    if campaign.state == CampaignPhase.ARCHIVED:
+        return [_("本年度征集评选已归档，案例不能再变更。")]
+    if campaign.state not in ACTIVE_PHASES:
+        return [_("征集尚未开始，暂不能提交。")]
     return []
 
 
 def _submission_window_open(case) -> list[str]:
     campaign = case.campaign
-    if campaign.status == CampaignStatus.NOT_OPEN:
+    if campaign.submission_window_open(unit_id=case.unit_id, case_id=case.pk):
+        return []
+    if campaign.state == CampaignPhase.PREPARING:
         return [_("征集尚未开始，暂不能提交。")]
-    if campaign.status != CampaignStatus.OPEN or timezone.now() >= campaign.submission_deadline:
-        return [
-            _("申报已于%(deadline)s截止，不能再提交或撤回。")
-            % {"deadline": _deadline_text(campaign.submission_deadline)}
-        ]
-    return []
+    return [
+        _("申报已于%(deadline)s截止，不能再提交或撤回。") % {"deadline": _deadline_text(campaign.submission_deadline)}
+    ]
 
 
 def _applicant_can_still_resubmit(case) -> list[str]:
-    # Returning a case after the deadline would strand it: the unit could never resubmit.
-    if not case.campaign.submission_window_open():
+    # Returning a case when its unit cannot submit again would strand it.
+    if not case.campaign.submission_window_open(unit_id=case.unit_id, case_id=case.pk):
         return [_("申报已截止，退回后申报单位将无法再次提交；请作出推荐或不予推荐的决定。")]
     return []
+
+
+def _phase_is(phases, message):
+    phases = frozenset(phases)
+
+    def explain(case) -> list[str]:
+        if case.campaign.state in phases:
+            return []
+        return [str(message) % {"phase": CampaignPhase(case.campaign.state).label}]
+
+    return explain
 
 
 def _content_complete(case) -> list[str]:
@@ -46,14 +60,21 @@ def _content_complete(case) -> list[str]:
 
 
 def _ranking_table_open(case) -> list[str]:
-    if hooks.ranking_table_locked(campaign=case.campaign, authority=case.authority):
-        return [_("本单位的推荐排序表已报送省局，初审结果已锁定；如需调整请联系省局退回排序表。")]
+    if hooks.case_table_locked(case=case):
+        return [_("该案例所在的推荐排序表已报送省局，已锁定；如需调整请联系省局退回。")]
     return []
 
 
 def _ranking_table_submitted(case) -> list[str]:
-    if not hooks.ranking_table_locked(campaign=case.campaign, authority=case.authority):
+    if not hooks.case_table_locked(case=case):
         return [_("推荐排序表尚未报送省局。")]
+    return []
+
+
+def _no_expert_assigned(case) -> list[str]:
+    assigned, _submitted = hooks.expert_review_progress(case=case)
+    if assigned:
+        return [_("该案例已分配评审专家，不能退回推荐单位。")]
     return []
 
 
@@ -94,6 +115,27 @@ campaign_active = Condition("campaign_active", _campaign_active)
 submission_window_open = Condition("submission_window_open", _submission_window_open)
 applicant_can_still_resubmit = Condition("applicant_can_still_resubmit", _applicant_can_still_resubmit)
 content_complete = Condition("content_complete", _content_complete)
+authority_phase = Condition(
+    "authority_phase",
+    _phase_is(AUTHORITY_PHASES, gettext_lazy("当前阶段为「%(phase)s」，推荐单位的初审和排序已结束。")),
+)
+expert_review_phase = Condition(
+    "expert_review_phase",
+    _phase_is(
+        {CampaignPhase.EXPERT_REVIEW}, gettext_lazy("当前阶段为「%(phase)s」，只在「专家评审」阶段确认评审完成。")
+    ),
+)
+decision_phase = Condition(
+    "decision_phase",
+    _phase_is({CampaignPhase.DECIDING}, gettext_lazy("当前阶段为「%(phase)s」，只在「结果审定」阶段作出入选决定。")),
+)
+nrta_phase = Condition(
+    "nrta_phase",
+    _phase_is(
+        {CampaignPhase.NRTA}, gettext_lazy("当前阶段为「%(phase)s」，通报发布并进入「推荐总局」阶段后方可推荐至总局。")
+    ),
+)
+no_expert_assigned = Condition("no_expert_assigned", _no_expert_assigned)
 ranking_table_open = Condition("ranking_table_open", _ranking_table_open)
 ranking_table_submitted = Condition("ranking_table_submitted", _ranking_table_submitted)
 expert_review_complete = Condition("expert_review_complete", _expert_review_complete)

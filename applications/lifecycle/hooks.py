@@ -6,8 +6,8 @@
 from workflow.extensions import Hook
 
 # Conditions
-ranking_table_locked = Hook(
-    "ranking_table_locked", "(campaign, authority) -> bool: the authority's ranking table has gone to the province."
+case_table_locked = Hook(
+    "case_table_locked", "(case) -> bool: the ranking table holding the case has gone to the province."
 )
 expert_review_progress = Hook(
     "expert_review_progress", "(case) -> (assigned, submitted): the case's expert assignments and those scored."
@@ -28,6 +28,9 @@ recommended_to_nrta = Hook("recommended_to_nrta", "A case was recommended to the
 # Permissions and visibility
 assigned_experts = Hook(
     "assigned_experts", "(case_ids) -> {case_id: [user_id]}: the experts assigned to each case, in one query."
+)
+published_kinds = Hook(
+    "published_kinds", "(campaign) -> set of the publication kinds published: 'notice' (公示), 'announcement' (通报)."
 )
 published_campaign_ids = Hook("published_campaign_ids", "() -> set of campaign ids whose 公示 is published.")
 

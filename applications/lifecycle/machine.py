@@ -103,7 +103,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.RETURNED,
-        conditions=[c.campaign_active, c.applicant_can_still_resubmit],
+        conditions=[c.campaign_active, c.authority_phase, c.applicant_can_still_resubmit],
         permission=can_review,
         custom=_meta(
             pgettext_lazy("case action", "退回修改"),
@@ -120,7 +120,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.NOT_RECOMMENDED,
-        conditions=[c.campaign_active, c.ranking_table_open],
+        conditions=[c.campaign_active, c.authority_phase],
         permission=can_review,
         custom=_meta(
             pgettext_lazy("case action", "不予推荐"),
@@ -137,7 +137,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.RECOMMENDED,
-        conditions=[c.campaign_active, c.ranking_table_open],
+        conditions=[c.campaign_active, c.authority_phase],
         permission=can_review,
         custom=_meta(
             pgettext_lazy("case action", "推荐"),
@@ -153,7 +153,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.RECOMMENDED,
         target=S.SUBMITTED,
-        conditions=[c.campaign_active, c.ranking_table_open],
+        conditions=[c.campaign_active, c.authority_phase, c.ranking_table_open],
         permission=can_review,
         custom=_meta(
             pgettext_lazy("case action", "撤销推荐"),
@@ -187,7 +187,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.IN_EXPERT_REVIEW,
         target=S.RECOMMENDED,
-        conditions=[c.campaign_active, c.ranking_table_open],
+        conditions=[c.campaign_active, c.authority_phase, c.no_expert_assigned, c.ranking_table_open],
         permission=can_decide,
         custom=_meta(
             pgettext_lazy("case action", "退回推荐单位"),
@@ -204,7 +204,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.IN_EXPERT_REVIEW,
         target=S.REVIEWED,
-        conditions=[c.campaign_active, c.expert_review_complete],
+        conditions=[c.campaign_active, c.expert_review_phase, c.expert_review_complete],
         permission=can_decide,
         custom=_meta(pgettext_lazy("case action", "确认评审完成"), Party.PROVINCE),
     )
@@ -216,7 +216,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.REVIEWED,
         target=S.SELECTED,
-        conditions=[c.campaign_active, c.passes_gates, c.within_hard_quotas],
+        conditions=[c.campaign_active, c.decision_phase, c.passes_gates, c.within_hard_quotas],
         permission=can_decide,
         custom=_meta(pgettext_lazy("case action", "确定入选"), Party.PROVINCE),
     )
@@ -227,7 +227,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.REVIEWED,
         target=S.NOT_SELECTED,
-        conditions=[c.campaign_active],
+        conditions=[c.campaign_active, c.decision_phase],
         permission=can_decide,
         custom=_meta(pgettext_lazy("case action", "确定不入选"), Party.PROVINCE, style="danger", comment_required=True),
     )
@@ -273,7 +273,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SELECTED,
         target=S.RECOMMENDED_TO_NRTA,
-        conditions=[c.campaign_active],
+        conditions=[c.campaign_active, c.nrta_phase],
         permission=can_decide,
         custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effects=[hooks.recommended_to_nrta]),
     )

@@ -11,7 +11,7 @@ from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
-from applications.selectors import cases_visible_to, with_stamped_scan_flag
+from applications.selectors import cases_visible_to, running_extensions_of, with_stamped_scan_flag
 from core.worker_status import worker_status
 from workflow.selectors import state_counts
 from workflow.services import available_actions
@@ -67,10 +67,21 @@ def _applicant_dashboard(request, visible, state):
     listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
     listed = with_stamped_scan_flag(listed.select_related("schema")).order_by("-updated_at", "-id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    extensions = running_extensions_of(unit=request.user.organisation)
     for case in page.object_list:
         case.shown_state = shown(case.state, case.campaign_id)
         case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
-    return render(request, "applications/dashboard.html", _dashboard_context(request, page, counts, state))
+        case.extension = next(
+            (
+                e
+                for e in extensions
+                if e.case_id == case.pk or (e.case_id is None and e.campaign_id == case.campaign_id)
+            ),
+            None,
+        )
+    context = _dashboard_context(request, page, counts, state)
+    context["extensions"] = extensions
+    return render(request, "applications/dashboard.html", context)
 
 
 def _dashboard_context(request, page, counts, state) -> dict:
@@ -147,6 +158,13 @@ def case_detail(request, pk: int):
             "shown_state": shown_state,
             "history": history,
             "actions": available_actions(subject=case, user=request.user),
+            # The province may send a case back to its authority until experts hold it.
+            "can_return_to_authority": request.user.is_province_admin
+            and case.state == CaseState.IN_EXPERT_REVIEW
+            and not case.assignments.exists(),
+            "extension": case.campaign.extension_for(unit_id=case.unit_id, case_id=case.pk)
+            if case.state in EDITABLE_STATES
+            else None,
             "changes": resubmission_changes(case) if case.state == CaseState.SUBMITTED else None,
             "section_rows": [(s["key"], f"{n}. {s['title']}") for n, s in enumerate(definition["sections"], start=1)],
             "can_edit": bool(

@@ -54,7 +54,7 @@ def case_new(request):
     organisation = request.user.organisation
     if not (organisation and organisation.can_file and request.user.is_applicant):
         raise Http404
-    campaigns = list(open_campaigns())
+    campaigns = list(open_campaigns(unit=organisation))
     errors = {"title": [], "category": []}
     typed_title = request.POST.get("title", "")
     if request.method == "POST":

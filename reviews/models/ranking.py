@@ -9,7 +9,10 @@ class RankingTable(models.Model):
     """An authority's recommendation ranking table 推荐排序表 for one campaign.
 
     Once submitted it is locked: the authority's recommendations move on to the
-    province, and only the province can return it.
+    province, and only the province can return it. A case that reaches the authority
+    after its table went (an extension, a case the province returned) goes into a
+    supplementary table 补充推荐表: the next `sequence` (1 is the main table). An
+    authority has at most one table open at a time (reviews/ranking/services.py).
     """
 
     campaign = models.ForeignKey(
@@ -18,6 +21,8 @@ class RankingTable(models.Model):
     authority = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="ranking_tables", verbose_name=_("推荐单位")
     )
+    # 1: the main table 推荐排序表; 2, 3 …: supplementary tables 补充推荐表.
+    sequence = models.PositiveSmallIntegerField(_("序号"), default=1)
     status = models.CharField(
         _("状态"), max_length=20, choices=RankingTableStatus.choices, default=RankingTableStatus.DRAFT
     )
@@ -44,11 +49,25 @@ class RankingTable(models.Model):
         verbose_name = _("推荐排序表")
         verbose_name_plural = _("推荐排序表")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "authority"], name="one_ranking_table_per_authority"),
+            models.UniqueConstraint(
+                fields=["campaign", "authority", "sequence"], name="one_ranking_table_per_authority_and_sequence"
+            ),
+            models.CheckConstraint(name="ranking_table_sequence_starts_at_one", condition=models.Q(sequence__gte=1)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign.year} {self.authority}"
+        return f"{self.campaign.year} {self.authority} {self.title}"
+
+    @property
+    def is_supplementary(self) -> bool:
+        return self.sequence > 1
+
+    @property
+    def title(self) -> str:
+        """推荐排序表, or 补充推荐表（一）, （二）… for the later ones."""
+        if not self.is_supplementary:
+            return str(_("推荐排序表"))
+        return str(_("补充推荐表（%(n)d）")) % {"n": self.sequence - 1}
 
     @property
     def is_locked(self) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.selectors import province_name
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from core.documents import official_language
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
@@ -152,6 +152,10 @@ def notice_publish(
     roles.require_province_admin(actor)
     official = _official_fields(campaign, PublicationKind.NOTICE, issuer, addressee, body, issued_on)
     problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
+    if campaign.state != CampaignPhase.DECIDING:
+        problems.append(
+            _("只在「结果审定」阶段发布公示（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
     if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
         problems.append(_("本年度已发布过公示。"))
     if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
@@ -244,6 +248,10 @@ def announcement_publish(
     official = _official_fields(campaign, PublicationKind.ANNOUNCEMENT, issuer, addressee, body, issued_on)
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
+    if campaign.state != CampaignPhase.PUBLIC_NOTICE:
+        problems.append(
+            _("只在「公示」阶段发布通报（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
     if notice is None:
         problems.append(_("请先发布公示。"))
     else:

@@ -58,8 +58,11 @@ def ranking_document(table: RankingTable) -> RankingDocument:
         .get(pk=table.pk)
     )
     entries = table.entries.select_related("case__unit", "case__category", "case__authority").order_by("rank")
+    title = ranking_title(table.campaign.year, province_region(table.province_name))
+    if table.is_supplementary:
+        title = f"{title}（{table.title}）"
     return RankingDocument(
-        title=ranking_title(table.campaign.year, province_region(table.province_name)),
+        title=title,
         authority_name=plain_text(table.authority.name),
         rows=[CaseRow.of(entry.rank, entry.case) for entry in entries],
     )
@@ -69,6 +72,8 @@ def ranking_filename(table: RankingTable, extension: str) -> str:
     """A download name like "<title>-<authority>.pdf", safe on every system (core.files)."""
     with official_language():
         title = ranking_title(table.campaign.year, title_region())
+        if table.is_supplementary:
+            title = f"{title}-{table.title}"
     return build_filename(title, table.authority.name, extension=extension, fallback="ranking")
 
 

@@ -11,10 +11,9 @@ from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
 
 
-def ranking_table_locked(*, campaign, authority) -> bool:
-    return RankingTable.objects.filter(
-        campaign=campaign, authority=authority, status=RankingTableStatus.SUBMITTED
-    ).exists()
+def case_table_locked(*, case) -> bool:
+    """The ranking table holding the case has gone to the province."""
+    return RankingEntry.objects.filter(case=case, table__status=RankingTableStatus.SUBMITTED).exists()
 
 
 def review_queue(*, user, campaign, authority, filters: dict, sort: str):
@@ -54,7 +53,15 @@ def campaign_overview(*, campaign):
     entries = RankingEntry.objects.filter(table__campaign=campaign).values("table__authority_id", "case__category_id")
     for row in entries.annotate(n=Count("id")):
         by_category[row["table__authority_id"]][row["case__category_id"]] = row["n"]
-    tables = {t.authority_id: t for t in RankingTable.objects.filter(campaign=campaign)}
+    # The current table of each authority (the open one, else the latest) and how many
+    # supplementary tables it has.
+    tables, supplementary = {}, {}
+    for t in RankingTable.objects.filter(campaign=campaign).order_by("authority_id", "sequence"):
+        if t.sequence > 1:
+            supplementary[t.authority_id] = supplementary.get(t.authority_id, 0) + 1
+        current = tables.get(t.authority_id)
+        if current is None or current.is_locked:
+            tables[t.authority_id] = t
     categories = list(campaign.categories.all())
     return [
         {
@@ -64,6 +71,7 @@ def campaign_overview(*, campaign):
             "per_category": [by_category[authority.pk].get(c.pk, 0) for c in categories],
             "recommended": sum(by_category[authority.pk].values()),
             "table": tables.get(authority.pk),
+            "supplementary": supplementary.get(authority.pk, 0),
         }
         for authority in authorities
     ], categories

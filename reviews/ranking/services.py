@@ -8,14 +8,14 @@ never hold a gap or a tie, whatever writes it."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from applications.enums import CaseState
+from applications.enums import AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Case
 from applications.uploads import PDF, detect_kind, display_name
 from core.ordering import OrderedList, moved
@@ -29,10 +29,26 @@ MB = 1024 * 1024
 
 
 def table_for(*, campaign, authority, lock: bool = False) -> RankingTable:
-    """The authority's table for the campaign, created empty on first use."""
-    table, _created = RankingTable.objects.get_or_create(campaign=campaign, authority=authority)
+    """The authority's current table for the campaign: the one open (at most one is),
+    else its latest; the main table is created empty on first use."""
+    tables = RankingTable.objects.filter(campaign=campaign, authority=authority)
+    table = tables.exclude(status=RankingTableStatus.SUBMITTED).first() or tables.order_by("-sequence").first()
+    if table is None:
+        table, _created = RankingTable.objects.get_or_create(campaign=campaign, authority=authority, sequence=1)
     if lock:
         table = RankingTable.objects.select_for_update().get(pk=table.pk)
+    return table
+
+
+def open_table_for(*, campaign, authority) -> RankingTable:
+    """The authority's open table, where a newly recommended case goes: when every
+    table it has is submitted, a new supplementary table 补充推荐表 (the next sequence)."""
+    table = table_for(campaign=campaign, authority=authority)
+    if not table.is_locked:
+        return table
+    table, _created = RankingTable.objects.get_or_create(
+        campaign=campaign, authority=authority, sequence=table.sequence + 1
+    )
     return table
 
 
@@ -72,8 +88,9 @@ def require_reviewer_of(*, authority, actor) -> None:
 
 
 def ranking_append(*, case, record=None) -> None:
-    """A newly recommended case goes to the end of the order."""
-    order = _order_of(table_for(campaign=case.campaign, authority=case.authority))
+    """A newly recommended case goes to the end of the open table's order (a
+    supplementary table when the authority's tables are all submitted)."""
+    order = _order_of(open_table_for(campaign=case.campaign, authority=case.authority))
     table, case_ids = order.lock()
     _require_open(table)
     _rewrite(order, table, [*case_ids, case.pk])
@@ -81,7 +98,7 @@ def ranking_append(*, case, record=None) -> None:
 
 def ranking_remove(*, case, record=None) -> None:
     """A withdrawn recommendation leaves the order; those below move up."""
-    order = _order_of(table_for(campaign=case.campaign, authority=case.authority))
+    order = _order_of(case.ranking_entry.table)
     table, case_ids = order.lock()
     _require_open(table)
     _rewrite(order, table, [case_id for case_id in case_ids if case_id != case.pk])
@@ -160,19 +177,52 @@ def ranking_scan_upload(*, table: RankingTable, actor, uploaded) -> RankingTable
     return table
 
 
+def _names(cases) -> str:
+    return "、".join(f"《{case.title}》（{case.unit.name}）" for case in cases)
+
+
 def submission_problems(*, table: RankingTable, now=None) -> list[str]:
-    """Everything that stops the table from being submitted now, all at once."""
+    """Everything that stops the table from being submitted now, all at once: naming
+    the cases still awaiting the authority's review and the units that can still submit
+    (the deadline or an extension runs), so no case reaches the authority after its
+    table without a table to go to."""
     now = now or timezone.now()
+    campaign = table.campaign
     problems = []
     if table.is_locked:
         return [_("推荐排序表已报送，不能重复报送。")]
-    if now >= table.campaign.ranking_deadline:
-        deadline = date_format(timezone.localtime(table.campaign.ranking_deadline), _("Y年n月j日 H:i"))
-        problems.append(_("推荐排序表已于%(deadline)s截止报送。") % {"deadline": deadline})
-    cases = Case.objects.filter(campaign=table.campaign, authority=table.authority)
-    waiting = cases.filter(state=CaseState.SUBMITTED).count()
+    if campaign.state not in AUTHORITY_PHASES:
+        return [_("当前阶段为「%(phase)s」，不能报送推荐排序表。") % {"phase": CampaignPhase(campaign.state).label}]
+    # The deadline binds the main table's first submission; a later one (a returned
+    # table, a supplementary table) answers to the province, which asked for it.
+    if table.sequence == 1 and table.submitted_at is None and now >= campaign.ranking_deadline:
+        extension = campaign.extensions.filter(organisation=table.authority, until__gt=now).order_by("-until").first()
+        if extension is None:
+            deadline = date_format(timezone.localtime(campaign.ranking_deadline), _("Y年n月j日 H:i"))
+            problems.append(_("推荐排序表已于%(deadline)s截止报送。") % {"deadline": deadline})
+    cases = Case.objects.filter(campaign=campaign, authority=table.authority).select_related("unit")
+    waiting = list(cases.filter(state=CaseState.SUBMITTED).order_by("unit_id", "pk"))
     if waiting:
-        problems.append(_("还有%(count)d个案例待初审，请先完成初审再报送。") % {"count": waiting})
+        problems.append(
+            _("还有%(count)d个案例待初审，请先完成初审再报送：%(names)s。")
+            % {"count": len(waiting), "names": _names(waiting)}
+        )
+    if campaign.state == CampaignPhase.COLLECTING and now < campaign.submission_deadline:
+        deadline = date_format(timezone.localtime(campaign.submission_deadline), _("Y年n月j日 H:i"))
+        problems.append(
+            _("申报截止时间为%(deadline)s，所辖单位仍可提交案例，截止后方可报送。") % {"deadline": deadline}
+        )
+    running = (
+        campaign.extensions.filter(until__gt=now)
+        .filter(Q(organisation__authority=table.authority) | Q(case__authority=table.authority))
+        .select_related("organisation", "case__unit")
+        .order_by("until", "pk")
+    )
+    for extension in running:
+        problems.append(
+            _("%(whom)s获准延期至%(until)s，仍可提交，延期结束后方可报送。")
+            % {"whom": extension.whom, "until": date_format(timezone.localtime(extension.until), _("Y年n月j日 H:i"))}
+        )
     if not table.entries.exists():
         problems.append(_("没有已推荐的案例，无需报送推荐排序表。"))
     elif not table.stamped_scan:
@@ -204,7 +254,10 @@ def ranking_submit(*, campaign, authority, actor) -> RankingTable:
 
 def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
     """The province sends a submitted table back: it unlocks, and its cases return to
-    the authority as recommended, in the same order, all or nothing."""
+    the authority as recommended, in the same order, all or nothing. Refused once one
+    of its cases has an expert (return that case alone, or none); an empty open
+    supplementary table of the authority gives way, one with cases must be submitted
+    first (an authority has one open table at a time)."""
     reason = (reason or "").strip()
     roles.require_province_admin(actor, message=_("只有省局管理员可以退回推荐排序表。"))
     if not reason:
@@ -214,8 +267,20 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
         if not table.is_locked:
             raise TransitionRefused(_("该推荐排序表尚未报送，无需退回。"))
         cases = [entry.case for entry in table.entries.select_related("case").order_by("rank")]
-        if ExpertAssignment.objects.filter(case__in=cases).exists():
-            raise TransitionRefused(_("已有案例分配了评审专家，不能退回推荐排序表。"))
+        with_experts = [case for case in cases if ExpertAssignment.objects.filter(case=case).exists()]
+        if with_experts:
+            raise TransitionRefused(
+                _("以下案例已分配评审专家，不能随排序表退回（可逐个退回其余案例）：%(names)s。")
+                % {"names": "、".join(f"《{case.title}》" for case in with_experts)}
+            )
+        other_open = (
+            RankingTable.objects.filter(campaign=table.campaign, authority=table.authority)
+            .exclude(pk=table.pk)
+            .exclude(status=RankingTableStatus.SUBMITTED)
+        )
+        if other_open.filter(entries__isnull=False).exists():
+            raise TransitionRefused(_("该单位有尚未报送的补充推荐表，请待其报送后再退回本表。"))
+        other_open.delete()
         table.status = RankingTableStatus.RETURNED
         table.return_reason = reason
         # The authority prints, stamps and scans again what it submits next.
@@ -225,3 +290,31 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
             apply_transition(subject=case, action="return_to_authority", actor=actor, comment=reason)
         queue_table_notification(table=table, event="returned")
     return table
+
+
+def case_return_to_authority(*, case, actor, reason: str):
+    """The province sends one case of a submitted table back to its authority (not yet
+    assigned to an expert): it leaves that table and waits, recommended, in the
+    authority's open table (a supplementary table if every table is submitted), to be
+    submitted again or its recommendation revoked."""
+    reason = (reason or "").strip()
+    roles.require_province_admin(actor, message=_("只有省局管理员可以退回案例。"))
+    if not reason:
+        raise TransitionRefused(_("退回案例需要填写理由。"))
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("campaign", "authority").get(pk=case.pk)
+        entry = RankingEntry.objects.filter(case=case).select_related("table").first()
+        if case.state != CaseState.IN_EXPERT_REVIEW or entry is None or not entry.table.is_locked:
+            raise TransitionRefused(_("只能退回已随推荐排序表报送、正在专家评审阶段的案例。"))
+        if ExpertAssignment.objects.filter(case=case).exists():
+            raise TransitionRefused(_("该案例已分配评审专家，不能退回推荐单位。"))
+        old = _order_of(entry.table)
+        old_table, old_ids = old.lock()
+        target = open_table_for(campaign=case.campaign, authority=case.authority)
+        new = _order_of(target)
+        target, new_ids = new.lock()
+        entry.delete()
+        _rewrite(old, old_table, [case_id for case_id in old_ids if case_id != case.pk])
+        _rewrite(new, target, [*new_ids, case.pk])
+        record = apply_transition(subject=case, action="return_to_authority", actor=actor, comment=reason)
+    return record

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.enums import UnitType
 from applications.enums import CaseState
-from applications.models import Campaign
+from applications.models import Campaign, Case
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
@@ -24,6 +24,7 @@ from reviews.ranking.documents import ranking_filename, render_ranking_pdf, rend
 from reviews.ranking.forms import TableReturnForm
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
 from reviews.ranking.services import (
+    case_return_to_authority,
     ranking_move,
     ranking_return,
     ranking_scan_upload,
@@ -286,3 +287,26 @@ def table_return(request, year: int, table_id: int):
             messages.success(request, _("已将%(authority)s的推荐排序表退回。") % {"authority": table.authority.name})
             return redirect("reviews:overview", year=year)
     return _overview_page(request, table.campaign, failed=form, failed_table_id=table.pk)
+
+
+@login_required
+@require_POST
+def case_return(request, year: int, pk: int):
+    """The province sends one case of a submitted table back to its authority (none of
+    its experts assigned yet): it waits, recommended, in the authority's open table."""
+    if not roles.is_province_admin(request.user):
+        raise Http404
+    case = get_object_or_404(Case.objects.select_related("campaign"), pk=pk, campaign__year=year)
+    form = TableReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            case_return_to_authority(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except (TransitionRefused, PermissionDenied) as error:
+            report_errors(request, error)
+        else:
+            messages.success(request, _("已将该案例退回推荐单位。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("case_detail", pk=case.pk)

@@ -97,9 +97,10 @@ def test_case_page_offers_the_buttons_the_state_machine_allows_this_user(client,
     client.force_login(cast.reviewer_a)
     actions = {item["action"]: item["blocked_by"] for item in client.get(url).context["actions"]}
     assert list(actions) == ["return_for_revision", "reject", "recommend"]
-    # City A's ranking table is already submitted: deciding is shown, blocked, with the reason.
+    # City A's ranking table is already submitted: a recommendation goes into a
+    # supplementary table (补充推荐表), so deciding stays open.
     assert actions["return_for_revision"] == []
-    assert actions["recommend"] == ["本单位的推荐排序表已报送省局，初审结果已锁定；如需调整请联系省局退回排序表。"]
+    assert actions["recommend"] == []
     client.force_login(cast.applicant_a)
     assert [item["action"] for item in client.get(url).context["actions"]] == ["withdraw"]
     client.force_login(cast.province_admin)

@@ -9,7 +9,7 @@ import pytest
 from applications.models import Case
 from reviews.models import RankingTable
 from tests.browser.test_dashboards import _login
-from tests.factories import pdf_upload
+from tests.factories import close_submissions, pdf_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,6 +56,9 @@ def test_return_resubmit_recommend_reorder_and_submit(browser, live_server, scre
         reviewer.goto(f"{live_server.url}/cases/{case.pk}/")
         reviewer.get_by_role("button", name="推荐", exact=True).click()
         reviewer.get_by_text("已完成「推荐」").wait_for()
+
+    # The submission deadline passes: no unit can submit any more, the table may go.
+    close_submissions(cast.campaign)
 
     # Reorder from the keyboard: move the third case up twice.
     reviewer.goto(f"{live_server.url}/review/2024/ranking/")

@@ -11,7 +11,7 @@ from applications.models import Case
 from reviews.models import NrtaPackage, Panel, Publication
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.browser.test_dashboards import _login
-from tests.factories import pdf_upload
+from tests.factories import close_submissions, pdf_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +34,16 @@ def _score_everything(page, live_server, username, case):
     page.get_by_text("评审意见已提交。").wait_for()
 
 
+def _move_phase(page, action: str, phase: str):
+    """On the phase page, take the move (its conditions met) and see the new phase."""
+    page.get_by_role("link", name=re.compile("^阶段与延期")).click()
+    page.get_by_role("button", name=action).click()
+    page.get_by_text(f"征集活动进入「{phase}」阶段").wait_for()
+
+
 def test_assign_score_select_publish_and_recommend(browser, live_server, screenshot, cast, case_at):
     case = case_at("recommended")
+    close_submissions(cast.campaign)
     ranking_scan_upload(
         table=table_for(campaign=cast.campaign, authority=cast.city_a), actor=cast.reviewer_a, uploaded=pdf_upload()
     )
@@ -48,8 +56,9 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
 
     admin_context, admin = _page(browser)
     _login(admin, live_server, "province_admin")
-    admin.get_by_role("link", name="征集进度").click()
-    admin.get_by_role("link", name="专家评审").click()
+    admin.get_by_role("link", name="征集进度", exact=True).click()
+    _move_phase(admin, "进入专家评审", "专家评审")
+    admin.get_by_role("link", name="专家评审", exact=True).click()
     admin.get_by_role("button", name="自动分配").click()
     admin.get_by_text("每个案例都有2位评审专家").wait_for()
     screenshot("province-assignment", of=admin)
@@ -61,14 +70,16 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
             screenshot("expert-scoring", of=page)
         context.close()
 
-    admin.get_by_role("link", name="评审结果与入选").click()
+    admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile("确认评审完成")).click()
     admin.get_by_text("已确认1个案例评审完成。").wait_for()
+    _move_phase(admin, "进入结果审定", "结果审定")
+    admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^入选\s*{re.escape(case.title)}")).click()
     admin.get_by_text("已完成「确定入选」").wait_for()
     screenshot("province-results", of=admin)
 
-    admin.get_by_role("link", name="公示与通报").click()
+    admin.get_by_role("link", name="公示与通报", exact=True).click()
     # A 公示 in the past is refused; one from today for the campaign's 7 days goes out.
     today = timezone.localdate()
     admin.get_by_label("公示开始").fill((today - timedelta(days=8)).isoformat())
@@ -84,6 +95,8 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
         starts_on=today - timedelta(days=8), ends_on=today - timedelta(days=2)
     )
     admin.reload()
+    _move_phase(admin, "进入公示", "公示")
+    admin.get_by_role("link", name="公示与通报", exact=True).click()
     admin.get_by_role("button", name="发布通报").click()
     admin.get_by_text("已发布通报。").wait_for()
     with admin.expect_download() as download:
@@ -91,13 +104,15 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     assert download.value.suggested_filename.endswith(".pdf")
     assert Publication.objects.filter(campaign=cast.campaign).count() == 2
 
-    admin.get_by_role("link", name="推荐总局").click()
+    _move_phase(admin, "进入通报", "通报")
+    _move_phase(admin, "进入推荐总局", "推荐总局")
+    admin.get_by_role("link", name="推荐总局", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^推荐\s*{re.escape(case.title)}")).click()
     admin.get_by_text("已完成「推荐至总局」").wait_for()
     admin.get_by_role("button", name="生成推荐材料包（zip）").click()
     admin.get_by_text("已开始生成推荐材料包").wait_for()
     with admin.expect_download() as download:
-        admin.get_by_role("link", name="下载").click()
+        admin.get_by_role("link", name="下载", exact=True).click()
     assert download.value.suggested_filename.endswith(".zip")
     screenshot("province-nrta", of=admin)
     admin_context.close()

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 
-from applications.enums import AttachmentKind
+from applications.enums import AttachmentKind, CampaignPhase
 from applications.models import Attachment, EvidenceLink
 from reviews.outcome.nrta import nrta_move
-from tests.factories import complete_content, make_case, put_in_state
+from tests.factories import complete_content, make_case, put_in_state, set_phase
 from workflow.services import apply_transition
 
 TITLE = "吉林省2024年广播电视媒体融合典型案例推荐名单（报国家广播电视总局）"
@@ -39,6 +39,7 @@ def _recommended(cast, specs) -> list:
         )
         case = put_in_state(case, "selected", expert=cast.expert_assigned)
         if nrta:
+            set_phase(cast.campaign, CampaignPhase.NRTA)
             apply_transition(subject=case, action="recommend_to_nrta", actor=cast.province_admin, comment="意见")
         cases.append(case)
     return cases
@@ -67,6 +68,7 @@ def build_world(cast, case_at, case_in) -> dict:
         ],
     )
     second = case_in("selected", applicant=cast.applicant_b)
+    set_phase(cast.campaign, CampaignPhase.NRTA)
     apply_transition(subject=second, action="recommend_to_nrta", actor=cast.province_admin, comment="意见")
     second.title = SECOND
     second.header = _header(cast, "赵刚", "0432-66221234")

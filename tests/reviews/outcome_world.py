@@ -5,10 +5,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from accounts.enums import Role
+from applications.enums import CampaignPhase
 from reviews.experts.services import assignment_create, score_save
 from reviews.models import Rubric
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
-from tests.factories import UserFactory, complete_content, make_case, open_first_stage, pdf_upload
+from tests.factories import (
+    UserFactory,
+    close_submissions,
+    complete_content,
+    make_case,
+    open_first_stage,
+    pdf_upload,
+    set_phase,
+)
 from workflow.services import apply_transition
 
 CATEGORIES = ["新媒体平台建设", "融合生产传播", "综合信息服务", "体制机制改革"]
@@ -34,7 +43,10 @@ def recommend(cast, *, title, applicant, reviewer, category_code="platform"):
 
 
 def forward(cast, authority, reviewer):
-    """The authority submits its stamped ranking table: its cases go to the province."""
+    """The authority submits its stamped ranking table (once the submission deadline
+    has passed): its cases go to the province."""
+    if cast.campaign.state == CampaignPhase.COLLECTING:
+        close_submissions(cast.campaign)
     table = table_for(campaign=cast.campaign, authority=authority)
     ranking_scan_upload(table=table, actor=reviewer, uploaded=pdf_upload("推荐排序表.pdf"))
     ranking_submit(campaign=cast.campaign, authority=authority, actor=reviewer)
@@ -93,10 +105,12 @@ def build_reviewed(cast, experts) -> SimpleNamespace:
         b2=recommend(cast, title="县域融媒体考核激励机制改革", category_code="reform", **b),
         b3=recommend(cast, title="长白山下的融媒体平台", **b),
     )
+    close_submissions(cast.campaign)
     forward(cast, cast.city_a, cast.reviewer_a)
     forward(cast, cast.city_b, cast.reviewer_b)
     for case in vars(cases).values():
         case.refresh_from_db()
+    set_phase(cast.campaign, CampaignPhase.EXPERT_REVIEW)
     stage = open_first_stage(cast.campaign)
     bases = {
         "a1": (90, 88, 92),
@@ -112,10 +126,14 @@ def build_reviewed(cast, experts) -> SimpleNamespace:
             assignment = assignment_create(stage=stage, case=case, expert=expert, actor=cast.province_admin)
             score(assignment, base, passed=not (key == "a3" and expert == experts[2]))
         apply_transition(subject=case, action="complete_review", actor=cast.province_admin, comment="评审完成")
+    set_phase(cast.campaign, CampaignPhase.DECIDING)
     for key in ("a1", "a2", "b1", "b3"):
         apply_transition(subject=getattr(cases, key), action="select", actor=cast.province_admin, comment="入选")
-    apply_transition(subject=cases.b3, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
     apply_transition(subject=cases.a3, action="reject_selection", actor=cast.province_admin, comment="政治性不通过")
+    # (b2 stays undecided: a world of documents, not of phases; the NRTA step is put in.)
+    set_phase(cast.campaign, CampaignPhase.NRTA)
+    apply_transition(subject=cases.b3, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
+    set_phase(cast.campaign, CampaignPhase.DECIDING)
     for case in vars(cases).values():
         case.refresh_from_db()
     return SimpleNamespace(stage=stage, cases=cases, experts=experts)

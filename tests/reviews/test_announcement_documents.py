@@ -10,13 +10,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from applications.enums import CampaignPhase
 from applications.models import Campaign
 from reviews.enums import PublicationKind
 from reviews.experts.services import assignment_create
 from reviews.models import Publication
 from reviews.outcome.announcement_documents import announcement_filename, current_stage, render_announcement_xlsx
 from reviews.outcome.official_documents import render_announcement_pdf
-from tests.factories import open_first_stage
+from tests.factories import open_first_stage, set_phase
 from tests.reading import (
     PAGE_NUMBER,
     assert_a4_portrait,
@@ -159,11 +160,14 @@ def test_announcement_of_many_cases_spans_pages_with_the_header_on_each(cast):
     stage = open_first_stage(cast.campaign)
     stage.max_load = 50
     stage.save(update_fields=["max_load"])
+    set_phase(cast.campaign, CampaignPhase.EXPERT_REVIEW)
     for case in cases:
         case.refresh_from_db()
         assignment = assignment_create(stage=stage, case=case, expert=cast.expert_assigned, actor=cast.province_admin)
         score(assignment, 80)
         apply_transition(subject=case, action="complete_review", actor=cast.province_admin)
+    set_phase(cast.campaign, CampaignPhase.DECIDING)
+    for case in cases:
         apply_transition(subject=case, action="select", actor=cast.province_admin)
 
     pdf = render_announcement_pdf(cast.campaign)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from applications.models import Case
 from reviews.enums import PublicationKind
 from reviews.experts.results import stage_results
@@ -20,7 +20,7 @@ from reviews.experts.services import assignment_create, auto_assign, conflict_de
 from reviews.models import ExpertAssignment, NrtaEntry, Panel, Publication, ReviewStage, Rubric
 from reviews.outcome.publication import announcement_publish, notice_publish
 from reviews.outcome.selectors import quota_warnings
-from tests.factories import UserFactory, open_first_stage, submit_review
+from tests.factories import UserFactory, open_first_stage, set_phase, submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
@@ -45,6 +45,9 @@ def _panel(cast, experts):
 def test_auto_assignment_gives_n_reviewers_and_never_a_conflicted_expert(cast, case_at, pool):
     cases = [case_at("recommended") for _ in range(4)]
     from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
+    from tests.factories import close_submissions
+
+    close_submissions(cast.campaign)
     from tests.factories import pdf_upload
 
     ranking_scan_upload(
@@ -225,6 +228,7 @@ def test_the_announcement_waits_for_the_notice_period_and_the_answers(cast, case
         starts_on=today,
         ends_on=today + timedelta(days=6),
     )
+    set_phase(cast.campaign, CampaignPhase.PUBLIC_NOTICE)
     with pytest.raises(TransitionRefused, match="期满后方可发布通报"):
         announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
     from reviews.outcome.publication import objection_answer, objection_record
@@ -264,8 +268,11 @@ def province_world(cast, case_in):
     stage.reviewers_per_case = 1
     stage.save()
     first, second = case_in("selected"), case_in("selected", applicant=cast.applicant_b)
+    set_phase(cast.campaign, CampaignPhase.NRTA)
     for case in (first, second):
         apply_transition(subject=case, action="recommend_to_nrta", actor=cast.province_admin, comment="推荐")
+    # (A world of requests, not of phases: back to the expert review for the first of them.)
+    set_phase(cast.campaign, CampaignPhase.EXPERT_REVIEW)
     return SimpleNamespace(waiting=waiting, first=first, second=second, stage=stage)
 
 
@@ -371,6 +378,7 @@ def test_each_province_request_succeeds_for_the_administrator(client, cast, prov
     submit_review(assignment)
     send("complete_reviews", 302)
     assert Case.objects.get(pk=w.waiting.pk).state == CaseState.REVIEWED
+    set_phase(cast.campaign, CampaignPhase.DECIDING)
     apply_transition(subject=w.waiting, action="select", actor=cast.province_admin, comment="入选")
     send("notice_publish", 302)
     assert Publication.objects.filter(campaign=cast.campaign, kind=PublicationKind.NOTICE).exists()

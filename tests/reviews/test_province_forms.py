@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
+from applications.enums import CampaignPhase
 from reviews.enums import PublicationKind, StageStatus
 from reviews.models import ExpertAssignment, NrtaEntry, Objection, Publication, ReviewStage
 from reviews.outcome.publication import notice_publish, objection_record
-from tests.factories import UserFactory, make_case, open_campaign, submit_review
+from tests.factories import UserFactory, make_case, open_campaign, set_phase, submit_review
 from workflow.services import apply_transition
 
 HUGE = "99999999999999999999"
@@ -197,6 +198,7 @@ def published(cast, case_at, elsewhere):
         starts_on=today,
         ends_on=today + timedelta(days=6),
     )
+    set_phase(cast.campaign, CampaignPhase.PUBLIC_NOTICE)
     return SimpleNamespace(case=case, notice=notice, other=elsewhere)
 
 

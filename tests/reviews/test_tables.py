@@ -13,7 +13,7 @@ from applications.enums import CaseState
 from applications.models import Case
 from reviews.models import RankingTable
 from reviews.ranking.services import ranking_move, ranking_return, ranking_scan_upload, ranking_submit, table_for
-from tests.factories import grant_case_permissions, make_case, pdf_upload
+from tests.factories import close_submissions, grant_case_permissions, make_case, pdf_upload
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord
 from workflow.services import apply_transition
@@ -24,6 +24,7 @@ def table(cast, case_at):
     """City A with two recommended cases and the stamped scan uploaded."""
     for _ in range(2):
         case_at("recommended")
+    close_submissions(cast.campaign)
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     ranking_scan_upload(table=table, actor=cast.reviewer_a, uploaded=pdf_upload("推荐排序表（盖章）.pdf"))
     return table
@@ -47,6 +48,7 @@ def test_submission_locks_the_table_and_forwards_every_case(cast, table, django_
 
 def test_submission_without_a_stamped_scan_is_refused(cast, case_at):
     case_at("recommended")
+    close_submissions(cast.campaign)
     with pytest.raises(TransitionRefused) as refused:
         ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
     assert refused.value.reasons == ["尚未上传盖章的推荐排序表扫描件（PDF）。"]
@@ -69,10 +71,13 @@ def test_submission_after_the_ranking_deadline_is_refused(cast, table, monkeypat
 
 
 def test_submission_with_a_case_still_awaiting_review_is_refused_with_every_reason(cast, table, case_at):
-    case_at("submitted")
+    waiting = case_at("submitted")
+    close_submissions(cast.campaign)
     with pytest.raises(TransitionRefused) as refused:
         ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
-    assert refused.value.reasons == ["还有1个案例待初审，请先完成初审再报送。"]
+    assert refused.value.reasons == [
+        f"还有1个案例待初审，请先完成初审再报送：《{waiting.title}》（九台区融媒体中心）。"
+    ]
     assert _states(cast.city_a) == sorted([CaseState.SUBMITTED, CaseState.RECOMMENDED, CaseState.RECOMMENDED])
 
 

@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from applications.models import Case
 from reviews.enums import PublicationKind, RankingTableStatus
 from reviews.models import ExpertAssignment, Objection, Publication, RankingTable
-from tests.factories import submit_review
+from tests.factories import set_phase, submit_review
 from workflow.exceptions import TransitionRefused
 from workflow.graph import edges
 from workflow.models import TransitionRecord
@@ -59,7 +59,11 @@ def _prepare(cast, case_at, action, source):
         # The authority's table is submitted (normally ranking_submit does this and the move together).
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.SUBMITTED)
     if action == "return_to_authority":
+        # Only what no expert holds yet goes back (reviews.ranking.services.ranking_return).
+        ExpertAssignment.objects.filter(case=case).delete()
         RankingTable.objects.filter(authority=case.authority).update(status=RankingTableStatus.RETURNED)
+    if action == "recommend_to_nrta":
+        set_phase(cast.campaign, CampaignPhase.NRTA)
     if action == "complete_review":
         submit_review(ExpertAssignment.objects.get(case=case))
     if action == "uphold_objection":

@@ -1,6 +1,6 @@
 """Build the demo campaign: Jilin province's 2024 collection of media-convergence
 typical cases, with every authority of the notice, applicant units, one account per
-role per organisation, and 40 cases spread over every state of the workflow.
+role per organisation, and 40 cases spread over the states a campaign in 初审排序 holds.
 
 Every case is moved through the real workflow service by the people who would move
 it, so the demo's history, permissions and notifications are the real thing. Who is
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation
-from applications.enums import CampaignStatus, CaseState
+from applications.enums import CaseState
 from applications.models import Campaign
 from applications.services import campaign_create
 from demo.journeys import move_cases
@@ -56,15 +56,14 @@ class Command(BaseCommand):
 
 
 def _campaign():
-    # The notice's deadline (2024-04-17) has long passed; the demo keeps its
-    # submission window open for a month so every role can act in it.
+    # The notice's deadline (2024-04-17) has long passed; the demo's campaign is made
+    # in 筹备 with a deadline ahead, and demo/journeys.py lets it pass (初审排序).
     now = timezone.localtime()
     deadline = (now + timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
     return campaign_create(
         year=2024,
         title="2024年全省广播电视媒体融合典型案例征集和评选",
         notice_number="吉广电明电〔2024〕38号",
-        status=CampaignStatus.OPEN,
         submission_deadline=deadline,
         ranking_deadline=deadline + timedelta(days=14),
         contact="吉林省广播电视局媒体融合发展处，0431-85816713",
