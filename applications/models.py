@@ -13,6 +13,7 @@ from accounts.enums import AUTHORITY_KINDS, OrgKind
 from applications.enums import AttachmentKind, CampaignStatus
 from applications.lifecycle.machine import CaseStateMachine
 from applications.schema import validate_definition
+from applications.uploads import kind_of_content_type, offered_name
 from core.text import comparison_key
 
 
@@ -233,6 +234,12 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def offered_name(self) -> str:
+        """The name the file is listed and downloaded under: the user's, with the
+        extension of what its bytes are (files stored before that rule included)."""
+        return offered_name(self.original_name, kind_of_content_type(self.content_type))
 
 
 class EvidenceLink(models.Model):

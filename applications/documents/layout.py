@@ -187,7 +187,7 @@ def _figures(case: Case, definition: dict) -> list[Figure]:
 
 def _evidence(case: Case) -> list[EvidenceItem]:
     files = [
-        EvidenceItem(clean_text(a.original_name), _("文件"), human_size(a.size), clean_text(a.description))
+        EvidenceItem(clean_text(a.offered_name), _("文件"), human_size(a.size), clean_text(a.description))
         for a in case.attachments.all()
         # The prefetch keeps evidence only; this also guards a case loaded elsewhere.
         if a.kind == AttachmentKind.EVIDENCE

@@ -48,7 +48,7 @@ def attachment_upload(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         report_errors(request, error)
     else:
-        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.original_name})
+        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.offered_name})
     return _back_to_attachments(case)
 
 
@@ -71,7 +71,7 @@ def _blind_for(user, case) -> bool:
 def attachment_download(request, pk: int, attachment_id: int):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
-    filename = attachment.original_name
+    filename = attachment.offered_name
     if _blind_for(request.user, case):
         # No stamps and no file names that could name the unit in a blind review.
         if attachment.kind == AttachmentKind.STAMPED_SCAN:

@@ -100,7 +100,7 @@ def reading_context(case, *, blind: bool = False) -> dict:
             attachment.shown_name = _("佐证材料%(n)d") % {"n": number}
     else:
         for attachment in attachments:
-            attachment.shown_name = attachment.original_name
+            attachment.shown_name = attachment.offered_name
     return {
         "case": case,
         "blind": blind,

@@ -16,6 +16,7 @@ from accounts import roles
 from accounts.enums import UnitType
 from applications.enums import CaseState
 from applications.models import Campaign
+from applications.uploads import PDF, offered_name
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
@@ -227,7 +228,9 @@ def ranking_submit_view(request, year: int):
 def _scan_response(table: RankingTable):
     if not table.stamped_scan:
         raise Http404
-    return download_response(table.stamped_scan.open("rb"), filename=table.scan_name, content_type="application/pdf")
+    return download_response(
+        table.stamped_scan.open("rb"), filename=offered_name(table.scan_name, PDF), content_type="application/pdf"
+    )
 
 
 @login_required
