@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import AttachmentKind
 from applications.models import Attachment, Case
+from core.privacy import masked_header
 from core.text import counted_length
 
 EMPTY = "—"
@@ -77,14 +78,19 @@ class FormDocument:
     opinion_boxes: list[str]
 
 
-def case_for_document(case: Case) -> Case:
-    """The case again with everything the form shows, in three queries whatever its size."""
+def case_for_document(case: Case, *, masked: bool = False) -> Case:
+    """The case again with everything the form shows, in three queries whatever its size;
+    masked: its contacts' phones and e-mails partly hidden (in memory only), for a reader
+    who does not need them (accounts.roles.sees_contact_details)."""
     evidence = Attachment.objects.filter(kind=AttachmentKind.EVIDENCE).order_by("uploaded_at", "id")
-    return (
+    loaded = (
         Case.objects.select_related("unit", "authority", "category__campaign", "campaign", "schema")
         .prefetch_related(Prefetch("attachments", queryset=evidence), "links")
         .get(pk=case.pk)
     )
+    if masked:
+        loaded.header = masked_header(loaded.header, loaded.schema.definition["header_fields"])
+    return loaded
 
 
 def clean_text(value) -> str:

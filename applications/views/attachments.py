@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from applications.documents import document_filename, render_case_docx, render_case_pdf
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
@@ -116,4 +117,5 @@ def case_document(request, pk: int, extension: str):
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people
     render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
-    return download_response(render(case), filename=document_filename(case, extension))
+    masked = not roles.sees_contact_details(request.user, case)
+    return download_response(render(case, masked=masked), filename=document_filename(case, extension))

@@ -17,7 +17,7 @@ from tests.security.world import ROLES, all_routes, kwargs_for, url_for
 
 # Examples per URL: 36, and 8 for the documents (slow to render
 # and reading no parameter but the ids of their URL): 58 × 36 + 8 × 8 = 2,152 a run.
-EXAMPLES = 32
+EXAMPLES = 36
 DOCUMENTS = {"case_pdf", "case_docx", "reviews:ranking_pdf", "reviews:ranking_xlsx", "reviews:announcement_pdf",
              "reviews:announcement_xlsx", "reviews:score_sheet", "reviews:review_sheets"}  # fmt: skip
 ROUTES = [route for route in all_routes() if not route.key.startswith(("admin:", "admin/"))]
@@ -92,7 +92,7 @@ def requests(draw, world, route):
 @pytest.mark.parametrize("route", ROUTES, ids=[r.key for r in ROUTES])
 def test_no_input_makes_a_server_error(world, browsers, route):
     @settings(
-        max_examples=8 if route.key in DOCUMENTS else EXAMPLES + 4,
+        max_examples=8 if route.key in DOCUMENTS else EXAMPLES,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
