@@ -4,13 +4,14 @@ never to a conflicted expert), scoring, and the experts' declarations."""
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from applications.enums import CaseState
+from core.text import normalise_prose
 from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.planning import plan_assignments
 from reviews.experts.selectors import stage_cases
@@ -196,7 +197,10 @@ def _fill_assignments(*, stage: ReviewStage, only_case=None) -> dict[int, int]:
 def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> dict[int, int]:
     """The expert declares a conflict: the assignment goes and the case is reassigned
     to another expert of the panel if one is free."""
-    reason = (reason or "").strip()
+    try:
+        reason = normalise_prose(reason).strip()
+    except ValidationError as invalid:
+        raise TransitionRefused(_("回避理由%(problem)s") % {"problem": invalid.messages[0]}) from None
     if actor.pk != assignment.expert_id:
         raise PermissionDenied(_("只能申报本人的回避。"))
     if not reason:
@@ -259,7 +263,13 @@ def score_save(
     problems, parsed = [], {}
     for criterion in criteria:
         raw, comment = entries.get(criterion.pk, (None, ""))
-        comment = (comment or "").strip()
+        try:
+            comment = normalise_prose(comment).strip()
+        except ValidationError as invalid:
+            problems.append(
+                _("「%(name)s」的评语%(problem)s") % {"name": criterion.name, "problem": invalid.messages[0]}
+            )
+            continue
         value, passed, problem = _parse(criterion, raw)
         if problem and (submit or raw not in (None, "")):
             problems.append(problem)

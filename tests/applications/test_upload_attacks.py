@@ -175,7 +175,7 @@ def test_what_is_accepted_is_stored_and_offered_under_its_true_extension(client,
     client.force_login(cast.applicant_a)
     response = client.get(reverse("attachment_download", args=[draft.pk, attachment.pk]))
     assert response.status_code == 200
-    response.close()
+    b"".join(response.streaming_content)  # closes the file
     assert offered in unquote(response["Content-Disposition"])
 
 

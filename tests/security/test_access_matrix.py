@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests.security.access import ANON, access_for
-from tests.security.world import ROLES, WriteRecorder, all_routes, id_of, kwargs_for, url_for
+from tests.security.world import ROLES, WriteRecorder, all_routes, finish, id_of, kwargs_for, url_for
 
 ROUTES = all_routes()
 
@@ -44,8 +44,7 @@ def _request(client, method: str, url: str):
         # What the request did to the browser (signed it out, changed its session) is
         # undone with the database: every request starts from the same browser.
         client.cookies = cookies
-    if hasattr(response, "close"):
-        response.close()
+    finish(response)
     return response
 
 

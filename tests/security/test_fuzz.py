@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.access import access_for
-from tests.security.world import ROLES, all_routes, kwargs_for, url_for
+from tests.security.world import ROLES, all_routes, finish, kwargs_for, url_for
 
 # Examples per URL: 36, and 8 for the documents (slow to render
 # and reading no parameter but the ids of their URL): 58 × 36 + 8 × 8 = 2,152 a run.
@@ -111,8 +111,7 @@ def test_no_input_makes_a_server_error(world, browsers, route):
                 transaction.set_rollback(True)
         finally:
             client.cookies = cookies
-        if hasattr(response, "close"):
-            response.close()
+        finish(response)
         assert response.status_code < 500, f"{role} {method} {url} {data!r}: {response.status_code}"
 
     attempt()

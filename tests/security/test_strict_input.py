@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from applications.models import Case
+from tests.security.world import finish
 from workflow.models import TransitionRecord
 
 HOSTILE_IDS = ["abc", "²", "١٢", "9" * 25, str(2**63), "-1", "", "1.0", "\x00"]
@@ -18,8 +19,7 @@ def _status(client, method, url, data):
             client.get(url, data) if method == "GET" else client.post(url, {**data, "csrfmiddlewaretoken": client.csrf})
         )
         transaction.set_rollback(True)
-    if hasattr(response, "close"):
-        response.close()
+    finish(response)
     return response.status_code
 
 
@@ -86,4 +86,24 @@ def test_nul_in_a_comment_is_refused_with_a_message_and_nothing_written(world, b
         page = applicant.post(url, {"comment": "a\x00b", "csrfmiddlewaretoken": applicant.csrf}, follow=True)
         assert "空字符" in page.content.decode()
         assert Case.objects.get(pk=world.draft.pk).state == "draft"
+        transaction.set_rollback(True)
+
+
+def test_nul_in_an_experts_comment_or_reason_is_refused_with_a_message(world, browsers):
+    expert = browsers["expert_assigned"]
+    criterion = next(c for c in world.assignment.stage.campaign.rubric.criteria.all() if not c.is_gate)
+    with transaction.atomic():
+        page = expert.post(
+            reverse("reviews:score", args=[world.assignment.pk]),
+            {f"comment__{criterion.pk}": "好\x00", f"score__{criterion.pk}": "1", "csrfmiddlewaretoken": expert.csrf},
+        )
+        assert page.status_code == 400 and "的评语不能包含空字符" in page.content.decode()
+        assert not world.assignment.scores.filter(comment__contains="好").exists()
+        page = expert.post(
+            reverse("reviews:declare_conflict", args=[world.assignment.pk]),
+            {"reason": "亲属\x00", "csrfmiddlewaretoken": expert.csrf},
+            follow=True,
+        )
+        assert "回避理由不能包含空字符" in page.content.decode()
+        assert world.assignment.__class__.objects.filter(pk=world.assignment.pk).exists()
         transaction.set_rollback(True)

@@ -74,6 +74,16 @@ def build_world(cast) -> SimpleNamespace:
     )
 
 
+def finish(response):
+    """Read a streamed body to its end, which makes the test client's wrapper close it
+    (and the file under it). Never `response.close()`: outside the client it fires
+    request_finished, which closes the database connection of the test's transaction
+    on PostgreSQL."""
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    return response
+
+
 def user_of(world, role: str):
     return None if role == "anonymous" else getattr(world.cast, role)
 
