@@ -239,3 +239,18 @@ def test_the_command_refuses_a_campaign_without_recommended_cases(cast, out, mon
     with pytest.raises(CommandError, match="2024 年度尚无推荐至总局的案例"):
         build("--campaign", "2024", "-o", "p.zip")
     assert list(out.iterdir()) == []
+
+
+def test_the_package_never_writes_an_executable_name(world, cast, out):
+    """A file stored before names followed the detected type (#10: the package wrote
+    `01-说明.bat`) goes in under its true extension."""
+    from applications.models import Attachment
+
+    third = world["cases"][2]
+    Attachment.objects.filter(case=third).update(original_name="说明.bat", content_type="application/pdf")
+    target = out / "推荐材料包.zip"
+    build_nrta_package(cast.campaign, target)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    assert "03-乡村振兴融合传播行动/佐证材料/01-说明.pdf" in names
+    assert not [name for name in names if name.lower().endswith((".bat", ".exe", ".hta", ".jar", ".php"))]

@@ -78,3 +78,13 @@ def test_every_url_refuses_every_role_the_table_does_not_allow(world, browsers, 
                 if recorder.writes:
                     problems.append(f"{role} {method} {url}: refused but wrote {sorted(set(recorder.writes))}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_table_covers_every_url_and_names_no_url_that_is_gone():
+    keys = {route.key for route in ROUTES}
+    uncovered = sorted(key for key in keys if access_for(key) is None)
+    assert not uncovered, f"add these URLs to ACCESS in tests/security/access.py: {uncovered}"
+    from tests.security.access import ACCESS
+
+    gone = sorted(set(ACCESS) - keys)
+    assert not gone, f"rows of tests/security/access.py for URLs that no longer exist: {gone}"
