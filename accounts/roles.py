@@ -68,6 +68,18 @@ def reviewing_authority(user):
     return user.organisation if sees_review_pages(user) else None
 
 
+def sees_contact_details(user, case) -> bool:
+    """Sees the phones and e-mails of a case's contacts in full (PIPL: only who needs
+    them): the unit's own people, its recommending authority's reviewers and the
+    province's administrator. Everyone else who may read the case (an expert) sees
+    them masked."""
+    return bool(
+        (is_applicant(user) and user.organisation_id == case.unit_id)
+        or is_reviewer_of(user, case.authority)
+        or is_province_admin(user)
+    )
+
+
 def require_province_admin(user, message: str | None = None) -> None:
     if not is_province_admin(user):
         raise PermissionDenied(message or _("只有省局管理员可以进行此操作。"))

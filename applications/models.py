@@ -14,6 +14,7 @@ from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase
 from applications.lifecycle.machine import CaseStateMachine
 from applications.phases.machine import CampaignPhaseMachine
 from applications.schema import validate_definition
+from applications.uploads import kind_of_content_type, offered_name
 from core.text import comparison_key
 
 
@@ -250,6 +251,12 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def offered_name(self) -> str:
+        """The name the file is listed and downloaded under: the user's, with the
+        extension of what its bytes are (files stored before that rule included)."""
+        return offered_name(self.original_name, kind_of_content_type(self.content_type))
 
 
 class EvidenceLink(models.Model):

@@ -12,7 +12,7 @@ from applications.figures import figures_clean
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
-from applications.uploads import ACCEPTED_DESCRIPTION, PDF, detect_kind, display_name
+from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.text import comparison_key, normalise_line, normalise_prose
 from workflow.exceptions import TransitionRefused
 from workflow.permissions import permissions_sync
@@ -285,12 +285,9 @@ def attachment_add(
             _("文件「%(name)s」大小为%(size)s，超过单个附件%(limit)dMB的上限；较大的材料请提供网盘链接。")
             % {"name": name, "size": filesizeformat(uploaded.size), "limit": campaign.max_file_mb}
         )
-    detected = detect_kind(uploaded)
-    if detected is None:
-        raise ValidationError(
-            _("文件「%(name)s」的内容不是可接受的类型（%(accepted)s）。")
-            % {"name": name, "accepted": ACCEPTED_DESCRIPTION}
-        )
+    detected = vet_upload(uploaded, name=name)
+    # Listed and offered under the extension of what the bytes are, never the user's.
+    name = offered_name(name, detected)
     if kind == AttachmentKind.STAMPED_SCAN and detected is not PDF:
         raise ValidationError(_("盖章扫描件须为 PDF 文件。"))
     with transaction.atomic():

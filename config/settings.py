@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body (the CSRF check reads POST): see config/middleware.py.
+    "config.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
@@ -282,3 +284,14 @@ SERIALIZATION_MODULES = {"exactjson": "config.exact_json"}
 # /healthz calls the worker dead when its last heartbeat is older than this.
 WORKER_HEARTBEAT_SECONDS = 15
 WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 60, minimum=10)
+
+# --- Uploads that cannot carry a payload (applications/uploads.py, config/middleware.py).
+# An Office file (a zip) whose declared content exceeds these is refused unopened.
+UPLOAD_ZIP_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", 512, minimum=1)
+UPLOAD_ZIP_MAX_MEMBERS = env_int("UPLOAD_ZIP_MAX_MEMBERS", 5000, minimum=10)
+UPLOAD_ZIP_MAX_RATIO = env_int("UPLOAD_ZIP_MAX_RATIO", 200, minimum=10)
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_PIXELS", 60_000_000, minimum=1_000_000)
+# A request body larger than the largest single file a campaign accepts, plus this much
+# for the form around it, is refused (413) before a byte of it is read. The proxy in
+# front (nginx client_max_body_size) should refuse it even earlier: see the README.
+UPLOAD_REQUEST_SLACK_MB = env_int("UPLOAD_REQUEST_SLACK_MB", 2, minimum=1)

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from core.params import parse_id
 from core.text import normalise_line, normalise_prose
 
 
@@ -193,13 +194,8 @@ class NormalisedModelForm(NormalisedInput, forms.ModelForm):
     pass
 
 
-# The largest id a database row can have (a 64-bit signed integer).
-MAX_ID = 2**63 - 1
-
-
 def _is_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+    return parse_id(value) is not None
 
 
 class ModelMultipleIdChoiceField(forms.ModelMultipleChoiceField):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import roles
 from applications.models import Campaign
+from core.params import parse_id
 from reviews.experts.selectors import open_stage
 from reviews.models import ReviewStage
 
@@ -20,6 +21,6 @@ def chosen_stage(campaign: Campaign, stage_id) -> ReviewStage | None:
     """The round a page asks for (?stage=ID), 404 when it is not the campaign's; without
     one, the open round, else the first."""
     stages = ReviewStage.objects.filter(campaign=campaign)
-    if stage_id and str(stage_id).isascii() and str(stage_id).isdigit():
-        return get_object_or_404(stages, pk=stage_id)
+    if parse_id(stage_id) is not None:
+        return get_object_or_404(stages, pk=parse_id(stage_id))
     return open_stage(campaign) or stages.order_by("order").first()

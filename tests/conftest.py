@@ -31,8 +31,14 @@ from workflow.services import apply_transition
 
 @pytest.fixture
 def cast(db):
+    return build_cast()
+
+
+def build_cast() -> SimpleNamespace:
     """The fixed cast of the conventions: two cities, their applicants and reviewers,
-    the province (with a provincial unit), an assigned and an unassigned expert."""
+    the province (its administrator, its reviewer of the provincial units, a provincial
+    unit and its applicant), an assigned and an unassigned expert, and the expert of a
+    second round."""
     province = province_org()
     city_a = OrganisationFactory(name="长春市文广旅局", code="changchun", kind=OrgKind.AUTHORITY)
     city_b = OrganisationFactory(name="吉林市文广旅局", code="jilin-city", kind=OrgKind.AUTHORITY)
@@ -54,8 +60,16 @@ def cast(db):
         reviewer_a=UserFactory(username="reviewer_a", organisation=city_a, role=Role.AUTHORITY_REVIEWER),
         reviewer_b=UserFactory(username="reviewer_b", organisation=city_b, role=Role.AUTHORITY_REVIEWER),
         province_admin=UserFactory(username="province_admin", organisation=province, role=Role.PROVINCE_ADMIN),
+        # The province's reviewer of the provincial units (jlgd-review in the demo): an
+        # authority's rights over unit P, nothing of the administrator's.
+        province_reviewer=UserFactory(
+            username="province_reviewer", organisation=province, role=Role.AUTHORITY_REVIEWER
+        ),
         expert_assigned=UserFactory(username="expert_assigned", organisation=pool, role=Role.EXPERT),
         expert_unassigned=UserFactory(username="expert_unassigned", organisation=pool, role=Role.EXPERT),
+        # The expert of a second round (复评): assigned nothing by the cast; tests that open
+        # a second round assign them there.
+        expert_second_round=UserFactory(username="expert_second_round", organisation=pool, role=Role.EXPERT),
     )
 
 

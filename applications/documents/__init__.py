@@ -16,14 +16,13 @@ from applications.models import Case
 from core.files import build_filename
 
 
-def render_case_pdf(case: Case) -> bytes:
-    # Imported here so that importing this package does not load WeasyPrint (slow,
-    # and only needed when a document is actually made).
-    return render_pdf(case)
+def render_case_pdf(case: Case, *, masked: bool = False) -> bytes:
+    """masked: the contacts' phones and e-mails partly hidden (see core.privacy)."""
+    return render_pdf(case, masked=masked)
 
 
-def render_case_docx(case: Case) -> bytes:
-    return render_docx(case)
+def render_case_docx(case: Case, *, masked: bool = False) -> bytes:
+    return render_docx(case, masked=masked)
 
 
 def document_filename(case: Case, extension: str) -> str:

@@ -319,8 +319,8 @@ def _build(doc: FormDocument) -> bytes:
     return buffer.getvalue()
 
 
-def render_docx(case: Case) -> bytes:
-    case = case_for_document(case)
+def render_docx(case: Case, *, masked: bool = False) -> bytes:
+    case = case_for_document(case, masked=masked)
     # In the bureau's language whatever the reader's: see pdf.render_pdf.
     with official_language():
         return _build(form_document(case))

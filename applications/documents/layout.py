@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from applications.enums import AttachmentKind
 from applications.figures import format_figure, stored_parts
 from applications.models import Attachment, Case
+from core.privacy import masked_header
 from core.text import counted_length
 
 EMPTY = "—"
@@ -78,14 +79,19 @@ class FormDocument:
     opinion_boxes: list[str]
 
 
-def case_for_document(case: Case) -> Case:
-    """The case again with everything the form shows, in three queries whatever its size."""
+def case_for_document(case: Case, *, masked: bool = False) -> Case:
+    """The case again with everything the form shows, in three queries whatever its size;
+    masked: its contacts' phones and e-mails partly hidden (in memory only), for a reader
+    who does not need them (accounts.roles.sees_contact_details)."""
     evidence = Attachment.objects.filter(kind=AttachmentKind.EVIDENCE).order_by("uploaded_at", "id")
-    return (
+    loaded = (
         Case.objects.select_related("unit", "authority", "category__campaign", "campaign", "schema")
         .prefetch_related(Prefetch("attachments", queryset=evidence), "links")
         .get(pk=case.pk)
     )
+    if masked:
+        loaded.header = masked_header(loaded.header, loaded.schema.definition["header_fields"])
+    return loaded
 
 
 def clean_text(value) -> str:
@@ -185,7 +191,7 @@ def _figures(case: Case, definition: dict) -> list[Figure]:
 
 def _evidence(case: Case) -> list[EvidenceItem]:
     files = [
-        EvidenceItem(clean_text(a.original_name), _("文件"), human_size(a.size), clean_text(a.description))
+        EvidenceItem(clean_text(a.offered_name), _("文件"), human_size(a.size), clean_text(a.description))
         for a in case.attachments.all()
         # The prefetch keeps evidence only; this also guards a case loaded elsewhere.
         if a.kind == AttachmentKind.EVIDENCE

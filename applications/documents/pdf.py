@@ -10,8 +10,8 @@ TEMPLATE = "applications/documents/case_form.html"
 STYLESHEET = "applications/documents/case_form.css"
 
 
-def render_pdf(case: Case) -> bytes:
-    case = case_for_document(case)
+def render_pdf(case: Case, *, masked: bool = False) -> bytes:
+    case = case_for_document(case, masked=masked)
     # The form is an official Chinese document whatever the reader's interface
     # language: its labels must match the schema's titles, which are Chinese data.
     with official_language():

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from applications.documents import document_filename, render_case_docx, render_case_pdf
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
@@ -48,7 +49,7 @@ def attachment_upload(request, pk: int):
     except (ValidationError, PermissionDenied) as error:
         report_errors(request, error)
     else:
-        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.original_name})
+        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.offered_name})
     return _back_to_attachments(case)
 
 
@@ -71,7 +72,7 @@ def _blind_for(user, case) -> bool:
 def attachment_download(request, pk: int, attachment_id: int):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
-    filename = attachment.original_name
+    filename = attachment.offered_name
     if _blind_for(request.user, case):
         # No stamps and no file names that could name the unit in a blind review.
         if attachment.kind == AttachmentKind.STAMPED_SCAN:
@@ -116,4 +117,5 @@ def case_document(request, pk: int, extension: str):
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people
     render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
-    return download_response(render(case), filename=document_filename(case, extension))
+    masked = not roles.sees_contact_details(request.user, case)
+    return download_response(render(case, masked=masked), filename=document_filename(case, extension))

@@ -12,6 +12,7 @@ from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_visible_to, running_extensions_of, with_stamped_scan_flag
+from core.privacy import masked_header
 from core.worker_status import worker_status
 from workflow.selectors import state_counts
 from workflow.services import available_actions
@@ -102,12 +103,14 @@ def _dashboard_context(request, page, counts, state) -> dict:
 PEOPLE_FIELDS = ("contact_name", "contact_position", "contact_phone", "contact_email")
 
 
-def reading_context(case, *, blind: bool = False) -> dict:
+def reading_context(case, *, blind: bool = False, masked: bool = True) -> dict:
     """The case's content as a reader sees it. Blind (an expert in an anonymous
     round): no applicant unit, no authority, no people, no stamped scan, and the
-    evidence under neutral names."""
+    evidence under neutral names. Masked (anyone but those who need them, see
+    roles.sees_contact_details): the contacts' phones and e-mails partly hidden."""
     definition = case.schema.definition
     header_fields = [f for f in definition["header_fields"] if not (blind and f["key"] in PEOPLE_FIELDS)]
+    header = masked_header(case.header, header_fields) if masked else (case.header or {})
     attachments = list(case.attachments.all())
     if blind:
         attachments = [a for a in attachments if a.kind != AttachmentKind.STAMPED_SCAN]
@@ -115,11 +118,11 @@ def reading_context(case, *, blind: bool = False) -> dict:
             attachment.shown_name = _("佐证材料%(n)d") % {"n": number}
     else:
         for attachment in attachments:
-            attachment.shown_name = attachment.original_name
+            attachment.shown_name = attachment.offered_name
     return {
         "case": case,
         "blind": blind,
-        "header_rows": [(f["label"], (case.header or {}).get(f["key"], "")) for f in header_fields],
+        "header_rows": [(f["label"], header.get(f["key"], "")) for f in header_fields],
         "sections": [
             (number, s["title"], (case.sections or {}).get(s["key"], ""))
             for number, s in enumerate(definition["sections"], start=1)
@@ -148,7 +151,7 @@ def case_detail(request, pk: int):
     for record in history:
         for comment in record.section_comments.all():
             comment.section_title = titles.get(comment.section_key, comment.section_key)
-    context = reading_context(case)
+    context = reading_context(case, masked=not roles.sees_contact_details(request.user, case))
     shown_state = state_shown_to(request.user, case)
     if shown_state != case.state:
         # The outcome is not published yet: the applicant sees no step that reveals it.

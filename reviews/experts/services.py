@@ -197,7 +197,10 @@ def _fill_assignments(*, stage: ReviewStage, only_case=None) -> dict[int, int]:
 def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> dict[int, int]:
     """The expert declares a conflict: the assignment goes and the case is reassigned
     to another expert of the panel if one is free."""
-    reason = (reason or "").strip()
+    try:
+        reason = normalise_prose(reason).strip()
+    except ValidationError as invalid:
+        raise TransitionRefused(_("回避理由%(problem)s") % {"problem": invalid.messages[0]}) from None
     if actor.pk != assignment.expert_id:
         raise PermissionDenied(_("只能申报本人的回避。"))
     if not reason:

@@ -220,7 +220,7 @@ def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) 
     evidence_folder = f"{folder}/{EVIDENCE_FOLDER}"
     evidence = [attachment for attachment in attachments if attachment.kind == AttachmentKind.EVIDENCE]
     for number, attachment in enumerate(evidence, start=1):
-        name = safe_filename(attachment.original_name, max_length=MAX_FILE_NAME, fallback=EVIDENCE_FOLDER)
+        name = safe_filename(attachment.offered_name, max_length=MAX_FILE_NAME, fallback=EVIDENCE_FOLDER)
         writer.add_stored_file(evidence_folder, f"{number:02d}-{name}", attachment, case)
     if links:
         writer.add_bytes(evidence_folder, LINKS_FILE, _links_text(case, links).encode("utf-8-sig"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from applications.enums import AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Case
-from applications.uploads import PDF, detect_kind, display_name
+from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.ordering import OrderedList, moved
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable
@@ -158,8 +158,9 @@ def ranking_scan_upload(*, table: RankingTable, actor, uploaded) -> RankingTable
         raise ValidationError(
             _("文件大小为%(size)s，超过%(limit)dMB的上限。") % {"size": filesizeformat(uploaded.size), "limit": limit}
         )
-    if detect_kind(uploaded) is not PDF:
+    if vet_upload(uploaded, name=name) is not PDF:
         raise ValidationError(_("盖章扫描件须为 PDF 文件。"))
+    name = offered_name(name, PDF)
     with transaction.atomic():
         table = RankingTable.objects.select_for_update().get(pk=table.pk)
         if table.is_locked:

@@ -16,9 +16,11 @@ from accounts import roles
 from accounts.enums import UnitType
 from applications.enums import CaseState
 from applications.models import Campaign, Case
+from applications.uploads import PDF, offered_name
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.params import parse_id, parse_int
 from reviews.models import RankingTable
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.forms import TableReturnForm
@@ -81,12 +83,13 @@ def queue(request, year: int):
     authority = _authority(request)
     campaign = get_object_or_404(Campaign, year=year)
     filters = {
-        "category_id": request.GET.get("category", ""),
-        "unit_id": request.GET.get("unit", ""),
+        "category_id": parse_id(request.GET.get("category")),
+        "unit_id": parse_id(request.GET.get("unit")),
         "state": request.GET.get("state", "") if request.GET.get("state") in CaseState.values else "",
         "unit__unit_type": request.GET.get("unit_type", "") if request.GET.get("unit_type") in UnitType.values else "",
     }
-    filters = {k: v for k, v in filters.items() if v and (k not in ("category_id", "unit_id") or v.isdigit())}
+    # A filter that does not parse is ignored, as a person would expect of a stale link.
+    filters = {k: v for k, v in filters.items() if v}
     sort = request.GET.get("sort", "updated") if request.GET.get("sort") in QUEUE_SORTS else "updated"
     cases = review_queue(user=request.user, campaign=campaign, authority=authority, filters=filters, sort=sort)
     everything = review_queue(user=request.user, campaign=campaign, authority=authority, filters={}, sort=sort)
@@ -146,16 +149,21 @@ def ranking_order(request, year: int):
     table = _table_for_post(request, year)
     try:
         if request.POST.get("order"):
-            order = [int(part) for part in request.POST["order"].split(",") if part.strip()]
+            order = [parse_id(part) for part in request.POST["order"].split(",") if part.strip()]
+            if None in order:
+                raise ValueError("an id that is not one")
             ranking_set_order(table=table, actor=request.user, case_ids=order)
         else:
             ranks = {}
             for key, value in request.POST.items():
                 if key.startswith("rank__"):
-                    try:
-                        ranks[int(key.removeprefix("rank__"))] = int(value)
-                    except ValueError:
-                        raise TransitionRefused(_("排序号须为整数。")) from None
+                    case_id = parse_id(key.removeprefix("rank__"))
+                    rank = parse_int(value, minimum=-(10**6), maximum=10**6)
+                    if case_id is None:
+                        raise ValueError("an id that is not one")
+                    if rank is None:
+                        raise TransitionRefused(_("排序号须为整数。"))
+                    ranks[case_id] = rank
             ranking_set_ranks(table=table, actor=request.user, ranks=ranks)
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
@@ -172,7 +180,9 @@ def ranking_step(request, year: int):
     """Move one case one place up or down: the keyboard's (and no-script) way to sort."""
     table = _table_for_post(request, year)
     try:
-        case_id = int(request.POST.get("case", ""))
+        case_id = parse_id(request.POST.get("case"))
+        if case_id is None:
+            raise ValueError("an id that is not one")
         rank = table.entries.get(case_id=case_id).rank
         step = {"up": -1, "down": 1}[request.POST.get("direction", "")]
         ranking_move(table=table, actor=request.user, case_id=case_id, to_rank=rank + step)
@@ -228,7 +238,9 @@ def ranking_submit_view(request, year: int):
 def _scan_response(table: RankingTable):
     if not table.stamped_scan:
         raise Http404
-    return download_response(table.stamped_scan.open("rb"), filename=table.scan_name, content_type="application/pdf")
+    return download_response(
+        table.stamped_scan.open("rb"), filename=offered_name(table.scan_name, PDF), content_type="application/pdf"
+    )
 
 
 @login_required

@@ -47,8 +47,9 @@ def _recommended(cast, specs) -> list:
 
 def _evidence(case, user, name: str, data: bytes, kind=AttachmentKind.EVIDENCE) -> Attachment:
     # Stored directly: the case is long past the stage where applicants attach files.
+    content_type = "image/png" if name.endswith(".png") or data == IMAGE else "video/mp4"
     attachment = Attachment(
-        case=case, kind=kind, original_name=name, content_type="video/mp4", size=len(data), uploaded_by=user
+        case=case, kind=kind, original_name=name, content_type=content_type, size=len(data), uploaded_by=user
     )
     attachment.file.save(Path(name).name or "file.bin", ContentFile(data), save=False)
     attachment.save()

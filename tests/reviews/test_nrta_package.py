@@ -50,7 +50,7 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
                 "01-新媒体平台建设-九台区融媒体中心/盖章扫描件.pdf",
                 "01-新媒体平台建设-九台区融媒体中心/佐证材料/01-宣传片.mp4",
                 "01-新媒体平台建设-九台区融媒体中心/佐证材料/02-宣传片.mp4",
-                "01-新媒体平台建设-九台区融媒体中心/佐证材料/03-etcpasswd",
+                "01-新媒体平台建设-九台区融媒体中心/佐证材料/03-etcpasswd.png",
                 "01-新媒体平台建设-九台区融媒体中心/佐证材料/04-CUsersa截图1.png",
                 "01-新媒体平台建设-九台区融媒体中心/佐证材料/网盘链接.txt",
                 "02-新媒体平台建设-桦甸市融媒体中心/申请表.docx",
@@ -250,3 +250,18 @@ def test_case_folders_are_named_by_order_category_and_unit_made_safe():
     long = case_folder(3, "体制机制改革", "某" * 100)
     assert len(long) == MAX_FOLDER_NAME and long.startswith("03-体制机制改革-某")
     assert case_folder(4, "", "...") == "04-类别-申报单位"
+
+
+def test_the_package_never_writes_an_executable_name(world, cast, out):
+    """A file stored before names followed the detected type (#10: the package wrote
+    `01-说明.bat`) goes in under its true extension."""
+    from applications.models import Attachment
+
+    third = world["cases"][2]
+    Attachment.objects.filter(case=third).update(original_name="说明.bat", content_type="application/pdf")
+    target = out / "推荐材料包.zip"
+    build_nrta_package(cast.campaign, target)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+    assert "03-新媒体平台建设-九台区融媒体中心/佐证材料/01-说明.pdf" in names
+    assert not [name for name in names if name.lower().endswith((".bat", ".exe", ".hta", ".jar", ".php"))]

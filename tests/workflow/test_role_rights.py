@@ -11,7 +11,6 @@ from accounts.enums import Role
 from accounts.roles import memberships_sync
 from applications.enums import CaseState
 from applications.models import Case
-from tests.factories import UserFactory
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord
 from workflow.services import apply_transition
@@ -20,7 +19,7 @@ from workflow.services import apply_transition
 @pytest.fixture
 def province_reviewer(cast):
     """A reviewer of the province's own units: a member of the province, not its administrator."""
-    return UserFactory(username="province_reviewer", organisation=cast.province, role=Role.AUTHORITY_REVIEWER)
+    return cast.province_reviewer
 
 
 @pytest.mark.parametrize("action", ["select", "reject_selection"])
