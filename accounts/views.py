@@ -1,11 +1,8 @@
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,20 +109,3 @@ def registration_reject(request, pk: int):
     else:
         messages.success(request, _("「%(unit)s」的注册申请未通过，已邮件通知该单位。") % {"unit": unit.name})
     return redirect("accounts:registrations")
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    email_template_name = "accounts/email/password_reset_body.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form):
-        # Links in mail point at the public address, like every other notification.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
