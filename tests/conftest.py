@@ -140,6 +140,10 @@ def _sign_in_as_the_tests_expect(settings):
     and on in the tests of those controls (tests/accounts/test_signin_policy.py)."""
     settings.AXES_ENABLED = False
     settings.SIGNIN_OTP_REQUIRED = False
+    # The rate limits count in the cache: each test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
