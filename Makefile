@@ -20,7 +20,8 @@ DEBS_TEST := $(DEBS_RUN) chromium poppler-utils
 run: check-debs-run $(VENV)/.installed-run messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# The demo signs in with passwords alone unless SIGNIN_OTP_REQUIRED=true is given (README).
+	SIGNIN_OTP_REQUIRED=$${SIGNIN_OTP_REQUIRED:-false} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: check-debs-test $(VENV)/.installed-dev messages
 	$(PY) manage.py makemigrations --check --dry-run

@@ -216,7 +216,7 @@ def audit_log_export(request):
             entry.seq,
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
             entry.actor_name,
-            entry.action,
+            f"{entry.action_label}（{entry.action}）",
             entry.get_result_display(),
             entry.object_repr,
             entry.address or "",
