@@ -77,6 +77,17 @@ def is_operations_admin(user) -> bool:
     return is_system_admin(user) or is_security_admin(user) or is_audit_admin(user)
 
 
+def operations_landing(user) -> str | None:
+    """The page (URL name) an administrator of 三权分立 lands on, or None for everyone else."""
+    if is_system_admin(user):
+        return "admin:index"
+    if is_security_admin(user):
+        return "accounts:security_admin"
+    if is_audit_admin(user):
+        return "accounts:audit_log"
+    return None
+
+
 def requires_second_factor(user) -> bool:
     """Who must sign in with a one-time code (when settings.SIGNIN_OTP_REQUIRED is on):
     the province, the authorities, the experts and the three administrators; applicant

@@ -101,3 +101,16 @@ def test_create_admins_makes_the_three_with_a_password_to_change(db):
     ]
     assert [user.is_staff for user in made] == [False, False, True]
     assert len(out.getvalue().splitlines()) == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        (Role.SYSTEM_ADMIN, "admin:index"),
+        (Role.SECURITY_ADMIN, "accounts:security_admin"),
+        (Role.AUDIT_ADMIN, "accounts:audit_log"),
+    ],
+)
+def test_each_administrator_lands_on_their_duty(cast, admins, client, role, landing):
+    client.force_login(admins[role])
+    assert client.get(reverse("dashboard")).url == reverse(landing)
