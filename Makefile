@@ -20,7 +20,9 @@ DEBS_TEST := $(DEBS_RUN) chromium poppler-utils
 
 # What `make run` sets: production settings, less HTTPS (plain HTTP on 127.0.0.1), with
 # a secret key made once for this machine (var/secret-key) and the worker for tasks.
+# The demo signs in with passwords alone unless SIGNIN_OTP_REQUIRED=true is given (README).
 RUN_ENV = DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1,localhost TASK_BACKEND=database \
+	SIGNIN_OTP_REQUIRED=$${SIGNIN_OTP_REQUIRED:-false} \
 	SITE_URL=http://127.0.0.1:$(PORT) SECRET_KEY="$$(cat var/secret-key)"
 DEV_ENV = DEBUG=true TASK_BACKEND=immediate
 # Build steps that serve nothing (compilemessages, makemigrations --check) need no secret.

@@ -8,6 +8,8 @@ class OrgKind(models.TextChoices):
     AUTHORITY = "authority", _("推荐单位（行业管理部门）")
     UNIT = "unit", _("申报单位")
     EXPERT_POOL = "expert_pool", _("评审专家库")
+    # The people who run the installation (三权分立): they hold no right over any case.
+    OPERATIONS = "operations", _("系统运维")
 
 
 # The kinds of organisation that can be an applicant unit's recommending authority.
@@ -26,6 +28,10 @@ class Role(models.TextChoices):
     AUTHORITY_REVIEWER = "authority_reviewer", _("推荐单位审核员")
     PROVINCE_ADMIN = "province_admin", _("省局管理员")
     EXPERT = "expert", _("评审专家")
+    # Separation of duties (三权分立): three administrators, none of whom sees case content.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("安全审计员")
 
 
 # Which roles a member of each kind of organisation may hold. The province bureau
@@ -35,6 +41,7 @@ ROLES_BY_ORG_KIND = {
     OrgKind.AUTHORITY: (Role.AUTHORITY_REVIEWER,),
     OrgKind.UNIT: (Role.APPLICANT,),
     OrgKind.EXPERT_POOL: (Role.EXPERT,),
+    OrgKind.OPERATIONS: (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN),
 }
 
 

@@ -162,6 +162,11 @@ class User(AbstractUser):
         related_name="affiliated_experts",
     )
     affiliation_name = models.CharField(_("工作单位名称（专家）"), max_length=100, blank=True)
+    # Sign-in policy (accounts/security): a password set by someone else must be changed
+    # at the next sign-in; every password expires after PASSWORD_MAX_AGE_DAYS; one session.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -207,3 +212,19 @@ class User(AbstractUser):
     @property
     def is_expert(self) -> bool:
         return roles.is_expert(self)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords: a new one may not repeat the last
+    PASSWORD_HISTORY_COUNT (accounts.security.passwords.NotRecentlyUsedValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.enums import AUTHORITY_KINDS, OrgKind, Role
+from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, Role
 
 
 def _member(user, role: Role, kinds) -> bool:
@@ -49,6 +49,64 @@ def is_province_admin(user) -> bool:
 
 def is_expert(user) -> bool:
     return _member(user, Role.EXPERT, (OrgKind.EXPERT_POOL,))
+
+
+# --- separation of duties (三权分立) -----------------------------------------------------
+#
+# Three administrators run the installation; each is refused the others' duties and none
+# holds a right over any case (their organisation, 系统运维, is granted nothing). The
+# Django superuser is for installation only: it answers False to every question here.
+
+
+def is_system_admin(user) -> bool:
+    """Keeps organisations and accounts (not roles, not the audit log, no case content)."""
+    return _member(user, Role.SYSTEM_ADMIN, (OrgKind.OPERATIONS,))
+
+
+def is_security_admin(user) -> bool:
+    """Assigns roles, lifts lockouts and reads the sign-in policy."""
+    return _member(user, Role.SECURITY_ADMIN, (OrgKind.OPERATIONS,))
+
+
+def is_audit_admin(user) -> bool:
+    """Reads and exports the security audit log, nothing else."""
+    return _member(user, Role.AUDIT_ADMIN, (OrgKind.OPERATIONS,))
+
+
+def is_operations_admin(user) -> bool:
+    return is_system_admin(user) or is_security_admin(user) or is_audit_admin(user)
+
+
+def operations_landing(user) -> str | None:
+    """The page (URL name) an administrator of 三权分立 lands on, or None for everyone else."""
+    if is_system_admin(user):
+        return "admin:index"
+    if is_security_admin(user):
+        return "accounts:security_admin"
+    if is_audit_admin(user):
+        return "accounts:audit_log"
+    return None
+
+
+def requires_second_factor(user) -> bool:
+    """Who must sign in with a one-time code (when settings.SIGNIN_OTP_REQUIRED is on):
+    the province, the authorities, the experts and the three administrators; applicant
+    units are offered it."""
+    return bool(
+        is_province_admin(user)
+        or is_authority_reviewer(user)
+        or is_expert(user)
+        or is_operations_admin(user)
+        or getattr(user, "is_superuser", False)
+    )
+
+
+# Roles the security administrator may hand out, by organisation kind (ROLES_BY_ORG_KIND);
+# the three administrators' own roles are given only by `create_admins` at installation.
+def assignable_roles(organisation) -> tuple:
+    if organisation is None or organisation.kind == OrgKind.OPERATIONS:
+        return ()
+    return ROLES_BY_ORG_KIND[OrgKind(organisation.kind)]
 
 
 def is_registration_reviewer(user) -> bool:
@@ -109,18 +167,29 @@ def province_admin_group_ids(provinces) -> tuple[int, ...]:
     )
 
 
-def memberships_sync(user) -> None:
+# Groups whose membership is derived from (organisation, role): "org:<code>" and
+# "org:<code>:<role>". Any other group is left to whoever manages it.
+DERIVED_GROUP_PREFIX = "org:"
+
+
+def memberships_sync(user) -> dict[str, list[str]]:
     """Make the user's groups follow their organisation and role: the organisation's
-    group, and the administrators' group when they administer the province."""
+    group, and the administrators' group when they administer the province; every other
+    organisation's group (a unit they have left, a role they no longer hold) is removed.
+    Called on every path that changes a member (services, the admin, a post_save hook)."""
     organisation = user.organisation
-    if organisation is None:
-        return
-    user.groups.add(organisation.group)
-    admins_group_name = role_group_name(organisation, Role.PROVINCE_ADMIN)
-    if organisation.kind == OrgKind.PROVINCE and user.role == Role.PROVINCE_ADMIN:
-        user.groups.add(Group.objects.get_or_create(name=admins_group_name)[0])
-    else:
-        user.groups.remove(*Group.objects.filter(name=admins_group_name))
+    wanted = set()
+    if organisation is not None:
+        wanted.add(organisation.group)
+        if organisation.kind == OrgKind.PROVINCE and user.role == Role.PROVINCE_ADMIN:
+            wanted.add(Group.objects.get_or_create(name=role_group_name(organisation, Role.PROVINCE_ADMIN))[0])
+    current = set(user.groups.filter(name__startswith=DERIVED_GROUP_PREFIX))
+    if stale := current - wanted:
+        user.groups.remove(*stale)
+    if missing := wanted - current:
+        user.groups.add(*missing)
+    changes = {"left": sorted(g.name for g in stale), "joined": sorted(g.name for g in missing)}
+    return changes if stale or missing else {}
 
 
 @dataclass(frozen=True)
@@ -131,6 +200,9 @@ class Roles:
     authority_reviewer: bool = False
     province_admin: bool = False
     expert: bool = False
+    system_admin: bool = False
+    security_admin: bool = False
+    audit_admin: bool = False
 
     @property
     def reviews_cases(self) -> bool:
@@ -149,6 +221,9 @@ def roles_of(user) -> Roles:
         authority_reviewer=is_authority_reviewer(user),
         province_admin=is_province_admin(user),
         expert=is_expert(user),
+        system_admin=is_system_admin(user),
+        security_admin=is_security_admin(user),
+        audit_admin=is_audit_admin(user),
     )
 
 

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+import audit
 from accounts import roles
 from accounts.enums import AUTHORITY_KINDS, OrgKind, RegistrationStatus, Role, UnitType
 from accounts.models import NAME_CONSTRAINT, Organisation, User, same_name_message
@@ -103,7 +104,8 @@ def user_create(
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": [_("该登录名已被使用，请换一个。")]}) from error
         raise
-    roles.memberships_sync(user)
+    # Groups follow on save (accounts.security.receivers.memberships_follow).
+    audit.record(action="account.created", obj=user, organisation=organisation.code, role=str(role))
     return user
 
 
@@ -206,6 +208,7 @@ def _decide(*, unit: Organisation, actor: User, status: RegistrationStatus, note
         locked.registration_note = note
         locked.save(update_fields=["registration_status", "registration_note"])
         queue_registration_decided(unit=locked)
+        audit.record(actor=actor, action=f"registration.{status}", obj=locked, note=note[:200])
     unit.registration_status, unit.registration_note = locked.registration_status, locked.registration_note
     return locked
 
@@ -223,3 +226,25 @@ def unit_registration_reject(*, unit: Organisation, actor: User, reason: str) ->
     if not reason:
         raise RegistrationRefused(_("不通过时必须填写审核意见。"))
     return _decide(unit=unit, actor=actor, status=RegistrationStatus.REJECTED, note=reason)
+
+
+class RoleRefused(Exception):
+    """A role was not changed. The message is a complete Chinese sentence; nothing changed."""
+
+
+@transaction.atomic
+def user_role_set(*, user: User, role: Role | str, actor: User) -> User:
+    """The security administrator gives a member another role of their organisation; the
+    groups follow (roles.memberships_sync, on save). The three administrators' own roles
+    are given only at installation (`create_admins`)."""
+    if not roles.is_security_admin(actor):
+        raise RoleRefused(_("只有安全管理员可以分配角色。"))
+    allowed = roles.assignable_roles(user.organisation)
+    if role not in allowed:
+        raise RoleRefused(_("该机构的成员不能担任此角色。"))
+    before = user.role
+    user.role = role
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role"])
+    audit.record(actor=actor, action="role.changed", obj=user, before=before, after=str(role))
+    return user

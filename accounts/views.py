@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import audit
 from accounts import roles
 from accounts.forms import RegistrationForm, RegistrationRejectForm
 from accounts.models import Organisation
+from accounts.security.throttle import over_limit
 from accounts.selectors import (
     overlapping_names,
     registrations_decided,
@@ -23,11 +23,40 @@ from accounts.services import RegistrationRefused, unit_register, unit_registrat
 REGISTERED_UNIT_SESSION_KEY = "registered_unit_id"
 
 
+def _only_duplicates(form) -> bool:
+    """Every error of the form says a name, code or login exists already."""
+    errors = form.errors.as_data()
+    return bool(errors) and all(error.code == "duplicate" for errors_ in errors.values() for error in errors_)
+
+
+def _hide_duplicates(form) -> None:
+    """Drops the errors that would tell whether a unit, a credit code or a login exists."""
+    for field, errors_ in list(form.errors.as_data().items()):
+        kept = [error for error in errors_ if error.code != "duplicate"]
+        if kept:
+            form.errors[field] = form.error_class([message for error in kept for message in error.messages])
+        else:
+            del form.errors[field]
+
+
 def register(request):
-    """Public: an applicant unit registers; its authority then approves it."""
+    """Public: an applicant unit registers; its authority then approves it. The answer
+    is the same whether or not the unit, its credit code or the login exist already
+    (nothing is created then, and the attempt is in the audit log): a stranger learns
+    no name from this page. At most REGISTRATION_RATE_LIMIT submissions an hour per address."""
     if request.user.is_authenticated:
         return redirect("dashboard")
+    if request.method == "POST" and over_limit(
+        request, scope="register", limit=settings.REGISTRATION_RATE_LIMIT, window_seconds=3600
+    ):
+        audit.record(action="registration.submitted", result="refused", request=request, reason="rate_limited")
+        form = RegistrationForm()
+        return render(request, "accounts/register.html", {"form": form, "throttled": True}, status=429)
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid() and _only_duplicates(form):
+        audit.record(action="registration.submitted", result="refused", request=request, reason="exists")
+        request.session.pop(REGISTERED_UNIT_SESSION_KEY, None)
+        return redirect("accounts:register_done")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -49,6 +78,8 @@ def register(request):
         else:
             request.session[REGISTERED_UNIT_SESSION_KEY] = user.organisation_id
             return redirect("accounts:register_done")
+    if form.is_bound:
+        _hide_duplicates(form)
     return render(request, "accounts/register.html", {"form": form})
 
 
@@ -119,20 +150,3 @@ def registration_reject(request, pk: int):
     else:
         messages.success(request, _("「%(unit)s」的注册申请未通过，已邮件通知该单位。") % {"unit": unit.name})
     return redirect("accounts:registrations")
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    email_template_name = "accounts/email/password_reset_body.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form):
-        # Links in mail point at the public address, like every other notification.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")

@@ -157,8 +157,17 @@ def create_organisations_and_people(password: str) -> Cast:
     _let_maintain_review_settings(people["admin"])
     people["reviewer"][province.pk] = _member(password, province, Role.AUTHORITY_REVIEWER, "jlgd-review")
     superuser = User.objects.create_superuser("admin", "admin@example.com", password)
-    superuser.display_name = "系统管理员"
+    superuser.display_name = "安装管理员"
     superuser.save(update_fields=["display_name"])
+    # The three administrators of the separation of duties (三权分立), as create_admins makes them.
+    operations = organisation_create(name="系统运维", code="operations", kind=OrgKind.OPERATIONS)
+    for username, role, display_name in [
+        ("sysadmin", Role.SYSTEM_ADMIN, "系统管理员"),
+        ("secadmin", Role.SECURITY_ADMIN, "安全管理员"),
+        ("auditadmin", Role.AUDIT_ADMIN, "安全审计员"),
+    ]:
+        _member(password, operations, role, username, display_name)
+    User.objects.filter(username="sysadmin").update(is_staff=True)
 
     units = []
     for name, code, unit_type in PROVINCIAL_UNITS:

@@ -163,6 +163,41 @@ def _media_in_a_temporary_directory(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _sign_in_as_the_tests_expect(settings):
+    """Tests sign in with `client.force_login` (and some with `client.login`, which gives
+    django-axes no request): the lockout and the one-time-code requirement are off here,
+    and on in the tests of those controls (tests/accounts/test_signin_policy.py)."""
+    settings.AXES_ENABLED = False
+    settings.SIGNIN_OTP_REQUIRED = False
+    # The rate limits count in the cache: each test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _audit_records_cleared_before_a_flush(request):
+    """A transactional test ends with a flush (DELETE on SQLite), which the audit table's
+    trigger refuses for young records: this test's records go first, the trigger put
+    back at once."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        from importlib import import_module
+
+        triggers = import_module("audit.migrations.0002_append_only_triggers")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_record_no_young_delete")
+            cursor.execute("DELETE FROM audit_auditrecord")
+            cursor.execute(triggers.SQLITE[1])
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; the cast has eight. Security of test passwords is moot.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,7 +20,8 @@ from applications.models import Campaign, Case
 from applications.services import attachment_add, campaign_create, case_create
 from workflow.permissions import permissions_sync
 
-PASSWORD = "correct-horse-battery-staple"
+# Meets the password policy (ten characters or more, three classes), as real passwords must.
+PASSWORD = "Correct-horse-battery-staple"
 # A paragraph of real applicant prose (seeds/002), full-width punctuation and all.
 PROSE = (
     "重庆市璧山区融媒体中心围绕“四全媒体”建设理念，聚焦体制机制改革、内外同频共振、强化多元经营，"

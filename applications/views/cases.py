@@ -38,6 +38,9 @@ def dashboard(request):
     """Each role's landing page: exactly the cases this user may read."""
     if request.user.is_expert:
         return redirect("reviews:expert_queue")
+    # The three administrators (三权分立) see no case: each lands on their own duty.
+    if landing := roles.operations_landing(request.user):
+        return redirect(landing)
     visible = cases_visible_to(user=request.user)
     state = request.GET.get("state", "")
     state = state if state in CaseState.values else ""

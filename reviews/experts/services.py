@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
 from accounts import roles
 from applications.enums import CaseState
 from core.text import normalise_prose
@@ -323,4 +324,5 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     assignment.submitted_at = None
     assignment.save(update_fields=["submitted_at"])
+    audit.record(actor=actor, action="score.reopened", obj=assignment, case=assignment.case_id)
     return assignment

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+import audit
 from accounts import roles
 from applications.enums import AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Case
@@ -119,6 +120,7 @@ def ranking_set_order(*, table: RankingTable, actor, case_ids: list[int]) -> Ran
         raise TransitionRefused(_("推荐案例已有变化，请刷新页面后重新排序。"))
     if case_ids != current:
         _rewrite(order, table, case_ids)
+        audit.record(actor=actor, action="ranking.changed", obj=table, before=current, after=case_ids)
     return table
 
 
@@ -250,6 +252,7 @@ def ranking_submit(*, campaign, authority, actor) -> RankingTable:
         for entry in table.entries.select_related("case").order_by("rank"):
             apply_transition(subject=entry.case, action="forward_to_province", actor=actor)
         queue_table_notification(table=table, event="submitted")
+        audit.record(actor=actor, action="ranking.submitted", obj=table)
     return table
 
 
@@ -290,6 +293,7 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
         for case in cases:
             apply_transition(subject=case, action="return_to_authority", actor=actor, comment=reason)
         queue_table_notification(table=table, event="returned")
+        audit.record(actor=actor, action="ranking.returned", obj=table, reason=reason[:200])
     return table
 
 

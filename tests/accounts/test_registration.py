@@ -121,9 +121,6 @@ def test_a_provincial_unit_registers_with_the_province(client, cast, django_capt
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": "九台区融媒体中心"}, "name", "已有名称相同的单位「九台区融媒体中心」"),
-        ({"credit_code": "91350100M000100Y43"}, "credit_code", "已被其他单位注册"),
-        ({"username": "Applicant_A"}, "username", "该登录名已被使用"),
         ({"credit_code": "12220000412757628K"}, "credit_code", "校验位（第18位）不正确"),
         ({"credit_code": "1222000041275762"}, "credit_code", "应为18位"),
         ({"credit_code": "I2220000412757628J"}, "credit_code", "不含字母I、O、S、V、Z"),
@@ -388,3 +385,36 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     assert response.url == reverse("accounts:password_reset_done")
     assert mail.outbox == []
     assert "邮件已发送" in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"name": "九台区融媒体中心"}, {"credit_code": "91350100M000100Y43"}, {"username": "Applicant_A"}],
+)
+def test_registration_answers_the_same_whether_or_not_a_name_exists(client, cast, overrides):
+    """A unit name, credit code or login that exists already is not told: the answer is
+    the page a successful registration gets; nothing is created; the attempt is audited."""
+    from audit.models import AuditRecord
+
+    Organisation.objects.filter(pk=cast.unit_b.pk).update(credit_code="91350100M000100Y43")
+    organisations, users = Organisation.objects.count(), User.objects.count()
+    response = client.post(reverse("accounts:register"), registration_data(cast.city_a, **overrides))
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:register_done")
+    assert (Organisation.objects.count(), User.objects.count()) == (organisations, users)
+    assert AuditRecord.objects.filter(action="registration.submitted", details__reason="exists").exists()
+    # With another mistake besides, only that mistake is told.
+    response = client.post(
+        reverse("accounts:register"), registration_data(cast.city_a, phone="0431-85816713", **overrides)
+    )
+    errors = response.context["form"].errors
+    assert list(errors) == ["phone"]
+
+
+def test_registration_is_rate_limited(client, cast, settings):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    statuses = [
+        client.post(reverse("accounts:register"), registration_data(cast.city_a, phone="0")).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]

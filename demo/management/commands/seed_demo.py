@@ -49,7 +49,8 @@ class Command(BaseCommand):
         for state in CaseState:
             self.stdout.write(f"  {state.label}（{state.value}）: {counts.get(state, 0)}")
         self.stdout.write("演示账号 (demo accounts)，密码均为 / password for all: " + password)
-        self.stdout.write("  省局管理员 jlgd-admin · 省局审核员（省直单位）jlgd-review · 系统管理员 admin")
+        self.stdout.write("  省局管理员 jlgd-admin · 省局审核员（省直单位）jlgd-review · 安装管理员 admin")
+        self.stdout.write("  系统管理员 sysadmin · 安全管理员 secadmin · 安全审计员 auditadmin")
         self.stdout.write("  推荐单位审核员 changchun-review, jilin-city-review, siping-review, … (<authority>-review)")
         self.stdout.write("  申报单位 changchun-tv, jiutai, nongan, lishu, jltv, … (unit code)")
         self.stdout.write("  评审专家 expert1 … expert6")
