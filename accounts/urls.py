@@ -44,4 +44,12 @@ urlpatterns = [
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
     path("registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
+    # Everyone's inbox.
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("inbox/<int:pk>/open/", views.inbox_open, name="inbox_open"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+    # The province's wording of the messages.
+    path("mail-templates/", views.mail_templates, name="mail_templates"),
+    path("mail-templates/<slug:event>/", views.mail_template_edit, name="mail_template_edit"),
 ]

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.roles.roles_context",
+                "accounts.inbox.inbox_context",
                 "applications.context_processors.organiser",
             ],
         },
@@ -149,6 +150,9 @@ TASKS = {
         }[_task_backend]
     }
 }
+
+# Reminders (manage.py send_reminders) go this many days before a deadline.
+REMINDER_DAYS_BEFORE_DEADLINE = env_int("REMINDER_DAYS_BEFORE_DEADLINE", 3, minimum=1, maximum=60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

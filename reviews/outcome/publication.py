@@ -13,6 +13,7 @@ from accounts import roles
 from applications.enums import CaseState
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
+from reviews.outcome.notifications import queue_publication
 from reviews.outcome.rules import selection_rules_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
@@ -65,7 +66,7 @@ def notice_publish(
         problems.append(_("请填写公示标题。"))
     if problems:
         raise TransitionRefused(problems)
-    return Publication.objects.create(
+    notice = Publication.objects.create(
         campaign=campaign,
         kind=PublicationKind.NOTICE,
         title=title.strip(),
@@ -75,6 +76,8 @@ def notice_publish(
         published_at=timezone.now(),
         published_by=actor,
     )
+    queue_publication(publication=notice)
+    return notice
 
 
 def objection_record(*, publication: Publication, case, actor, objector: str, contact: str, content: str) -> Objection:
@@ -136,7 +139,7 @@ def announcement_publish(*, campaign, actor, title: str, document_number: str = 
         problems.append(_("请填写通报标题。"))
     if problems:
         raise TransitionRefused(problems)
-    return Publication.objects.create(
+    announcement = Publication.objects.create(
         campaign=campaign,
         kind=PublicationKind.ANNOUNCEMENT,
         title=title.strip(),
@@ -144,3 +147,5 @@ def announcement_publish(*, campaign, actor, title: str, document_number: str = 
         published_at=timezone.now(),
         published_by=actor,
     )
+    queue_publication(publication=announcement)
+    return announcement
