@@ -21,13 +21,14 @@ from django.utils import timezone
 from accounts.enums import NotificationEvent, Role
 from accounts.inbox import deadline_text, notify
 from accounts.models import Organisation, User
-from applications.enums import SEEN_BY_AUTHORITY_STATES, CampaignStatus, CaseState
+from applications.enums import CampaignStatus, CaseState
 from applications.models import Campaign, Case
 from reviews.enums import RankingTableStatus, StageStatus
 from reviews.models import ExpertAssignment, RankingTable, ReminderRecord
 
 # Cases the applicant has not (or no longer) submitted.
 UNSUBMITTED_STATES = (CaseState.DRAFT, CaseState.RETURNED)
+AUTHORITY_HELD_STATES = (CaseState.SUBMITTED, CaseState.RECOMMENDED)
 
 
 def campaign_phase(campaign) -> str:
@@ -109,7 +110,8 @@ def remind_tables(*, campaign, now, days: int, run: ReminderRun) -> None:
     submitted = RankingTable.objects.filter(
         campaign=campaign, authority=OuterRef("pk"), status=RankingTableStatus.SUBMITTED
     )
-    reached = Case.objects.filter(campaign=campaign, authority=OuterRef("pk"), state__in=SEEN_BY_AUTHORITY_STATES)
+    # Cases still in the authority's hands (to review, or recommended but not yet sent on).
+    reached = Case.objects.filter(campaign=campaign, authority=OuterRef("pk"), state__in=AUTHORITY_HELD_STATES)
     authorities = Organisation.objects.filter(Exists(reached)).exclude(Exists(submitted)).order_by("id")
     for authority in authorities:
         mails = _send_once(

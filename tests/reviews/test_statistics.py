@@ -77,7 +77,9 @@ def test_the_figures_equal_counts_made_independently(cast, built):
     assert statistics.totals.submitted == sum(submitted.values())
     assert statistics.totals.selected == sum(selected.values())
     years = statistics.table("years").rows
-    assert years == [["2024", sum(submitted.values()), sum(recommended.values()), sum(selected.values()), *years[0][4:]]]
+    assert years == [
+        ["2024", sum(submitted.values()), sum(recommended.values()), sum(selected.values()), *years[0][4:]]
+    ]
 
 
 def test_timeliness_counts_first_submissions_by_days_before_the_deadline(cast, built):
