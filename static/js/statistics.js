@@ -21,7 +21,7 @@
     var valueAxis = { type: "value", minInterval: 1 };
     return {
       color: palette,
-      aria: { enabled: true },
+      aria: { enabled: false },  // the container is role="img" with its own label; the table beside it holds the figures
       tooltip: { trigger: "axis", confine: true },
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },

@@ -178,3 +178,15 @@ def test_the_province_page_and_its_excel(client, cast, built):
     values = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(3, sheet.max_row + 1)}
     submitted, _r, _s = expected_counts(built, 0)
     assert values[cast.city_b.name] == submitted[cast.city_b.name]
+
+
+def test_the_page_costs_the_same_queries_however_many_cases(client, cast, case_in, django_assert_max_num_queries):
+    client.force_login(cast.province_admin)
+    url = reverse("reviews:statistics", args=[2024])
+    case_in("selected")
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(url).status_code == 200
+    for state in ["submitted", "recommended", "selected", "not_selected"] * 3:
+        case_in(state, applicant=cast.applicant_b)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
