@@ -30,7 +30,7 @@
       series: table.series.map(function (series) {
         return {
           name: series.name,
-          type: table.chart === "line" ? "line" : "bar",
+          type: table.chart === "line" && table.labels.length > 1 ? "line" : "bar",  // one year: bars
           stack: table.chart === "stacked" ? "total" : undefined,
           data: series.data,
           emphasis: { focus: "series" }
