@@ -51,3 +51,21 @@ class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("未通过")
+
+
+class NotificationEvent(models.TextChoices):
+    """Everything the system tells a person, by mail and in the inbox alike. The keys
+    are stable: the province's edited mail texts (MailTemplate) are stored under them."""
+
+    REGISTRATION_SUBMITTED = "registration_submitted", _("单位注册待审核")
+    REGISTRATION_DECIDED = "registration_decided", _("单位注册审核结果")
+    CASE_TRANSITION = "case_transition", _("案例状态变化")
+    TABLE_SUBMITTED = "table_submitted", _("推荐排序表已报送")
+    TABLE_RETURNED = "table_returned", _("推荐排序表被退回")
+    EXPERT_ASSIGNED = "expert_assigned", _("评审任务分配")
+    EXPERT_UNASSIGNED = "expert_unassigned", _("评审任务取消")
+    NOTICE_PUBLISHED = "notice_published", _("入选名单公示")
+    ANNOUNCEMENT_PUBLISHED = "announcement_published", _("评选结果通报")
+    REMINDER_DRAFTS = "reminder_drafts", _("催报：案例尚未提交")
+    REMINDER_TABLE = "reminder_table", _("催报：推荐排序表尚未报送")
+    REMINDER_SCORES = "reminder_scores", _("催评：评审尚未提交")

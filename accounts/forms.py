@@ -127,3 +127,24 @@ class RegistrationRejectForm(NormalisedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("不通过时必须填写理由。")},
     )
+
+
+class MailTemplateForm(NormalisedForm):
+    """The province's wording of one event's message, placeholders checked on save."""
+
+    subject = forms.CharField(label=_("邮件标题"), max_length=200)
+    body = forms.CharField(label=_("邮件正文"), max_length=5000, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean_subject(self):
+        from accounts.inbox import template_fields
+
+        value = self.cleaned_data["subject"]
+        template_fields(value)
+        return value
+
+    def clean_body(self):
+        from accounts.inbox import template_fields
+
+        value = self.cleaned_data["body"]
+        template_fields(value)
+        return value

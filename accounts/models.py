@@ -5,7 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.enums import AUTHORITY_KINDS, ROLES_BY_ORG_KIND, OrgKind, RegistrationStatus, Role, UnitType
+from accounts.enums import (
+    AUTHORITY_KINDS,
+    ROLES_BY_ORG_KIND,
+    NotificationEvent,
+    OrgKind,
+    RegistrationStatus,
+    Role,
+    UnitType,
+)
 from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_phone
 from core.text import comparison_key
 
@@ -228,3 +236,48 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """One message in a person's inbox: everything mailed is also kept here (written by
+    accounts.inbox.notify, the one place that delivers), read or not."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("收件人")
+    )
+    event = models.CharField(_("事项"), max_length=40, choices=NotificationEvent.choices)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True)
+    # A path inside the site ("/cases/12/"); mails carry it after SITE_URL.
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MailTemplate(models.Model):
+    """The province's own wording of one event's message, with placeholders such as
+    {unit} and {case}. Without a row the file templates under templates/*/email/ speak."""
+
+    event = models.CharField(_("事项"), max_length=40, choices=NotificationEvent.choices, unique=True)
+    subject = models.CharField(_("邮件标题"), max_length=200)
+    body = models.TextField(_("邮件正文"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("修改人")
+    )
+
+    class Meta:
+        verbose_name = _("邮件模板")
+        verbose_name_plural = _("邮件模板")
+
+    def __str__(self) -> str:
+        return self.get_event_display()

@@ -119,6 +119,17 @@ def sees_review_pages(user) -> bool:
     return is_authority_reviewer(user) or is_province_admin(user)
 
 
+def statistics_scope(user):
+    """Whose statistics `user` reads: (True, None) for the province's administrator
+    (the whole province), (True, authority) for an authority's reviewer (its own units
+    only), (False, None) for everyone else (units and experts see none)."""
+    if is_province_admin(user):
+        return True, None
+    if is_authority_reviewer(user):
+        return True, user.organisation
+    return False, None
+
+
 def reviewing_authority(user):
     """The recommending authority whose cases `user` reviews and ranks, or None: a
     reviewer's own authority; for the province's administrator the province itself,
@@ -210,6 +221,10 @@ class Roles:
 
     @property
     def reviews_registrations(self) -> bool:
+        return self.authority_reviewer or self.province_admin
+
+    @property
+    def sees_statistics(self) -> bool:
         return self.authority_reviewer or self.province_admin
 
 

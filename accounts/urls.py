@@ -52,4 +52,12 @@ urlpatterns = [
     path("security-admin/otp-reset/", duties.otp_reset_view, name="otp_reset"),
     path("audit/", duties.audit_log, name="audit_log"),
     path("audit/export/", duties.audit_log_export, name="audit_log_export"),
+    # Everyone's inbox.
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("inbox/<int:pk>/open/", views.inbox_open, name="inbox_open"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+    # The province's wording of the messages.
+    path("mail-templates/", views.mail_templates, name="mail_templates"),
+    path("mail-templates/<slug:event>/", views.mail_template_edit, name="mail_template_edit"),
 ]

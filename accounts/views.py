@@ -2,15 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import audit
-from accounts import roles
-from accounts.forms import RegistrationForm, RegistrationRejectForm
-from accounts.models import Organisation
+from accounts import inbox, roles
+from accounts.enums import NotificationEvent
+from accounts.forms import MailTemplateForm, RegistrationForm, RegistrationRejectForm
+from accounts.models import MailTemplate, Organisation
 from accounts.security.throttle import over_limit
 from accounts.selectors import (
     overlapping_names,
@@ -150,3 +153,106 @@ def registration_reject(request, pk: int):
     else:
         messages.success(request, _("「%(unit)s」的注册申请未通过，已邮件通知该单位。") % {"unit": unit.name})
     return redirect("accounts:registrations")
+
+
+# --- the inbox -------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 30
+
+
+@login_required
+def inbox_page(request):
+    """Everyone's own messages, newest first; unread ones marked."""
+    unread_only = request.GET.get("unread") == "1"
+    messages_ = inbox.inbox_for(user=request.user)
+    if unread_only:
+        messages_ = messages_.filter(read_at__isnull=True)
+    page = Paginator(messages_, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def inbox_open(request, pk: int):
+    """Mark one message read and follow its link (another person's message: 404)."""
+    notification = get_object_or_404(inbox.inbox_for(user=request.user), pk=pk)
+    inbox.notification_mark_read(user=request.user, notification_id=notification.pk)
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("accounts:inbox")
+
+
+@login_required
+@require_POST
+def inbox_read(request, pk: int):
+    notification = get_object_or_404(inbox.inbox_for(user=request.user), pk=pk)
+    inbox.notification_mark_read(user=request.user, notification_id=notification.pk)
+    return redirect("accounts:inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request):
+    count = inbox.notification_mark_read(user=request.user)
+    messages.success(request, _("已将%(n)d条消息标为已读。") % {"n": count})
+    return redirect("accounts:inbox")
+
+
+# --- the province's mail texts -----------------------------------------------------------
+
+
+def _province_admin_or_404(request) -> None:
+    if not roles.is_province_admin(request.user):
+        raise Http404
+
+
+@login_required
+def mail_templates(request):
+    _province_admin_or_404(request)
+    edited = {template.event: template for template in MailTemplate.objects.all()}
+    rows = [(value, label, edited.get(value)) for value, label in NotificationEvent.choices]
+    return render(request, "accounts/mail_templates.html", {"rows": rows})
+
+
+@login_required
+def mail_template_edit(request, event: str):
+    """Edit one event's subject and body; 预览 shows them filled with sample values
+    without saving; 恢复默认 goes back to the file templates."""
+    _province_admin_or_404(request)
+    if event not in NotificationEvent.values:
+        raise Http404
+    event = NotificationEvent(event)
+    current = MailTemplate.objects.filter(event=event).first()
+    preview = None
+    if request.method == "POST":
+        if "reset" in request.POST:
+            inbox.mail_template_reset(event=event)
+            messages.success(request, _("已恢复「%(event)s」的默认邮件内容。") % {"event": event.label})
+            return redirect("accounts:mail_templates")
+        form = MailTemplateForm(request.POST)
+        if form.is_valid():
+            subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+            if "preview" in request.POST:
+                preview = (
+                    inbox.fill(subject, inbox.SAMPLE_PLACEHOLDERS),
+                    inbox.fill(body, inbox.SAMPLE_PLACEHOLDERS),
+                )
+            else:
+                inbox.mail_template_save(event=event, subject=subject, body=body, actor=request.user)
+                messages.success(request, _("已保存「%(event)s」的邮件内容。") % {"event": event.label})
+                return redirect("accounts:mail_templates")
+    else:
+        initial = {"subject": current.subject, "body": current.body} if current else {}
+        form = MailTemplateForm(initial=initial)
+    return render(
+        request,
+        "accounts/mail_template_edit.html",
+        {
+            "event": event,
+            "current": current,
+            "form": form,
+            "preview": preview,
+            "placeholders": inbox.PLACEHOLDERS.items(),
+        },
+    )

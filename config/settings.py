@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.roles.roles_context",
+                "accounts.inbox.inbox_context",
                 "applications.context_processors.organiser",
             ],
         },
@@ -221,6 +222,9 @@ TASKS = {
         }[_task_backend]
     }
 }
+
+# Reminders (manage.py send_reminders) go this many days before a deadline.
+REMINDER_DAYS_BEFORE_DEADLINE = env_int("REMINDER_DAYS_BEFORE_DEADLINE", 3, minimum=1, maximum=60)
 
 # --- Production stack: caches and sessions across servers ------------------------------
 # One cache every application server shares: a table in the database

@@ -42,13 +42,31 @@ def unique_addresses(addresses: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def send_templated_mail(*, recipients: Iterable[str], template: str, context: dict) -> int:
-    """Render `<template>_subject.txt` (made one line) and `<template>_body.txt` with
-    `context` and send them to each of `recipients` once. Returns the number sent."""
+def render_templated_mail(*, template: str, context: dict) -> tuple[str, str]:
+    """The subject (made one line) and body of `<template>_subject.txt` and
+    `<template>_body.txt` rendered with `context`."""
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    return subject, render_to_string(f"{template}_body.txt", context)
+
+
+def send_message(*, recipients: Iterable[str], subject: str, body: str) -> int:
+    """Send `subject` and `body` to each of `recipients` once, one message per address.
+    Returns the number sent."""
     addresses = unique_addresses(recipients)
     if not addresses:
         return 0
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    subject = " ".join(subject.split())
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
     return send_mass_mail(messages, fail_silently=False)
+
+
+def send_templated_mail(*, recipients: Iterable[str], template: str, context: dict) -> int:
+    """Render `<template>_subject.txt` (made one line) and `<template>_body.txt` with
+    `context` and send them to each of `recipients` once. Returns the number sent.
+    (Mail to people with an account goes through accounts.inbox.notify, which also
+    keeps the message in their inbox.)"""
+    addresses = unique_addresses(recipients)
+    if not addresses:
+        return 0
+    subject, body = render_templated_mail(template=template, context=context)
+    return send_message(recipients=addresses, subject=subject, body=body)

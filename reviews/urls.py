@@ -4,6 +4,7 @@ from reviews.experts import views as expert_views
 from reviews.outcome import views as outcome_views
 from reviews.ranking import views as ranking_views
 from reviews.setup import views as setup_views
+from reviews.statistics import views as statistics_views
 
 app_name = "reviews"
 
@@ -119,4 +120,12 @@ setup = [
     path("province/<int:year>/setup/forms/<slug:code>/preview/", setup_views.schema_preview, name="schema_preview"),
 ]
 
-urlpatterns = ranking + expert_review + outcome + setup
+statistics = [
+    # The province's (whole province) and each authority's (its own units) figures.
+    path("statistics/", statistics_views.statistics_home, name="statistics_home"),
+    path("statistics/<int:year>/", statistics_views.statistics, name="statistics"),
+    path("statistics/<int:year>/statistics.xlsx", statistics_views.statistics_xlsx, name="statistics_xlsx"),
+    path("province/<int:year>/statistics/weights/", statistics_views.league_weights_view, name="league_weights"),
+]
+
+urlpatterns = ranking + expert_review + outcome + setup + statistics

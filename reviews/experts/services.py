@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from accounts import roles
 from applications.enums import CaseState
 from core.text import normalise_prose
 from reviews.enums import CriterionKind, StageStatus
+from reviews.experts.notifications import queue_assigned, queue_unassigned
 from reviews.experts.planning import plan_assignments
 from reviews.experts.selectors import stage_cases
 from reviews.models import ConflictDeclaration, Criterion, ExpertAssignment, Panel, ReviewStage, Rubric, Score
@@ -128,7 +130,9 @@ def assignment_create(*, stage: ReviewStage, case, expert, actor) -> ExpertAssig
         raise TransitionRefused(
             _("%(expert)s的评审任务已达上限（%(max)d件）。") % {"expert": expert, "max": stage.max_load}
         )
-    return _assign(stage=stage, case=case, expert=expert)
+    assignment = _assign(stage=stage, case=case, expert=expert)
+    queue_assigned(stage=stage, counts={expert.pk: 1})
+    return assignment
 
 
 @transaction.atomic
@@ -137,8 +141,27 @@ def assignment_remove(*, assignment: ExpertAssignment, actor) -> None:
     if assignment.is_submitted:
         raise TransitionRefused(_("专家已提交评审，不能取消分配；如需调整请先退回评分。"))
     case = assignment.case
+    queue_unassigned(stage=assignment.stage, expert_id=assignment.expert_id, case_title=case.title)
     assignment.delete()
     permissions_sync(subjects=[case])
+
+
+def _notify_new_assignments(fill):
+    """Wrap an assignment filler so that each expert given new cases hears of them once."""
+
+    def filled(*, stage, **kwargs):
+        last = ExpertAssignment.objects.filter(stage=stage).aggregate(last=Max("pk"))["last"] or 0
+        short = fill(stage=stage, **kwargs)
+        new = (
+            ExpertAssignment.objects.filter(stage=stage, pk__gt=last)
+            .order_by()
+            .values("expert_id")
+            .annotate(n=Count("id"))
+        )
+        queue_assigned(stage=stage, counts={row["expert_id"]: row["n"] for row in new})
+        return short
+
+    return filled
 
 
 @transaction.atomic
@@ -150,6 +173,7 @@ def auto_assign(*, stage: ReviewStage, actor) -> dict[int, int]:
     return _fill_assignments(stage=stage)
 
 
+@_notify_new_assignments
 def _fill_assignments(*, stage: ReviewStage, only_case=None) -> dict[int, int]:
     short: dict[int, int] = {}
     cases = list(stage_cases(stage))

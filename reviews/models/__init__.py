@@ -13,11 +13,13 @@ from reviews.models.expert import (
 )
 from reviews.models.outcome import NrtaEntry, NrtaPackage, Objection, Publication, SelectionRules
 from reviews.models.ranking import RankingEntry, RankingTable
+from reviews.models.reminders import LeagueWeights, ReminderRecord
 
 __all__ = [
     "ConflictDeclaration",
     "Criterion",
     "ExpertAssignment",
+    "LeagueWeights",
     "NrtaEntry",
     "NrtaPackage",
     "Objection",
@@ -25,6 +27,7 @@ __all__ = [
     "Publication",
     "RankingEntry",
     "RankingTable",
+    "ReminderRecord",
     "ReviewStage",
     "Rubric",
     "Score",

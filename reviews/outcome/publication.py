@@ -15,6 +15,7 @@ from applications.enums import CampaignPhase, CaseState
 from core.documents import official_language
 from reviews.enums import PublicationKind
 from reviews.models import Objection, Publication
+from reviews.outcome.notifications import queue_publication
 from reviews.outcome.rules import selection_rules_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
@@ -168,7 +169,7 @@ def notice_publish(
         problems.append(_("请填写公示标题。"))
     if problems:
         raise TransitionRefused(problems)
-    return Publication.objects.create(
+    notice = Publication.objects.create(
         campaign=campaign,
         kind=PublicationKind.NOTICE,
         title=title.strip(),
@@ -179,6 +180,8 @@ def notice_publish(
         published_at=timezone.now(),
         published_by=actor,
     )
+    queue_publication(publication=notice)
+    return notice
 
 
 def objection_record(*, publication: Publication, case, actor, objector: str, contact: str, content: str) -> Objection:
@@ -266,7 +269,7 @@ def announcement_publish(
         problems.append(_("请填写通报标题。"))
     if problems:
         raise TransitionRefused(problems)
-    return Publication.objects.create(
+    announcement = Publication.objects.create(
         campaign=campaign,
         kind=PublicationKind.ANNOUNCEMENT,
         title=title.strip(),
@@ -275,3 +278,5 @@ def announcement_publish(
         published_at=timezone.now(),
         published_by=actor,
     )
+    queue_publication(publication=announcement)
+    return announcement

@@ -2,13 +2,13 @@
 the province returns it. One message per table, not one per case; core.mail sends it
 once the transaction commits."""
 
-from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.enums import OrgKind, Role
+from accounts.enums import NotificationEvent, OrgKind, Role
+from accounts.inbox import deadline_text, notify
 from accounts.models import User
-from core.mail import active_addresses, queue_after_commit, send_templated_mail
+from core.mail import queue_after_commit
 from reviews.models import RankingTable
 
 
@@ -21,12 +21,22 @@ def send_table_notification(*, table_id: int, event: str) -> int:
     table = RankingTable.objects.select_related("campaign", "authority").get(pk=table_id)
     if event == "submitted":
         recipients = User.objects.filter(organisation__kind=OrgKind.PROVINCE, role=Role.PROVINCE_ADMIN)
-        url = settings.SITE_URL + reverse("reviews:tables", args=[table.campaign.year])
+        link = reverse("reviews:tables", args=[table.campaign.year])
+        kind = NotificationEvent.TABLE_SUBMITTED
     else:
         recipients = User.objects.filter(organisation=table.authority)
-        url = settings.SITE_URL + reverse("reviews:ranking", args=[table.campaign.year])
-    return send_templated_mail(
-        recipients=active_addresses(recipients),
+        link = reverse("reviews:ranking", args=[table.campaign.year])
+        kind = NotificationEvent.TABLE_RETURNED
+    return notify(
+        users=recipients,
+        event=kind,
         template="reviews/email/table",
-        context={"table": table, "event": event, "url": url},
+        context={"table": table, "event": event},
+        placeholders={
+            "unit": table.authority.name,
+            "campaign": table.campaign.title,
+            "deadline": deadline_text(table.campaign.ranking_deadline),
+            "detail": table.return_reason,
+        },
+        link=link,
     )
