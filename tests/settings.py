@@ -25,3 +25,7 @@ finally:
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 MIDDLEWARE = [entry for entry in MIDDLEWARE if entry != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# The cache in memory: the autouse fixture clears it before every test, also in tests
+# with no database (the shared database cache of production needs one). The scale-out
+# test starts its servers with config.settings, so the shared cache is tested there.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

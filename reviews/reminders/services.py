@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.enums import NotificationEvent, Role
 from accounts.inbox import deadline_text, notify
 from accounts.models import Organisation, User
-from applications.enums import ACTIVE_PHASES, CampaignPhase, CaseState
+from applications.enums import ACTIVE_PHASES, AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Campaign, Case
 from reviews.enums import RankingTableStatus, StageStatus
 from reviews.models import ExpertAssignment, RankingTable, ReminderRecord
@@ -70,7 +70,8 @@ def _due(deadline, *, now, days: int) -> bool:
 
 
 def remind_drafts(*, campaign, now, days: int, run: ReminderRun) -> None:
-    if campaign_phase(campaign) != CampaignPhase.COLLECTING or not _due(campaign.submission_deadline, now=now, days=days):
+    collecting = campaign_phase(campaign) == CampaignPhase.COLLECTING
+    if not collecting or not _due(campaign.submission_deadline, now=now, days=days):
         return
     rows = (
         Case.objects.filter(campaign=campaign, state__in=UNSUBMITTED_STATES)
@@ -102,7 +103,7 @@ def remind_drafts(*, campaign, now, days: int, run: ReminderRun) -> None:
 
 
 def remind_tables(*, campaign, now, days: int, run: ReminderRun) -> None:
-    if campaign_phase(campaign) not in (CampaignPhase.COLLECTING, CampaignPhase.PRELIMINARY):
+    if campaign_phase(campaign) not in AUTHORITY_PHASES:
         return
     if not _due(campaign.ranking_deadline, now=now, days=days):
         return
@@ -166,11 +167,7 @@ def reminders_send(*, days: int, now=None) -> ReminderRun:
     """Send every reminder that is due and not yet sent, in every running campaign."""
     now = now or timezone.now()
     run = ReminderRun()
-    running = [
-        campaign
-        for campaign in Campaign.objects.order_by("year")
-        if campaign_phase(campaign) in ACTIVE_PHASES
-    ]
+    running = [campaign for campaign in Campaign.objects.order_by("year") if campaign_phase(campaign) in ACTIVE_PHASES]
     for campaign in running:
         remind_drafts(campaign=campaign, now=now, days=days, run=run)
         remind_tables(campaign=campaign, now=now, days=days, run=run)
