@@ -79,7 +79,8 @@ def settings_apply(
                 setattr(locked, name, value)
         if not changed:
             return []
-        locked.full_clean()
+        # A protected state field (the campaign's phase) moves only by its machine.
+        locked.full_clean(exclude=[f.name for f in model._meta.concrete_fields if getattr(f, "protected", False)])
         locked.save(update_fields=[field.name for field, _old, _new in changed])
         rows = settings_record(
             campaign=campaign,
@@ -163,7 +164,7 @@ def campaign_clone(
             max_file_mb=source.max_file_mb,
             max_case_mb=source.max_case_mb,
         )
-        campaign.full_clean()
+        campaign.full_clean(exclude=["state"])  # the phase: set by its machine only
         campaign.save()
         for category in source.categories.order_by("position", "id"):
             latest = category.schemas.order_by("-version").first()

@@ -52,7 +52,7 @@ def test_a_clone_copies_everything_and_shares_nothing(cast):
     clone = _clone(cast)
 
     assert (clone.contact, clone.max_file_mb, clone.max_case_mb) == ("媒体融合发展处 0431-88888888", 55, 333)
-    assert clone.status == "not_open"
+    assert clone.state == "preparing"
     rules = SelectionRules.objects.get(campaign=clone)
     assert (rules.authority_quota, rules.county_unit_quota, rules.notice_min_days) == (4, 2, 10)
     assert clone.submission_deadline == shift_years(source.submission_deadline, 1)
@@ -158,7 +158,7 @@ def test_the_official_defaults_page_creates_a_whole_campaign(client, cast):
     data["ranking_deadline"] = "2026-04-24T17:00"
     assert client.post(reverse("reviews:campaign_new"), data).status_code == 302
     campaign = Campaign.objects.get(year=2026)
-    assert campaign.status == "not_open"
+    assert campaign.state == "preparing"
     assert [c.schemas.get().version for c in campaign.categories.all()] == [1, 1, 1, 1]
     assert Rubric.objects.get(campaign=campaign).criteria.count() == 6
     assert ReviewStage.objects.filter(campaign=campaign).count() == 1
