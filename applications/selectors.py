@@ -1,8 +1,9 @@
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from applications.enums import AttachmentKind, CampaignStatus, CaseState
 from applications.models import Attachment, Campaign, Case
+from core.text import comparison_key
 from workflow.models import TransitionRecord
 from workflow.selectors import visible_to
 
@@ -12,6 +13,22 @@ def cases_visible_to(*, user):
     return visible_to(user=user, model=Case, codename="view_case").select_related(
         "campaign", "category", "unit", "authority"
     )
+
+
+def cases_matching(queryset, term: str):
+    """The cases of `queryset` whose name or unit contains `term`, or whose number (id)
+    it is ("#12" or "12"). Names are compared on their comparison key, as uniqueness is
+    (full-width and half-width, spaces and letter case do not matter)."""
+    if not term:
+        return queryset
+    match = Q(title__icontains=term) | Q(unit__name__icontains=term)
+    key = comparison_key(term)
+    if key:
+        match |= Q(title_key__contains=key)
+    number = term.removeprefix("#").strip()
+    if number.isascii() and number.isdigit() and len(number) < 12:
+        match |= Q(pk=int(number))
+    return queryset.filter(match)
 
 
 def with_stamped_scan_flag(queryset):

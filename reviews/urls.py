@@ -2,6 +2,7 @@ from django.urls import path
 
 from reviews.experts import views as expert_views
 from reviews.outcome import views as outcome_views
+from reviews.ranking import queue as queue_views
 from reviews.ranking import views as ranking_views
 from reviews.setup import views as setup_views
 
@@ -13,7 +14,9 @@ PDF = {"extension": "pdf"}
 ranking = [
     # The authority's preliminary review and ranking table.
     path("review/", ranking_views.review_home, name="home"),
-    path("review/<int:year>/", ranking_views.queue, name="queue"),
+    path("review/<int:year>/", queue_views.queue, name="queue"),
+    path("review/<int:year>/queue.xlsx", queue_views.queue_export, name="queue_xlsx"),
+    path("review/<int:year>/bulk/", queue_views.queue_bulk, name="queue_bulk"),
     path("review/<int:year>/ranking/", ranking_views.ranking, name="ranking"),
     path("review/<int:year>/ranking/order/", ranking_views.ranking_order, name="ranking_order"),
     path("review/<int:year>/ranking/step/", ranking_views.ranking_step, name="ranking_step"),
