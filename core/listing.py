@@ -10,9 +10,12 @@ page stay in the URL; a value the page does not know is ignored and the page say
     params.querystring(page=None)                # the URL's query without `page`
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from core.text import normalise_line
@@ -76,3 +79,15 @@ class ListParams:
             if value is not None:
                 query[key] = value
         return query.urlencode()
+
+
+def kept_parameters(request, names) -> list[tuple[str, str]]:
+    """The list's own parameters of the current URL, for the bulk form to send back."""
+    return [(name, request.GET[name]) for name in names if request.GET.get(name)]
+
+
+def back_to_list(url: str, posted, names):
+    """Back to the list with its search, filters, sort and page, read again from the
+    form's hidden copy (only the list's own parameters: nothing else rides along)."""
+    kept = {name: posted.get(name) for name in names if posted.get(name)}
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)

@@ -57,6 +57,7 @@ expert_review = [
 
 outcome = [
     path("province/<int:year>/results/", outcome_views.results, name="results"),
+    path("province/<int:year>/results/decide/", outcome_views.results_decide, name="results_decide"),
     path("province/<int:year>/results/complete/", outcome_views.complete_reviews, name="complete_reviews"),
     path("province/<int:year>/results/advance/", outcome_views.stage_advance_view, name="stage_advance"),
     path("province/<int:year>/results/rules/", outcome_views.selection_rules, name="selection_rules"),

@@ -1,12 +1,9 @@
 """The authority's review queue 初审: search, filters and sorting kept in the URL,
 pagination, the Excel export of what the page lists, and bulk 推荐 / 不予推荐."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +17,7 @@ from applications.models import Campaign
 from core.bulk import bulk_report
 from core.documents.excel import Column, list_workbook
 from core.http import download_response
-from core.listing import ListParams
+from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.models import RankingTable
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue
 from workflow.selectors import state_counts
@@ -103,7 +100,7 @@ def queue(request, year: int):
             "querystring_without_page": f"{querystring}&" if querystring else "",
             "querystring": querystring,
             "bulk_actions": BULK_ACTIONS,
-            "keep": kept_parameters(request),
+            "keep": kept_parameters(request, LIST_PARAMETERS),
             "table": RankingTable.objects.filter(campaign=campaign, authority=authority).first(),
         },
     )
@@ -151,18 +148,6 @@ def queue_export(request, year: int):
     return download_response(content, filename=f"{campaign.year}年{title}.xlsx")
 
 
-def kept_parameters(request, names=LIST_PARAMETERS) -> list[tuple[str, str]]:
-    """The list's own parameters of the current URL, for the bulk form to send back."""
-    return [(name, request.GET[name]) for name in names if request.GET.get(name)]
-
-
-def back_to_list(url: str, posted: QueryDict, names=LIST_PARAMETERS):
-    """Back to the list with its search, filters, sort and page, read again from the
-    form's hidden copy (only the list's own parameters: nothing else rides along)."""
-    kept = {name: posted.get(name) for name in names if posted.get(name)}
-    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
-
-
 @login_required
 @require_POST
 def queue_bulk(request, year: int):
@@ -183,4 +168,4 @@ def queue_bulk(request, year: int):
         )
         label = dict(BULK_ACTIONS)[data["action"]]
         bulk_report(request, outcome, done=_("已对%%(n)d个案例执行「%(action)s」。") % {"action": label})
-    return back_to_list(reverse("reviews:queue", args=[year]), request.POST)
+    return back_to_list(reverse("reviews:queue", args=[year]), request.POST, LIST_PARAMETERS)
