@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reviews.experts import matrix_views
 from reviews.experts import views as expert_views
 from reviews.outcome import views as outcome_views
 from reviews.ranking import queue as queue_views
@@ -38,6 +39,8 @@ expert_review = [
     path("province/<int:year>/review/stages/close/", expert_views.stage_close, name="stage_close"),
     path("province/<int:year>/review/auto-assign/", expert_views.auto_assign_view, name="auto_assign"),
     path("province/<int:year>/review/assign/", expert_views.assign, name="assign"),
+    path("province/<int:year>/review/matrix/", matrix_views.assignment_matrix, name="assignment_matrix"),
+    path("province/<int:year>/review/matrix/save/", matrix_views.assignment_matrix_save, name="assignment_matrix_save"),
     path(
         "province/<int:year>/review/assignments/remove/",
         expert_views.assignment_remove_view,
