@@ -15,13 +15,16 @@ def cases_visible_to(*, user):
     )
 
 
-def cases_matching(queryset, term: str):
+def cases_matching(queryset, term: str, *, by_unit: bool = True):
     """The cases of `queryset` whose name or unit contains `term`, or whose number (id)
     it is ("#12" or "12"). Names are compared on their comparison key, as uniqueness is
-    (full-width and half-width, spaces and letter case do not matter)."""
+    (full-width and half-width, spaces and letter case do not matter). `by_unit=False`
+    for a reader who must not learn the unit (an expert in a blind round)."""
     if not term:
         return queryset
-    match = Q(title__icontains=term) | Q(unit__name__icontains=term)
+    match = Q(title__icontains=term)
+    if by_unit:
+        match |= Q(unit__name__icontains=term)
     key = comparison_key(term)
     if key:
         match |= Q(title_key__contains=key)

@@ -4,6 +4,7 @@ from applications.views import attachments, cases, editor, transitions
 
 urlpatterns = [
     path("", cases.dashboard, name="dashboard"),
+    path("cases.xlsx", cases.dashboard_export, name="dashboard_xlsx"),
     path("cases/new/", editor.case_new, name="case_new"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<slug:action>/", transitions.case_transition, name="case_transition"),

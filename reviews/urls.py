@@ -53,6 +53,7 @@ expert_review = [
     ),
     # The experts' side.
     path("expert/", expert_views.expert_queue, name="expert_queue"),
+    path("expert/assignments.xlsx", expert_views.expert_queue_export, name="expert_queue_xlsx"),
     path("expert/assignments/<int:pk>/", expert_views.score_page, name="score"),
     path("expert/assignments/<int:pk>/conflict/", expert_views.declare_conflict, name="declare_conflict"),
     path("review-sheets/<int:stage_id>/", expert_views.review_sheets, name="review_sheets"),
