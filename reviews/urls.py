@@ -40,6 +40,9 @@ expert_review = [
     path("province/<int:year>/review/auto-assign/", expert_views.auto_assign_view, name="auto_assign"),
     path("province/<int:year>/review/assign/", expert_views.assign, name="assign"),
     path("province/<int:year>/review/matrix/", matrix_views.assignment_matrix, name="assignment_matrix"),
+    path(
+        "province/<int:year>/review/matrix.xlsx", matrix_views.assignment_matrix_export, name="assignment_matrix_xlsx"
+    ),
     path("province/<int:year>/review/matrix/save/", matrix_views.assignment_matrix_save, name="assignment_matrix_save"),
     path(
         "province/<int:year>/review/assignments/remove/",

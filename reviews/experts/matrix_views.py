@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.bulk import bulk_report
+from core.documents.excel import Column, list_workbook
+from core.http import download_response
 from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.access import chosen_stage, province_campaign
 from reviews.experts.matrix import (
@@ -99,3 +102,43 @@ def assignment_matrix_save(request, year: int):
         messages.info(request, _("分配没有变化。"))
     bulk_report(request, outcome, done=_("已保存%(n)d项分配调整。"))
     return back
+
+
+@login_required
+def assignment_matrix_export(request, year: int):
+    """The matrix of the round and category asked for as Excel, every page: one row per
+    case with its experts (submitted or not) and those who must not review it."""
+    campaign = province_campaign(request, year)
+    params = ListParams(request)
+    _stages, stage, _categories, category = _stage_and_category(campaign, params.object_id)
+    if stage is None or category is None:
+        raise Http404
+    experts = list(matrix_experts(stage))
+    rows = []
+    for case, cells in matrix_rows(stage=stage, cases=matrix_cases(stage, category), experts=experts):
+        assigned = [c for c in cells if c.assigned]
+        rows.append(
+            [
+                case.pk,
+                case.title,
+                case.unit.name,
+                case.authority.name,
+                f"{len(assigned)}/{stage.reviewers_per_case}",
+                "、".join(c.expert_name + (_("（已提交）") if c.submitted else _("（待评审）")) for c in assigned)
+                or "—",
+                "、".join(c.expert_name for c in cells if c.conflicted) or "—",
+            ]
+        )
+    columns = [
+        Column(label=_("编号"), width=8),
+        Column(label=_("案例名称"), width=36, centred=False),
+        Column(label=_("申报单位"), width=24, centred=False),
+        Column(label=_("推荐单位"), width=20, centred=False),
+        Column(label=_("已分配"), width=10),
+        Column(label=_("评审专家"), width=40, centred=False),
+        Column(label=_("需回避的专家"), width=24, centred=False),
+    ]
+    title = _("%(stage)s专家分配（%(category)s）") % {"stage": stage.name, "category": category.name}
+    return download_response(
+        list_workbook(title=title, columns=columns, rows=rows), filename=f"{campaign.year}年{title}.xlsx"
+    )

@@ -133,3 +133,24 @@ def test_the_matrix_costs_the_same_queries_for_more_cases_and_experts(
         UserFactory(username=f"expert_more{n}", organisation=cast.expert_assigned.organisation, role=Role.EXPERT)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"stage": stage.pk})
+
+
+def test_the_export_lists_every_case_of_the_category_with_its_experts(client, cast, matrix):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    first, second, local, stage = matrix
+    submit_review(ExpertAssignment.objects.get(case=second, expert=cast.expert_assigned))
+    client.force_login(cast.province_admin)
+    response = client.get(reverse("reviews:assignment_matrix_xlsx", args=[2024]), {"stage": stage.pk})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True))
+    expert = str(cast.expert_assigned)
+    assert [(row[0], row[4], row[5]) for row in rows] == [
+        (first.pk, "1/3", f"{expert}（待评审）"),
+        (second.pk, "1/3", f"{expert}（已提交）"),
+    ]
+    assert str(local) in rows[0][6] and str(cast.expert_unassigned) in rows[1][6]
+    for who in ("reviewer_a", "expert_assigned", "applicant_a"):
+        client.force_login(getattr(cast, who))
+        assert client.get(reverse("reviews:assignment_matrix_xlsx", args=[2024])).status_code == 404
