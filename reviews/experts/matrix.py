@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
+from applications.selectors import cases_matching
 from core.bulk import BulkOutcome, bulk_run
 from reviews.experts.selectors import stage_cases
 from reviews.experts.services import assignment_create, assignment_remove, conflicts_between
@@ -36,8 +37,9 @@ def matrix_experts(stage):
     )
 
 
-def matrix_cases(stage, category):
-    return stage_cases(stage).filter(category=category).select_related("unit", "authority").order_by("id")
+def matrix_cases(stage, category, term: str = ""):
+    cases = cases_matching(stage_cases(stage).filter(category=category), term)
+    return cases.select_related("unit", "authority").order_by("id")
 
 
 @dataclass(frozen=True)

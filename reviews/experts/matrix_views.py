@@ -25,7 +25,7 @@ from reviews.experts.selectors import stage_cases
 from reviews.models import ReviewStage
 
 PAGE_SIZE = 20
-PARAMETERS = ("stage", "category", "page")
+PARAMETERS = ("stage", "category", "q", "page")
 
 
 def _posted_id(source, name: str, ids) -> int | None:
@@ -53,8 +53,9 @@ def assignment_matrix(request, year: int):
     campaign = province_campaign(request, year)
     params = ListParams(request)
     stages, stage, categories, category = _stage_and_category(campaign, params.object_id)
+    term = params.search()
     experts = list(matrix_experts(stage)) if stage else []
-    page = params.page_of(matrix_cases(stage, category) if stage and category else [], per_page=PAGE_SIZE)
+    page = params.page_of(matrix_cases(stage, category, term) if stage and category else [], per_page=PAGE_SIZE)
     rows = matrix_rows(stage=stage, cases=page.object_list, experts=experts) if stage else []
     for case, cells in rows:
         case.n_assigned = sum(cell.assigned for cell in cells)
@@ -71,6 +72,7 @@ def assignment_matrix(request, year: int):
             "experts": experts,
             "rows": rows,
             "page": page,
+            "search": term,
             "querystring_without_page": f"{querystring}&" if querystring else "",
             "keep": kept_parameters(request, PARAMETERS),
         },
@@ -106,7 +108,7 @@ def assignment_matrix_save(request, year: int):
 
 @login_required
 def assignment_matrix_export(request, year: int):
-    """The matrix of the round and category asked for as Excel, every page: one row per
+    """The matrix of the round, category and search asked for as Excel, every page: one row per
     case with its experts (submitted or not) and those who must not review it."""
     campaign = province_campaign(request, year)
     params = ListParams(request)
@@ -114,8 +116,9 @@ def assignment_matrix_export(request, year: int):
     if stage is None or category is None:
         raise Http404
     experts = list(matrix_experts(stage))
+    cases = matrix_cases(stage, category, params.search())
     rows = []
-    for case, cells in matrix_rows(stage=stage, cases=matrix_cases(stage, category), experts=experts):
+    for case, cells in matrix_rows(stage=stage, cases=cases, experts=experts):
         assigned = [c for c in cells if c.assigned]
         rows.append(
             [

@@ -154,3 +154,14 @@ def test_the_export_lists_every_case_of_the_category_with_its_experts(client, ca
     for who in ("reviewer_a", "expert_assigned", "applicant_a"):
         client.force_login(getattr(cast, who))
         assert client.get(reverse("reviews:assignment_matrix_xlsx", args=[2024])).status_code == 404
+
+
+def test_the_matrix_searches_and_keeps_the_search_after_saving(client, cast, matrix):
+    first, second, _local, stage = matrix
+    client.force_login(cast.province_admin)
+    url = reverse("reviews:assignment_matrix", args=[2024])
+    response = client.get(url, {"stage": stage.pk, "q": f"#{second.pk}"})
+    assert [case.pk for case, _cells in response.context["rows"]] == [second.pk]
+    free = cast.expert_unassigned.pk
+    response = _save(client, stage, {(first.pk, free)}, {(first.pk, free)}, q="松花江", category="")
+    assert response.url == f"{url}?stage={stage.pk}&q=%E6%9D%BE%E8%8A%B1%E6%B1%9F"
