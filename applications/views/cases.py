@@ -32,6 +32,13 @@ def _dashboard_title(user) -> str:
 
 
 PAGE_SIZE = 50
+# ?sort=: the label and the order of each way the dashboard can be sorted.
+DASHBOARD_SORTS = {
+    "updated": (_("最近更新"), ("-updated_at", "-id")),
+    "title": (_("案例名称"), ("title", "id")),
+    "number": (_("编号"), ("id",)),
+    "year": (_("年度"), ("-campaign__year", "-updated_at", "-id")),
+}
 
 
 @login_required
@@ -61,6 +68,7 @@ def _dashboard_cases(request):
     visible = cases_visible_to(user=request.user)
     state = params.choice("state", CaseState.values)
     term = params.search()
+    sort = params.choice("sort", DASHBOARD_SORTS, default="updated")
     if request.user.is_applicant:
         published = published_campaign_ids()
 
@@ -82,7 +90,7 @@ def _dashboard_cases(request):
         listed = visible.filter(state=state) if state else visible
         # No narrative in a list: leave the case texts (up to 5,000 characters each) in the database.
         listed = listed.defer("header", "sections", "figures")
-    listed = cases_matching(listed, term).order_by("-updated_at", "-id")
+    listed = cases_matching(listed, term).order_by(*DASHBOARD_SORTS[sort][1])
     return params, listed, counts, state, shown, term
 
 

@@ -59,6 +59,16 @@ def test_the_province_exports_every_case_the_page_lists_in_order(client, cast, c
     assert [row[0] for row in rows] == listed
 
 
+def test_the_dashboard_sorts_as_the_url_says_and_the_export_follows(client, cast, case_in):
+    b, a, c = (case_in("submitted", title=title) for title in ("乙案例", "甲案例", "丙案例"))
+    client.force_login(cast.province_admin)
+    _response, by_number = _listed(client, reverse("dashboard"), sort="number")
+    assert by_number == [b.pk, a.pk, c.pk]
+    _response, by_title = _listed(client, reverse("dashboard"), sort="title")
+    _header, rows = _exported(client.get(reverse("dashboard_xlsx"), {"sort": "title"}))
+    assert [row[0] for row in rows] == by_title and sorted(by_title) == sorted(by_number)
+
+
 def test_a_reviewer_exports_only_its_city(client, cast, case_in):
     mine = case_in("submitted")
     case_in("submitted", applicant=cast.applicant_b)
@@ -68,7 +78,17 @@ def test_a_reviewer_exports_only_its_city(client, cast, case_in):
 
 
 @pytest.mark.parametrize(
-    "query", [{"state": "bogus"}, {"q": "x" * 200}, {"q": "\x00"}, {"page": "x"}, {"page": "-1"}, {"state": "<b>"}]
+    "query",
+    [
+        {"state": "bogus"},
+        {"q": "x" * 200},
+        {"q": "\x00"},
+        {"page": "x"},
+        {"page": "-1"},
+        {"state": "<b>"},
+        {"sort": "password"},
+        {"sort": "-id"},
+    ],
 )
 def test_hostile_dashboard_parameters_are_ignored(client, cast, case_in, query):
     case = case_in("submitted")
