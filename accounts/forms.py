@@ -7,7 +7,7 @@ from accounts.enums import OrgKind, UnitType
 from accounts.models import Organisation, User, same_name_message
 from accounts.selectors import authorities_for_registration
 from accounts.validators import credit_code_clean, mobile_clean
-from core.forms import NormalisedForm
+from core.forms import ModelMultipleIdChoiceField, NormalisedForm, id_choice_messages
 
 
 class AuthorityChoiceField(forms.ModelChoiceField):
@@ -148,3 +148,21 @@ class MailTemplateForm(NormalisedForm):
         value = self.cleaned_data["body"]
         template_fields(value)
         return value
+
+
+class RegistrationBulkApproveForm(NormalisedForm):
+    """The pending registrations ticked on the page, approved at once."""
+
+    units = ModelMultipleIdChoiceField(
+        label=_("所选单位"),
+        queryset=Organisation.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages=id_choice_messages(
+            required=_("请先勾选要通过的注册申请。"),
+            invalid=_("所选单位不存在或不由本单位审核，请刷新页面后重试。"),
+        ),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = queryset

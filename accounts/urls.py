@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     # Authorities (and the province, for provincial units) decide registrations.
     path("registrations/", views.registrations, name="registrations"),
+    path("registrations/approve/", views.registrations_bulk_approve, name="registrations_bulk_approve"),
     path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
     path("registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
     # Sign-in and audit (signin-audit): two-factor, the user's security page, and the

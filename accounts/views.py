@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 import audit
 from accounts import inbox, roles
 from accounts.enums import NotificationEvent
-from accounts.forms import MailTemplateForm, RegistrationForm, RegistrationRejectForm
+from accounts.forms import MailTemplateForm, RegistrationBulkApproveForm, RegistrationForm, RegistrationRejectForm
 from accounts.models import MailTemplate, Organisation
 from accounts.security.throttle import over_limit
 from accounts.selectors import (
@@ -22,6 +22,7 @@ from accounts.selectors import (
     registrations_pending,
 )
 from accounts.services import RegistrationRefused, unit_register, unit_registration_approve, unit_registration_reject
+from core.bulk import bulk_report, bulk_run
 
 REGISTERED_UNIT_SESSION_KEY = "registered_unit_id"
 
@@ -135,6 +136,28 @@ def registration_approve(request, pk: int):
         messages.error(request, str(refused))
     else:
         messages.success(request, _("已通过「%(unit)s」的注册申请，并已邮件通知该单位。") % {"unit": unit.name})
+    return redirect("accounts:registrations")
+
+
+@login_required
+@require_POST
+def registrations_bulk_approve(request):
+    """通过 several registrations at once: each unit decided on its own (locked, checked,
+    saved, mailed); a unit another reviewer decided meanwhile is named with the reason."""
+    _reviewer_or_404(request)
+    form = RegistrationBulkApproveForm(request.POST, queryset=registrations_for_reviewer(user=request.user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("accounts:registrations")
+    outcome = bulk_run(
+        form.cleaned_data["units"].order_by("id"),
+        lambda unit: unit_registration_approve(unit=unit, actor=request.user),
+        label=lambda unit: unit.name,
+        refusals=(RegistrationRefused,),
+    )
+    bulk_report(request, outcome, done=_("已通过%(n)d个单位的注册申请，并已邮件通知各单位。"))
     return redirect("accounts:registrations")
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, CaseState
 from applications.models import Attachment, Campaign, Case, DeadlineExtension
+from core.text import comparison_key
 from workflow.models import TransitionRecord
 from workflow.selectors import visible_to
 
@@ -12,6 +13,25 @@ def cases_visible_to(*, user):
     return visible_to(user=user, model=Case, codename="view_case").select_related(
         "campaign", "category", "unit", "authority"
     )
+
+
+def cases_matching(queryset, term: str, *, by_unit: bool = True):
+    """The cases of `queryset` whose name or unit contains `term`, or whose number (id)
+    it is ("#12" or "12"). Names are compared on their comparison key, as uniqueness is
+    (full-width and half-width, spaces and letter case do not matter). `by_unit=False`
+    for a reader who must not learn the unit (an expert in a blind round)."""
+    if not term:
+        return queryset
+    match = Q(title__icontains=term)
+    if by_unit:
+        match |= Q(unit__name__icontains=term)
+    key = comparison_key(term)
+    if key:
+        match |= Q(title_key__contains=key)
+    number = term.removeprefix("#").strip()
+    if number.isascii() and number.isdigit() and len(number) < 12:
+        match |= Q(pk=int(number))
+    return queryset.filter(match)
 
 
 def with_stamped_scan_flag(queryset):

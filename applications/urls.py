@@ -8,6 +8,7 @@ urlpatterns = [
     path("campaigns/<int:year>/phase/", phases.campaign_phase, name="campaign_phase"),
     path("campaigns/<int:year>/phase/<slug:action>/", phases.campaign_phase_move, name="campaign_phase_move"),
     path("campaigns/<int:year>/extensions/", phases.extension_create, name="extension_create"),
+    path("cases.xlsx", cases.dashboard_export, name="dashboard_xlsx"),
     path("cases/new/", editor.case_new, name="case_new"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<slug:action>/", transitions.case_transition, name="case_transition"),

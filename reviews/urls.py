@@ -1,7 +1,9 @@
 from django.urls import path
 
+from reviews.experts import matrix_views
 from reviews.experts import views as expert_views
 from reviews.outcome import views as outcome_views
+from reviews.ranking import queue as queue_views
 from reviews.ranking import views as ranking_views
 from reviews.setup import views as setup_views
 from reviews.statistics import views as statistics_views
@@ -14,7 +16,9 @@ PDF = {"extension": "pdf"}
 ranking = [
     # The authority's preliminary review and ranking table.
     path("review/", ranking_views.review_home, name="home"),
-    path("review/<int:year>/", ranking_views.queue, name="queue"),
+    path("review/<int:year>/", queue_views.queue, name="queue"),
+    path("review/<int:year>/queue.xlsx", queue_views.queue_export, name="queue_xlsx"),
+    path("review/<int:year>/bulk/", queue_views.queue_bulk, name="queue_bulk"),
     path("review/<int:year>/ranking/", ranking_views.ranking, name="ranking"),
     path("review/<int:year>/ranking/order/", ranking_views.ranking_order, name="ranking_order"),
     path("review/<int:year>/ranking/step/", ranking_views.ranking_step, name="ranking_step"),
@@ -37,6 +41,11 @@ expert_review = [
     path("province/<int:year>/review/stages/close/", expert_views.stage_close, name="stage_close"),
     path("province/<int:year>/review/auto-assign/", expert_views.auto_assign_view, name="auto_assign"),
     path("province/<int:year>/review/assign/", expert_views.assign, name="assign"),
+    path("province/<int:year>/review/matrix/", matrix_views.assignment_matrix, name="assignment_matrix"),
+    path(
+        "province/<int:year>/review/matrix.xlsx", matrix_views.assignment_matrix_export, name="assignment_matrix_xlsx"
+    ),
+    path("province/<int:year>/review/matrix/save/", matrix_views.assignment_matrix_save, name="assignment_matrix_save"),
     path(
         "province/<int:year>/review/assignments/remove/",
         expert_views.assignment_remove_view,
@@ -49,6 +58,7 @@ expert_review = [
     ),
     # The experts' side.
     path("expert/", expert_views.expert_queue, name="expert_queue"),
+    path("expert/assignments.xlsx", expert_views.expert_queue_export, name="expert_queue_xlsx"),
     path("expert/assignments/<int:pk>/", expert_views.score_page, name="score"),
     path("expert/assignments/<int:pk>/conflict/", expert_views.declare_conflict, name="declare_conflict"),
     path("review-sheets/<int:stage_id>/", expert_views.review_sheets, name="review_sheets"),
@@ -56,6 +66,7 @@ expert_review = [
 
 outcome = [
     path("province/<int:year>/results/", outcome_views.results, name="results"),
+    path("province/<int:year>/results/decide/", outcome_views.results_decide, name="results_decide"),
     path("province/<int:year>/results/complete/", outcome_views.complete_reviews, name="complete_reviews"),
     path("province/<int:year>/results/advance/", outcome_views.stage_advance_view, name="stage_advance"),
     path("province/<int:year>/results/rules/", outcome_views.selection_rules, name="selection_rules"),

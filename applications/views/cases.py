@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +10,10 @@ from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
-from applications.selectors import cases_visible_to, running_extensions_of, with_stamped_scan_flag
+from applications.selectors import cases_matching, cases_visible_to, running_extensions_of, with_stamped_scan_flag
+from core.documents.excel import Column, list_workbook
+from core.http import download_response
+from core.listing import ListParams
 from core.privacy import masked_header
 from core.worker_status import worker_status
 from workflow.selectors import state_counts
@@ -31,61 +33,129 @@ def _dashboard_title(user) -> str:
 
 
 PAGE_SIZE = 50
+# ?sort=: the label and the order of each way the dashboard can be sorted.
+DASHBOARD_SORTS = {
+    "updated": (_("最近更新"), ("-updated_at", "-id")),
+    "title": (_("案例名称"), ("title", "id")),
+    "number": (_("编号"), ("id",)),
+    "year": (_("年度"), ("-campaign__year", "-updated_at", "-id")),
+}
 
 
 @login_required
 def dashboard(request):
-    """Each role's landing page: exactly the cases this user may read."""
+    """Each role's landing page: exactly the cases this user may read, searched by name,
+    unit or number and filtered by state in the URL."""
     if request.user.is_expert:
         return redirect("reviews:expert_queue")
     # The three administrators (三权分立) see no case: each lands on their own duty.
     if landing := roles.operations_landing(request.user):
         return redirect(landing)
-    visible = cases_visible_to(user=request.user)
-    state = request.GET.get("state", "")
-    state = state if state in CaseState.values else ""
-    if request.user.is_applicant:
-        return _applicant_dashboard(request, visible, state)
-    counts = state_counts(visible)
-    listed = visible.filter(state=state) if state else visible
-    # No narrative in a list: leave the case texts (up to 5,000 characters each) in the database.
-    listed = listed.defer("header", "sections", "figures").order_by("-updated_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    for case in page.object_list:
-        case.shown_state = CaseState(case.state)
-    return render(request, "applications/dashboard.html", _dashboard_context(request, page, counts, state))
-
-
-def _applicant_dashboard(request, visible, state):
-    """The unit's own cases across campaigns, each with what it still lacks and, until
-    the province publishes, no outcome: a decided case reads as in expert review."""
-    published = published_campaign_ids()
-
-    def shown(case_state, campaign_id):
-        return shown_state(case_state, campaign_id=campaign_id, for_applicant=True, published=published)
-
-    rows = list(visible.values_list("pk", "state", "campaign_id"))
-    counts = dict.fromkeys(CaseState.values, 0)
-    for _pk, case_state, campaign_id in rows:
-        counts[shown(case_state, campaign_id)] += 1
-    listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
-    listed = with_stamped_scan_flag(listed.select_related("schema")).order_by("-updated_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    extensions = running_extensions_of(unit=request.user.organisation)
+    params, listed, counts, state, shown, term = _dashboard_cases(request)
+    page = params.page_of(listed, per_page=PAGE_SIZE)
+    extensions = running_extensions_of(unit=request.user.organisation) if request.user.is_applicant else []
     for case in page.object_list:
         case.shown_state = shown(case.state, case.campaign_id)
-        case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
-        case.extension = next(
-            (
-                e
-                for e in extensions
-                if e.case_id == case.pk or (e.case_id is None and e.campaign_id == case.campaign_id)
-            ),
-            None,
-        )
+        if request.user.is_applicant:
+            case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
+            case.extension = next(
+                (
+                    e
+                    for e in extensions
+                    if e.case_id == case.pk or (e.case_id is None and e.campaign_id == case.campaign_id)
+                ),
+                None,
+            )
     context = _dashboard_context(request, page, counts, state)
     context["extensions"] = extensions
+    querystring = params.querystring(page=None)
+    context.update({"search": term, "querystring": querystring})
+    context["querystring_without_page"] = f"{querystring}&" if querystring else ""
     return render(request, "applications/dashboard.html", context)
+
+
+def _dashboard_cases(request):
+    """(params, the cases listed, counts per state shown, the state asked for, the
+    state a case shows this user, the search term). An applicant sees no outcome until the province
+    publishes: a decided case reads, is counted and is filtered as in expert review."""
+    params = ListParams(request)
+    visible = cases_visible_to(user=request.user)
+    state = params.choice("state", CaseState.values)
+    term = params.search()
+    sort = params.choice("sort", DASHBOARD_SORTS, default="updated")
+    if request.user.is_applicant:
+        published = published_campaign_ids()
+
+        def shown(case_state, campaign_id):
+            return CaseState(shown_state(case_state, campaign_id=campaign_id, for_applicant=True, published=published))
+
+        rows = list(visible.values_list("pk", "state", "campaign_id"))
+        counts = dict.fromkeys(CaseState.values, 0)
+        for _pk, case_state, campaign_id in rows:
+            counts[shown(case_state, campaign_id)] += 1
+        listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
+        listed = with_stamped_scan_flag(listed.select_related("schema"))
+    else:
+
+        def shown(case_state, _campaign_id):
+            return CaseState(case_state)
+
+        counts = state_counts(visible)
+        listed = visible.filter(state=state) if state else visible
+        # No narrative in a list: leave the case texts (up to 5,000 characters each) in the database.
+        listed = listed.defer("header", "sections", "figures")
+    listed = cases_matching(listed, term).order_by(*DASHBOARD_SORTS[sort][1])
+    return params, listed, counts, state, shown, term
+
+
+DASHBOARD_COLUMNS = {
+    "number": Column(label=_("编号"), width=8),
+    "year": Column(label=_("年度"), width=8),
+    "title": Column(label=_("案例名称"), width=40, centred=False),
+    "category": Column(label=_("类别"), width=16),
+    "unit": Column(label=_("申报单位"), width=28, centred=False),
+    "authority": Column(label=_("推荐单位"), width=24, centred=False),
+    "state": Column(label=_("状态"), width=14),
+    "updated": Column(label=_("更新时间"), width=18),
+}
+
+
+@login_required
+def dashboard_export(request):
+    """The dashboard's list as Excel: every case the current search and state keep (all
+    pages), only those the user may read, each in the state it shows them."""
+    if request.user.is_expert:
+        raise Http404  # the expert's list is the queue, with an export of its own
+    _params, listed, _counts, _state, shown, _term = _dashboard_cases(request)
+    keys = ["number", "year", "title", "category"]
+    keys += [] if request.user.is_applicant else ["unit"]
+    keys += ["authority"] if roles.is_province_admin(request.user) else []
+    keys += ["state", "updated"]
+
+    def values(case):
+        every = {
+            "number": case.pk,
+            "year": case.campaign.year,
+            "title": case.title,
+            "category": case.category.name,
+            "unit": case.unit.name,
+            "authority": case.authority.name,
+            "state": str(shown(case.state, case.campaign_id).label),
+            "updated": timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        return [every[key] for key in keys]
+
+    columns = [
+        Column(
+            label=str(DASHBOARD_COLUMNS[k].label),
+            width=DASHBOARD_COLUMNS[k].width,
+            centred=DASHBOARD_COLUMNS[k].centred,
+        )
+        for k in keys
+    ]
+    title = str(_dashboard_title(request.user))
+    content = list_workbook(title=title, columns=columns, rows=(values(case) for case in listed))
+    return download_response(content, filename=f"{title}.xlsx")
 
 
 def _dashboard_context(request, page, counts, state) -> dict:

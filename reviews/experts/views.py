@@ -16,10 +16,14 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.enums import Role
 from accounts.models import User
+from applications.models import Case
+from applications.selectors import cases_matching
 from applications.views.cases import reading_context
+from core.documents.excel import Column, list_workbook
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.listing import ListParams
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
@@ -37,22 +41,73 @@ from reviews.experts.services import (
 from reviews.models import ExpertAssignment, ReviewStage, Rubric
 from workflow.exceptions import TransitionRefused
 
+EXPERT_STATUSES = {"pending": Q(submitted_at__isnull=True), "submitted": Q(submitted_at__isnull=False)}
+
+
+def _expert_assignments(request):
+    """The expert's assignments the URL asks for: searched by case name or number (never
+    by unit: the round may be blind), filtered by 待评审 / 已提交."""
+    params = ListParams(request)
+    term = params.search()
+    status = params.choice("status", EXPERT_STATUSES)
+    assignments = ExpertAssignment.objects.filter(expert=request.user)
+    if status:
+        assignments = assignments.filter(EXPERT_STATUSES[status])
+    if term:
+        assignments = assignments.filter(case__in=cases_matching(Case.objects.all(), term, by_unit=False))
+    assignments = assignments.select_related("case", "case__category", "stage", "stage__campaign").order_by(
+        "-stage__campaign__year", "stage__order", "case__category__position", "case_id"
+    )
+    return params, assignments, term, status
+
 
 @login_required
 def expert_queue(request):
     if not roles.is_expert(request.user):
         raise Http404  # the expert's pages answer 404 to everyone else
-    assignments = (
-        ExpertAssignment.objects.filter(expert=request.user)
-        .select_related("case", "case__category", "stage", "stage__campaign")
-        .order_by("-stage__campaign__year", "stage__order", "case__category__position", "case_id")
+    params, assignments, term, status = _expert_assignments(request)
+    progress = ExpertAssignment.objects.filter(expert=request.user).aggregate(
+        total=Count("id"), done=Count("submitted_at")
     )
-    done = sum(1 for a in assignments if a.is_submitted)
     return render(
         request,
         "reviews/expert_queue.html",
-        {"assignments": assignments, "done": done, "total": len(assignments)},
+        {
+            "assignments": assignments,
+            "done": progress["done"],
+            "total": progress["total"],
+            "search": term,
+            "status": status,
+            "querystring": params.querystring(page=None),
+        },
     )
+
+
+@login_required
+def expert_queue_export(request):
+    """The expert's own assignments as Excel, as the queue lists them (search, status)."""
+    if not roles.is_expert(request.user):
+        raise Http404
+    _params, assignments, _term, _status = _expert_assignments(request)
+    columns = [
+        Column(label=_("编号"), width=8),
+        Column(label=_("轮次"), width=18),
+        Column(label=_("案例名称"), width=44, centred=False),
+        Column(label=_("类别"), width=16),
+        Column(label=_("状态"), width=12),
+    ]
+    rows = (
+        [
+            a.case_id,
+            f"{a.stage.campaign.year} · {a.stage.name}",
+            a.case.title,
+            a.case.category.name,
+            _("已提交") if a.is_submitted else _("待评审"),
+        ]
+        for a in assignments
+    )
+    title = _("我的评审任务")
+    return download_response(list_workbook(title=title, columns=columns, rows=rows), filename=f"{title}.xlsx")
 
 
 def _my_assignment(request, pk: int) -> ExpertAssignment:

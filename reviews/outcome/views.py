@@ -8,13 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from applications.bulk import CaseBulkForm, cases_transition_each
 from applications.enums import CaseState
 from applications.models import Case
+from applications.selectors import cases_visible_to
+from core.bulk import bulk_report
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.listing import back_to_list, kept_parameters
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
 from reviews.experts.aggregation import rule_description
@@ -90,6 +95,8 @@ def _results_page(request, campaign, stage, *, advance_form=None):
             "advance_form": advance_form
             or AdvanceForm(campaign=campaign, offer=offer, initial={"stage": stage.pk}, auto_id="id_advance_%s"),
             "can_advance": bool(offer),
+            "decide_actions": DECIDE_ACTIONS,
+            "keep": kept_parameters(request, ("stage",)) or [("stage", stage.pk)],
             "notice_published": Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists(),
             "failed": advance_form,
         },
@@ -158,6 +165,39 @@ def selection_rules(request, year: int):
         {"campaign": campaign, "form": form, "failed": form if form.is_bound else None},
         status=400 if form.is_bound else 200,
     )
+
+
+DECIDE_ACTIONS = [
+    ("select", pgettext_lazy("case action", "入选")),
+    ("reject_selection", pgettext_lazy("case action", "确定不入选")),
+]
+DECIDE_COMMENT_REQUIRED = {"reject_selection": gettext_lazy("批量确定不入选需要填写理由，所选案例都将记录该理由。")}
+
+
+@login_required
+@require_POST
+def results_decide(request, year: int):
+    """入选 / 不入选 for several cases of the results at once, each through the one door
+    in its own transaction; each case refused (a failed gate, a quota, a state that
+    changed) is named with its reasons."""
+    campaign = province_campaign(request, year)
+    form = CaseBulkForm(
+        request.POST,
+        actions=DECIDE_ACTIONS,
+        queryset=cases_visible_to(user=request.user).filter(campaign=campaign).order_by(),
+        comment_required=DECIDE_COMMENT_REQUIRED,
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        data = form.cleaned_data
+        comment = data["comment"] or (_("经专家评审，确定入选。") if data["action"] == "select" else "")
+        outcome = cases_transition_each(cases=data["cases"], action=data["action"], actor=request.user, comment=comment)
+        label = dict(DECIDE_ACTIONS)[data["action"]]
+        bulk_report(request, outcome, done=_("已对%%(n)d个案例执行「%(action)s」。") % {"action": label})
+    return back_to_list(reverse("reviews:results", args=[year]), request.POST, ("stage",))
 
 
 @login_required

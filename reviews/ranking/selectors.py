@@ -6,7 +6,7 @@ from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
 from accounts.roles import reviewing_authority
 from applications.models import Case
-from applications.selectors import cases_visible_to, with_stamped_scan_flag
+from applications.selectors import cases_matching, cases_visible_to, with_stamped_scan_flag
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
 
@@ -23,6 +23,7 @@ def review_queue(*, user, campaign, authority, filters: dict, sort: str):
     for field in ("category_id", "unit_id", "state", "unit__unit_type"):
         if filters.get(field):
             cases = cases.filter(**{field: filters[field]})
+    cases = cases_matching(cases, filters.get("q", ""))
     cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("sections", "figures")
     return cases.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["updated"]))
 

@@ -4,16 +4,13 @@ view of the ranking tables."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.enums import UnitType
 from applications.enums import CaseState
 from applications.models import Campaign, Case
 from applications.uploads import PDF, offered_name
@@ -24,7 +21,7 @@ from core.params import parse_id, parse_int
 from reviews.models import RankingTable
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.forms import TableReturnForm
-from reviews.ranking.selectors import QUEUE_SORTS, authority_of, campaign_overview, review_queue
+from reviews.ranking.selectors import authority_of, campaign_overview
 from reviews.ranking.services import (
     case_return_to_authority,
     ranking_move,
@@ -37,24 +34,6 @@ from reviews.ranking.services import (
     table_for,
 )
 from workflow.exceptions import TransitionRefused
-from workflow.selectors import state_counts
-
-PAGE_SIZE = 50
-SORT_CHOICES = [
-    ("updated", gettext_lazy("最近更新")),
-    ("title", gettext_lazy("案例名称")),
-    ("unit", gettext_lazy("申报单位")),
-    ("category", gettext_lazy("类别")),
-    ("state", gettext_lazy("状态")),
-    ("rank", gettext_lazy("推荐排序")),
-]
-
-
-def _querystring_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _authority(request):
@@ -75,45 +54,6 @@ def review_home(request):
         return redirect("reviews:overview", year=campaign.year)
     _authority(request)
     return redirect("reviews:queue", year=campaign.year)
-
-
-@login_required
-def queue(request, year: int):
-    """The authority's review queue 初审: filter, sort, counts per state."""
-    authority = _authority(request)
-    campaign = get_object_or_404(Campaign, year=year)
-    filters = {
-        "category_id": parse_id(request.GET.get("category")),
-        "unit_id": parse_id(request.GET.get("unit")),
-        "state": request.GET.get("state", "") if request.GET.get("state") in CaseState.values else "",
-        "unit__unit_type": request.GET.get("unit_type", "") if request.GET.get("unit_type") in UnitType.values else "",
-    }
-    # A filter that does not parse is ignored, as a person would expect of a stale link.
-    filters = {k: v for k, v in filters.items() if v}
-    sort = request.GET.get("sort", "updated") if request.GET.get("sort") in QUEUE_SORTS else "updated"
-    cases = review_queue(user=request.user, campaign=campaign, authority=authority, filters=filters, sort=sort)
-    everything = review_queue(user=request.user, campaign=campaign, authority=authority, filters={}, sort=sort)
-    counts = state_counts(everything)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reviews/queue.html",
-        {
-            "campaign": campaign,
-            "authority": authority,
-            "page": page,
-            "state_counts": [(CaseState(value), n) for value, n in counts.items() if n],
-            "total": sum(counts.values()),
-            "categories": campaign.categories.all(),
-            "units": authority.units.order_by("name"),
-            "unit_types": UnitType.choices,
-            "filters": request.GET,
-            "sort": sort,
-            "sort_choices": SORT_CHOICES,
-            "querystring_without_page": _querystring_without_page(request),
-            "table": RankingTable.objects.filter(campaign=campaign, authority=authority).first(),
-        },
-    )
 
 
 @login_required
