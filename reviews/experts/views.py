@@ -20,11 +20,12 @@ from applications.views.cases import reading_context
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.paging import page_of
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
 from reviews.experts.review_sheets import render_expert_sheets_pdf, review_sheets_filename
-from reviews.experts.selectors import stage_cases
+from reviews.experts.selectors import assignments_of, stage_case_rows, stage_coverage
 from reviews.experts.services import (
     assignment_create,
     assignment_remove,
@@ -155,24 +156,35 @@ def review_sheets(request, stage_id: int):
 # --- the province: rounds and assignment -------------------------------------------------
 
 
+# Cases of a round per page: each row carries its experts and a button for each.
+ROUND_PAGE_SIZE = 25
+
+
 def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
-    """The page of a round: stages, automatic and manual assignment, coverage and every
-    expert's load. `failed`: a form that did not go through, its errors at the top (and
-    beside its fields when it is the page's assignment form); answered with 400."""
-    cases = list(
-        stage_cases(stage)
-        .select_related("category", "authority")
-        .annotate(
-            n_assigned=Count("assignments", filter=Q(assignments__stage=stage), distinct=True),
-            n_submitted=Count(
-                "assignments",
-                filter=Q(assignments__stage=stage, assignments__submitted_at__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("category__position", "id")
+    """The page of a round: stages, automatic and manual assignment, coverage per
+    category (counted in SQL) with a drill-down to the round's cases a page at a time
+    (one category, those short of experts), each with its experts, and every expert's
+    load. `failed`: a form that did not go through, its errors at the top (and beside
+    its fields when it is the page's assignment form); answered with 400."""
+    categories = {str(category.pk): category for category in campaign.categories.all()}
+    category = categories.get(request.GET.get("category", ""))
+    short_only = request.GET.get("short") == "1"
+    coverage = stage_coverage(stage, categories.values())
+    # The coverage has counted what the list holds: no COUNT query for the paginator.
+    counted = [row for row in coverage if category is None or row["category"] == category]
+    page = page_of(
+        request,
+        stage_case_rows(stage, category_id=category.pk if category else None, short_only=short_only),
+        size=ROUND_PAGE_SIZE,
+        count=sum(row["short" if short_only else "cases"] for row in counted),
     )
-    experts = (
+    cases = list(page.object_list)
+    by_case = assignments_of(stage, cases)
+    for case in cases:
+        case.stage_assignments = by_case[case.pk]
+    for case in cases:
+        case.category = categories[str(case.category_id)]
+    experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True)
         .annotate(
             load=Count("assignments", filter=Q(assignments__stage=stage)),
@@ -180,27 +192,31 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
         )
         .order_by("id")
     )
-    assignments = (
-        ExpertAssignment.objects.filter(stage=stage).select_related("case", "expert").order_by("case_id", "expert_id")
-    )
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
-    assign_form.offer(cases)
+    # The cases to choose from are those on the page (its filters narrow them down).
+    assign_form.offer(cases, experts=experts)
     return render(
         request,
         "reviews/province_review.html",
         {
             "campaign": campaign,
             "stage": stage,
-            "stages": campaign.stages.order_by("order"),
+            "stages": getattr(stage, "siblings", None) or campaign.stages.order_by("order"),
+            "coverage": coverage,
+            "coverage_total": {key: sum(row[key] for row in coverage) for key in ("cases", "short", "done")},
+            "categories": categories.values(),
+            "category": category,
+            "short_only": short_only,
+            "page": page,
             "cases": cases,
-            "short": [case for case in cases if case.n_assigned < stage.reviewers_per_case],
             "experts": experts,
-            "assignments": assignments,
             "assign_form": assign_form,
             "failed": failed,
-            "panels": campaign.panels.prefetch_related("experts").select_related("category"),
-            "rubric": Rubric.objects.filter(campaign=campaign).prefetch_related("criteria").first(),
+            "rubric": getattr(campaign, "rubric", None),
+            # Reversed once, not once per assignment.
+            "reopen_url": reverse("reviews:assignment_reopen", args=[campaign.year]),
+            "remove_url": reverse("reviews:assignment_remove", args=[campaign.year]),
         },
         status=400 if failed is not None else 200,
     )
