@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,8 +9,10 @@ from applications.content import case_problems
 from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
+from applications.models import Case, FormSchema
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_visible_to, with_stamped_scan_flag
+from core.paging import page_of
 from workflow.selectors import state_counts
 from workflow.services import available_actions
 
@@ -45,7 +46,8 @@ def dashboard(request):
     listed = visible.filter(state=state) if state else visible
     # No narrative in a list: leave the case texts (up to 5,000 characters each) in the database.
     listed = listed.defer("header", "sections", "figures").order_by("-updated_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The counts per state already say how many the list holds: no COUNT query.
+    page = page_of(request, listed, size=PAGE_SIZE, count=counts[state] if state else sum(counts.values()))
     for case in page.object_list:
         case.shown_state = CaseState(case.state)
     return render(request, "applications/dashboard.html", _dashboard_context(request, page, counts, state))
@@ -64,11 +66,23 @@ def _applicant_dashboard(request, visible, state):
     for _pk, case_state, campaign_id in rows:
         counts[shown(case_state, campaign_id)] += 1
     listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
-    listed = with_stamped_scan_flag(listed.select_related("schema")).order_by("-updated_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = with_stamped_scan_flag(listed.defer("header", "sections", "figures")).order_by("-updated_at", "-id")
+    page = page_of(request, listed, size=PAGE_SIZE, count=counts[state] if state else len(rows))
+    # Only the drafts on the page say what they lack: their texts and form versions are
+    # read (one query, each form version decoded once), not every case's.
+    editable = [case for case in page.object_list if case.state in EDITABLE_STATES]
+    contents = Case.objects.filter(pk__in=[case.pk for case in editable]).values_list(
+        "pk", "header", "sections", "figures"
+    )
+    contents = {pk: content for pk, *content in contents}
+    schemas = FormSchema.objects.in_bulk({case.schema_id for case in editable})
     for case in page.object_list:
         case.shown_state = shown(case.state, case.campaign_id)
-        case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
+        case.missing = []
+        if case in editable:
+            case.header, case.sections, case.figures = contents[case.pk]
+            case.schema = schemas[case.schema_id]
+            case.missing = [p.message for p in case_problems(case)]
     return render(request, "applications/dashboard.html", _dashboard_context(request, page, counts, state))
 
 

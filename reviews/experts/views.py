@@ -6,7 +6,7 @@ expert's load."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,18 +41,22 @@ from workflow.exceptions import TransitionRefused
 
 @login_required
 def expert_queue(request):
+    """The expert's assigned cases, pending first, a page at a time; the progress
+    counted in SQL."""
     if not roles.is_expert(request.user):
         raise Http404  # the expert's pages answer 404 to everyone else
+    mine = ExpertAssignment.objects.filter(expert=request.user)
+    counts = mine.aggregate(total=Count("pk"), done=Count("submitted_at"))
     assignments = (
-        ExpertAssignment.objects.filter(expert=request.user)
-        .select_related("case", "case__category", "stage", "stage__campaign")
+        mine.select_related("stage", "stage__campaign")
+        .annotate(case_title=F("case__title"), category_name=F("case__category__name"))
         .order_by("-stage__campaign__year", "stage__order", "case__category__position", "case_id")
     )
-    done = sum(1 for a in assignments if a.is_submitted)
+    page = page_of(request, assignments, count=counts["total"])
     return render(
         request,
         "reviews/expert_queue.html",
-        {"assignments": assignments, "done": done, "total": len(assignments)},
+        {"assignments": page.object_list, "page": page, "done": counts["done"], "total": counts["total"]},
     )
 
 
