@@ -13,6 +13,7 @@ from applications.models import Case, FormSchema
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_visible_to, with_stamped_scan_flag
 from core.paging import page_of
+from workflow.permissions import object_permissions
 from workflow.selectors import state_counts
 from workflow.services import available_actions
 
@@ -149,6 +150,8 @@ def case_detail(request, pk: int):
         for comment in record.section_comments.all():
             comment.section_title = titles.get(comment.section_key, comment.section_key)
     context = reading_context(case)
+    # What this user holds on the case, read once: the buttons and the edit link.
+    perms = object_permissions(user=request.user, subject=case)
     shown_state = state_shown_to(request.user, case)
     if shown_state != case.state:
         # The outcome is not published yet: the applicant sees no step that reveals it.
@@ -157,13 +160,11 @@ def case_detail(request, pk: int):
         {
             "shown_state": shown_state,
             "history": history,
-            "actions": available_actions(subject=case, user=request.user),
+            "actions": available_actions(subject=case, user=request.user, perms=perms),
             "changes": resubmission_changes(case) if case.state == CaseState.SUBMITTED else None,
             "section_rows": [(s["key"], f"{n}. {s['title']}") for n, s in enumerate(definition["sections"], start=1)],
             "can_edit": bool(
-                request.user.organisation
-                and request.user.organisation.can_file
-                and request.user.has_perm("applications.change_case", case)
+                request.user.organisation and request.user.organisation.can_file and "change_case" in perms
             ),
         }
     )

@@ -81,10 +81,14 @@ class World:
         category_by_code = {c.code: c for c in self.campaign.categories.all()}
         schemas = {code: c.schemas.latest() for code, c in category_by_code.items()}
         codes = list(category_by_code)
-        batch = []
+        batch, numbers = [], []
         for _ in range(total - self.created):
             n = next(self._counter)
-            unit = self.units[n % len(self.units)]
+            numbers.append(n)
+            # The first draft and the first case in expert review are the applicant's
+            # unit's: every page has something of each kind to show from 10 cases on.
+            first_of_kind = n < len(STATE_MIX) and STATE_MIX[n] in (CaseState.DRAFT, CaseState.IN_EXPERT_REVIEW)
+            unit = self.units[0 if first_of_kind else n % len(self.units)]
             code = codes[n % len(codes)]
             batch.append(
                 Case(
@@ -102,12 +106,12 @@ class World:
                 )
             )
         cases = Case.objects.bulk_create(batch, batch_size=1000)
-        # One case in fifty that is in provincial review goes to our expert.
+        # One case in five that is in provincial review goes to our expert.
         stage = self.campaign.stages.get(order=1)
         ExpertAssignment.objects.bulk_create(
             ExpertAssignment(stage=stage, case=case, expert=self.expert)
-            for case in cases
-            if case.state == CaseState.IN_EXPERT_REVIEW and case.pk % 50 < 10
+            for n, case in zip(numbers, cases, strict=True)
+            if case.state == CaseState.IN_EXPERT_REVIEW and n % 50 < 10
         )
         # The other experts: three of them on every case in or past expert review,
         # submitted with scores once the review is done.
