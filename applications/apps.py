@@ -11,3 +11,11 @@ class ApplicationsConfig(AppConfig):
         from workflow.machines import register
 
         register(case_machine())
+
+        from django_fsm.signals import post_transition
+
+        from applications.documents.store import store_on_submission
+        from applications.models import Case
+
+        # The 申请表 is rendered and stored once a case is submitted (a worker's job).
+        post_transition.connect(store_on_submission, sender=Case, dispatch_uid="store_case_documents")

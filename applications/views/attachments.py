@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.documents import document_filename, render_case_docx, render_case_pdf
+from applications.documents import document_filename
+from applications.documents.store import stored_case_document
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to
@@ -115,5 +116,5 @@ def case_document(request, pk: int, extension: str):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people
-    render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
-    return download_response(render(case), filename=document_filename(case, extension))
+    # Rendered once per content version and kept in the file store: a download reads it.
+    return download_response(stored_case_document(case, extension), filename=document_filename(case, extension))

@@ -20,8 +20,10 @@ import time
 import uuid
 from pathlib import Path
 
-CASES = 200
-EVIDENCE_MB = 5
+# BENCH_SHORT (CI): a tenth of the cases, 1 MB each, to see that it works, not how fast.
+SHORT = bool(os.environ.get("BENCH_SHORT"))
+CASES = 20 if SHORT else 200
+EVIDENCE_MB = 1 if SHORT else 5
 NAME = f"nrta_package.{CASES}x{EVIDENCE_MB}MB"
 
 

@@ -89,7 +89,9 @@ def pages(world) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure_ratio(trivial_client, client, url: str) -> tuple[float, float, float, int]:
+def measure_ratio(
+    trivial_client, client, url: str, *, repeat: int = REPEAT, warmup: int = WARMUP
+) -> tuple[float, float, float, int]:
     """(median ms of the page, median ms of the trivial view, their ratio, queries of
     the page): the two requested in turn, so that both see the same load on a shared
     machine; the ratio is the median of the per-pair ratios. On SQLite (the database
@@ -100,11 +102,11 @@ def measure_ratio(trivial_client, client, url: str) -> tuple[float, float, float
 
     clock = time.process_time if connection.vendor == "sqlite" else time.perf_counter
 
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         assert client.get(url).status_code == 200
         trivial_client.get("/bench/trivial/")
     pages, floors, ratios = [], [], []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         start = clock()
         trivial_client.get("/bench/trivial/")
         floor = (clock() - start) * 1000
@@ -138,6 +140,7 @@ def main() -> int:
         clients[role] = Client()
         clients[role].force_login(user)
     only = set(filter(None, os.environ.get("BENCH_PAGES", "").split(",")))
+    short = bool(os.environ.get("BENCH_SHORT"))
     for total in sizes():
         world.grow_to(total)
         # The floor: a logged-in view rendering a small template (the session and user
@@ -148,7 +151,9 @@ def main() -> int:
         for name, role, url in pages(world):
             if only and name not in only:
                 continue
-            median, floor, ratio, queries = measure_ratio(clients["applicant"], clients[role], url)
+            median, floor, ratio, queries = measure_ratio(
+                clients["applicant"], clients[role], url, repeat=3 if short else REPEAT, warmup=1 if short else WARMUP
+            )
             emit(f"page.{name}.{total}.median", median, "ms")
             emit(f"page.{name}.{total}.queries", queries, "queries")
             emit(f"page.{name}.{total}.ratio", ratio, "x_trivial")
