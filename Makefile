@@ -2,8 +2,11 @@
 # Each installs what is missing (Debian packages when root, the virtualenv, the
 # Python requirements), then does its job. `make run` serves what production runs
 # (gunicorn, WhiteNoise, the background worker, DEBUG off) on 127.0.0.1; `make dev` the
-# reloading development server. `make bench` prints the benchmarks, `make loadtest`
-# the deadline rush (PostgreSQL).
+# reloading development server. `make loadtest` the deadline
+# rush (PostgreSQL).
+# `make bench` prints the benchmarks (every page at 100 and 10,000 cases beside a
+# trivial view, the documents, the aggregation, the NRTA package); `make bench
+# BENCH_SHORT=1` is CI's quick run (100 and 500 cases), `BENCH_LARGE=1` goes to 100,000.
 
 PYTHON ?= python3
 VENV := .venv
@@ -61,7 +64,7 @@ test: check-debs-test $(VENV)/.installed-dev messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: check-debs-run $(VENV)/.installed-dev
-	$(PY) -m tests.benchmarks.run
+	BENCH_SHORT=$(BENCH_SHORT) BENCH_LARGE=$(BENCH_LARGE) $(PY) -m tests.benchmarks.run
 
 # 300 applicants autosaving for 3 minutes against gunicorn + the worker on a throw-away
 # PostgreSQL, 127.0.0.1 only; stops by itself. Shorter: LOADTEST_USERS=50 LOADTEST_SECONDS=30.

@@ -13,3 +13,11 @@ class ApplicationsConfig(AppConfig):
 
         register(case_machine())
         register(campaign_machine())
+
+        from django_fsm.signals import post_transition
+
+        from applications.documents.store import store_on_submission
+        from applications.models import Case
+
+        # The 申请表 is rendered and stored once a case is submitted (a worker's job).
+        post_transition.connect(store_on_submission, sender=Case, dispatch_uid="store_case_documents")

@@ -180,6 +180,8 @@ class Case(CaseStateMachine):
         indexes = [
             models.Index(fields=["campaign", "authority", "state"]),
             models.Index(fields=["unit", "state"]),
+            # The province's pages count and list a campaign's cases by state and category.
+            models.Index(fields=["campaign", "state", "category"], name="case_campaign_state_category"),
         ]
         constraints = [
             # Two tabs or a double click cannot create two cases that nobody can tell

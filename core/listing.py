@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core import paging
 from core.text import normalise_line
 
 SEARCH_MAX_LENGTH = 100
@@ -66,10 +66,11 @@ class ListParams:
         self._ignore(_("筛选条件「%(name)s」的值无效，已忽略。") % {"name": name})
         return None
 
-    def page_of(self, queryset, *, per_page: int):
+    def page_of(self, queryset, *, per_page: int, count: int | None = None):
         """The page asked for (?page=N); a page number that is no number or out of range
-        gives the first or the last page (Paginator.get_page)."""
-        return Paginator(queryset, per_page).get_page(self.raw("page"))
+        gives the first or the last page. `count`: the number of rows when the page
+        already knows it (no COUNT query). One paginator for every list: core.paging."""
+        return paging.page_of(self.request, queryset, size=per_page, count=count)
 
     def querystring(self, **changes) -> str:
         """The current query with `changes` (None removes a key), "?"-less, for links."""

@@ -105,11 +105,21 @@ def _counts(ch: str) -> bool:
     return ch not in WHITESPACE and ch not in NOT_COUNTED and ch != "\x00" and not "\ud800" <= ch <= "\udfff"
 
 
+# What _counts refuses but lone surrogates, one by one: str.count per character scans
+# in C, ~5x faster than a Python loop over 5,000 characters (lists count every
+# draft's sections).
+_NOT_COUNTED_CHARACTERS = tuple(sorted(WHITESPACE | NOT_COUNTED | {"\x00"}))
+
+
 def counted_length(value) -> int:
     """Characters that count towards a limit, on the text as normalised: every code
     point but whitespace and the invisible characters kept for a script. Safe on raw
     text too (it normalises first, and does not count NUL or lone surrogates)."""
-    return sum(1 for ch in _clean(value or "") if _counts(ch))
+    text = _clean(value or "")
+    if not text:
+        return 0
+    not_counted = sum(text.count(ch) for ch in _NOT_COUNTED_CHARACTERS)
+    return len(text) - not_counted - len(_SURROGATE.findall(text))
 
 
 def has_text(value) -> bool:

@@ -48,11 +48,13 @@ def refusal_reasons(*, subject, action: str, actor, perms: set[str] | None = Non
     return reasons
 
 
-def available_actions(*, subject, user) -> list[dict]:
+def available_actions(*, subject, user, perms: set[str] | None = None) -> list[dict]:
     """The buttons of a subject's page: the transitions leaving its state that `user`
     holds the permission for, with the reasons a condition still blocks each (empty when
-    it can be taken now). One permission query for all of them."""
-    perms = object_permissions(user=user, subject=subject)
+    it can be taken now). One permission query for all of them, none when the page has
+    read `perms` (object_permissions) already."""
+    if perms is None:
+        perms = object_permissions(user=user, subject=subject)
     result = []
     with explained(subject):
         for action in transitions_of(type(subject)):

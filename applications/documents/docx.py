@@ -324,3 +324,9 @@ def render_docx(case: Case, *, masked: bool = False) -> bytes:
     # In the bureau's language whatever the reader's: see pdf.render_pdf.
     with official_language():
         return _build(form_document(case))
+
+
+def render_docx_document(doc) -> bytes:
+    """A FormDocument already built (applications.documents.store) as Word."""
+    with official_language():
+        return _build(doc)

@@ -16,4 +16,10 @@ def render_pdf(case: Case, *, masked: bool = False) -> bytes:
     # language: its labels must match the schema's titles, which are Chinese data.
     with official_language():
         doc = form_document(case)
-    return render_pdf_template(TEMPLATE, {"doc": doc}, STYLESHEET)
+    return render_pdf_document(doc)
+
+
+def render_pdf_document(doc) -> bytes:
+    """A FormDocument already built (applications.documents.store) as PDF."""
+    with official_language():
+        return render_pdf_template(TEMPLATE, {"doc": doc}, STYLESHEET)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from applications.documents import document_filename, render_case_docx, render_case_pdf
+from applications.documents.store import stored_case_document
 from applications.enums import AttachmentKind
 from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to
@@ -116,6 +117,10 @@ def case_document(request, pk: int, extension: str):
     case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
     if _blind_for(request.user, case):
         raise Http404  # the form names the unit and its people
-    render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
-    masked = not roles.sees_contact_details(request.user, case)
-    return download_response(render(case, masked=masked), filename=document_filename(case, extension))
+    filename = document_filename(case, extension)
+    if not roles.sees_contact_details(request.user, case):
+        # Contacts masked for this reader: rendered for them, never the stored copy.
+        render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
+        return download_response(render(case, masked=True), filename=filename)
+    # Rendered once per content version and kept in the file store: a download reads it.
+    return download_response(stored_case_document(case, extension), filename=filename)

@@ -9,6 +9,7 @@ from applications.content import case_problems
 from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
+from applications.models import Case, FormSchema
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_matching, cases_visible_to, running_extensions_of, with_stamped_scan_flag
 from core.documents.excel import Column, list_workbook
@@ -16,6 +17,7 @@ from core.http import download_response
 from core.listing import ListParams
 from core.privacy import masked_header
 from core.worker_status import worker_status
+from workflow.permissions import object_permissions
 from workflow.selectors import state_counts
 from workflow.services import available_actions
 
@@ -52,7 +54,10 @@ def dashboard(request):
     if landing := roles.operations_landing(request.user):
         return redirect(landing)
     params, listed, counts, state, shown, term = _dashboard_cases(request)
-    page = params.page_of(listed, per_page=PAGE_SIZE)
+    # The counts per state already say how many the list holds: no COUNT query.
+    page = params.page_of(listed, per_page=PAGE_SIZE, count=counts[state] if state else sum(counts.values()))
+    if request.user.is_applicant:
+        _read_drafts_on(page)
     extensions = running_extensions_of(unit=request.user.organisation) if request.user.is_applicant else []
     for case in page.object_list:
         case.shown_state = shown(case.state, case.campaign_id)
@@ -94,7 +99,7 @@ def _dashboard_cases(request):
         for _pk, case_state, campaign_id in rows:
             counts[shown(case_state, campaign_id)] += 1
         listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
-        listed = with_stamped_scan_flag(listed.select_related("schema"))
+        listed = with_stamped_scan_flag(listed.defer("header", "sections", "figures"))
     else:
 
         def shown(case_state, _campaign_id):
@@ -106,6 +111,20 @@ def _dashboard_cases(request):
         listed = listed.defer("header", "sections", "figures")
     listed = cases_matching(listed, term).order_by(*DASHBOARD_SORTS[sort][1])
     return params, listed, counts, state, shown, term
+
+
+def _read_drafts_on(page) -> None:
+    """Only the drafts on the page say what they lack: their texts and form versions are
+    read (one query each, each form version decoded once), not every case's."""
+    editable = [case for case in page.object_list if case.state in EDITABLE_STATES]
+    contents = Case.objects.filter(pk__in=[case.pk for case in editable]).values_list(
+        "pk", "header", "sections", "figures"
+    )
+    contents = {pk: content for pk, *content in contents}
+    schemas = FormSchema.objects.in_bulk({case.schema_id for case in editable})
+    for case in editable:
+        case.header, case.sections, case.figures = contents[case.pk]
+        case.schema = schemas[case.schema_id]
 
 
 DASHBOARD_COLUMNS = {
@@ -225,6 +244,8 @@ def case_detail(request, pk: int):
         for comment in record.section_comments.all():
             comment.section_title = titles.get(comment.section_key, comment.section_key)
     context = reading_context(case, masked=not roles.sees_contact_details(request.user, case))
+    # What this user holds on the case, read once: the buttons and the edit link.
+    perms = object_permissions(user=request.user, subject=case)
     shown_state = state_shown_to(request.user, case)
     if shown_state != case.state:
         # The outcome is not published yet: the applicant sees no step that reveals it.
@@ -233,7 +254,7 @@ def case_detail(request, pk: int):
         {
             "shown_state": shown_state,
             "history": history,
-            "actions": available_actions(subject=case, user=request.user),
+            "actions": available_actions(subject=case, user=request.user, perms=perms),
             # The province may send a case back to its authority until experts hold it.
             "can_return_to_authority": request.user.is_province_admin
             and case.state == CaseState.IN_EXPERT_REVIEW
@@ -244,9 +265,7 @@ def case_detail(request, pk: int):
             "changes": resubmission_changes(case) if case.state == CaseState.SUBMITTED else None,
             "section_rows": [(s["key"], f"{n}. {s['title']}") for n, s in enumerate(definition["sections"], start=1)],
             "can_edit": bool(
-                request.user.organisation
-                and request.user.organisation.can_file
-                and request.user.has_perm("applications.change_case", case)
+                request.user.organisation and request.user.organisation.can_file and "change_case" in perms
             ),
         }
     )

@@ -58,9 +58,13 @@ class AssignForm(StageForm):
         expert.queryset = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("id")
         expert.label_from_instance = lambda user: f"{user}（{user.affiliation_name or '—'}）"
 
-    def offer(self, cases) -> "AssignForm":
-        """List these cases (the round's, already read by the page) to choose from."""
+    def offer(self, cases, *, experts=None) -> "AssignForm":
+        """List these cases (the round's, already read by the page) to choose from, and
+        these experts (the page's, already read) rather than reading them again."""
         self.fields["cases"].choices = [(case.pk, f"{case.category.name} · {case.title}") for case in cases]
+        if experts is not None:
+            field = self.fields["expert"]
+            field.choices = [("", field.empty_label)] + [(e.pk, field.label_from_instance(e)) for e in experts]
         return self
 
 

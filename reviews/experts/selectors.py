@@ -1,7 +1,9 @@
 """What the expert review reads: the open round, the cases a round reviews, and how far
 the experts of a case have got."""
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from applications.enums import CaseState
 from applications.models import Case
@@ -15,8 +17,10 @@ def open_stage(campaign) -> ReviewStage | None:
 
 def stage_cases(stage: ReviewStage):
     """The cases a stage reviews: its shortlist, or every case in expert review."""
-    cases = Case.objects.filter(campaign=stage.campaign, state=CaseState.IN_EXPERT_REVIEW).select_related("unit")
-    if stage.shortlist.exists():
+    cases = Case.objects.filter(campaign_id=stage.campaign_id, state=CaseState.IN_EXPERT_REVIEW).select_related("unit")
+    if not hasattr(stage, "_has_shortlist"):  # asked once per stage object
+        stage._has_shortlist = stage.shortlist.exists()
+    if stage._has_shortlist:
         cases = cases.filter(pk__in=stage.shortlist.values("pk"))
     return cases
 
@@ -34,3 +38,78 @@ def expert_review_progress(*, case) -> tuple[int, int]:
         return 0, 0
     counts = ExpertAssignment.objects.filter(case=case).aggregate(assigned=Count("id"), submitted=Count("submitted_at"))
     return counts["assigned"], counts["submitted"]
+
+
+def _with_progress(cases, stage: ReviewStage):
+    """Annotate n_assigned and n_submitted (this round's experts) by correlated
+    subqueries on the (stage, case, expert) index: for filtering on them in SQL."""
+    mine = ExpertAssignment.objects.filter(stage=stage, case=OuterRef("pk")).order_by().values("case")
+    return cases.annotate(
+        n_assigned=Coalesce(Subquery(mine.annotate(n=Count("pk")).values("n")), 0),
+        n_submitted=Coalesce(Subquery(mine.filter(submitted_at__isnull=False).annotate(n=Count("pk")).values("n")), 0),
+    )
+
+
+def stage_coverage(stage: ReviewStage, categories) -> list[dict]:
+    """Per category of the round (`categories`, in their order), counted in SQL in two
+    grouped queries: its cases, those with fewer experts than the round wants, and
+    those whose experts have all submitted."""
+    cases = dict(stage_cases(stage).order_by().values_list("category_id").annotate(n=Count("pk")))
+    # Assignments grouped by case alone, then joined to the cases through their
+    # (campaign, state, category) index: never reading a case's row (its narratives).
+    per_case = (
+        ExpertAssignment.objects.filter(stage=stage)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"), s=Count("submitted_at"))
+    )
+    inner, inner_params = per_case.query.sql_with_params()
+    in_round, round_params = stage_cases(stage).select_related(None).order_by().values("pk").query.sql_with_params()
+    case_table = Case._meta.db_table
+    sql = (
+        "SELECT c.category_id, SUM(CASE WHEN a.n >= %s THEN 1 ELSE 0 END), SUM(CASE WHEN a.s = a.n THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) a INNER JOIN {case_table} c ON c.id = a.case_id "
+        f"WHERE c.campaign_id = %s AND c.state = %s AND c.id IN ({in_round}) GROUP BY c.category_id"
+    )
+    with connection.cursor() as cursor:
+        # The ORM's own SQL and table name; every value a parameter.
+        cursor.execute(
+            sql,
+            (stage.reviewers_per_case, *inner_params, stage.campaign_id, CaseState.IN_EXPERT_REVIEW, *round_params),
+        )
+        tallies = {category_id: (full, done) for category_id, full, done in cursor.fetchall()}
+    rows = []
+    for category in categories:
+        total = cases.get(category.pk, 0)
+        if not total:
+            continue
+        full, done = tallies.get(category.pk, (0, 0))
+        rows.append({"category": category, "cases": total, "short": total - full, "done": done})
+    return rows
+
+
+def stage_case_rows(stage: ReviewStage, *, category_id: int | None = None, short_only: bool = False):
+    """The round's cases with their progress, in category order, filtered for the
+    coverage drill-down: one category, only those short of experts."""
+    cases = stage_cases(stage).select_related(None).only("pk", "state", "title", "category_id")
+    if category_id is not None:
+        cases = cases.filter(category_id=category_id)
+    if short_only:
+        cases = _with_progress(cases, stage).filter(n_assigned__lt=stage.reviewers_per_case)
+    return cases.order_by("category__position", "id")
+
+
+def assignments_of(stage: ReviewStage, cases) -> dict[int, list[ExpertAssignment]]:
+    """This round's assignments of `cases` (a page of them), by case id, in one query;
+    each case gets n_assigned and n_submitted from them."""
+    by_case: dict[int, list[ExpertAssignment]] = {case.pk: [] for case in cases}
+    for assignment in (
+        ExpertAssignment.objects.filter(stage=stage, case_id__in=list(by_case))
+        .select_related("expert")
+        .order_by("case_id", "expert_id")
+    ):
+        by_case[assignment.case_id].append(assignment)
+    for case in cases:
+        case.n_assigned = len(by_case[case.pk])
+        case.n_submitted = sum(1 for a in by_case[case.pk] if a.is_submitted)
+    return by_case

@@ -6,7 +6,7 @@ expert's load."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,11 +24,12 @@ from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
 from core.listing import ListParams
+from core.paging import PAGE_SIZE, page_of
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
 from reviews.experts.review_sheets import render_expert_sheets_pdf, review_sheets_filename
-from reviews.experts.selectors import stage_cases
+from reviews.experts.selectors import assignments_of, stage_case_rows, stage_coverage
 from reviews.experts.services import (
     assignment_create,
     assignment_remove,
@@ -55,27 +56,34 @@ def _expert_assignments(request):
         assignments = assignments.filter(EXPERT_STATUSES[status])
     if term:
         assignments = assignments.filter(case__in=cases_matching(Case.objects.all(), term, by_unit=False))
-    assignments = assignments.select_related("case", "case__category", "stage", "stage__campaign").order_by(
-        "-stage__campaign__year", "stage__order", "case__category__position", "case_id"
+    # The case's title and category, not its row: a case carries kilobytes of narrative.
+    assignments = (
+        assignments.select_related("stage", "stage__campaign")
+        .annotate(case_title=F("case__title"), category_name=F("case__category__name"))
+        .order_by("-stage__campaign__year", "stage__order", "case__category__position", "case_id")
     )
     return params, assignments, term, status
 
 
 @login_required
 def expert_queue(request):
+    """The expert's assigned cases, pending first, a page at a time; the progress
+    counted in SQL."""
     if not roles.is_expert(request.user):
         raise Http404  # the expert's pages answer 404 to everyone else
     params, assignments, term, status = _expert_assignments(request)
-    progress = ExpertAssignment.objects.filter(expert=request.user).aggregate(
-        total=Count("id"), done=Count("submitted_at")
+    counts = ExpertAssignment.objects.filter(expert=request.user).aggregate(
+        total=Count("pk"), done=Count("submitted_at")
     )
+    page = params.page_of(assignments, per_page=PAGE_SIZE)
     return render(
         request,
         "reviews/expert_queue.html",
         {
-            "assignments": assignments,
-            "done": progress["done"],
-            "total": progress["total"],
+            "assignments": page.object_list,
+            "page": page,
+            "done": counts["done"],
+            "total": counts["total"],
             "search": term,
             "status": status,
             "querystring": params.querystring(page=None),
@@ -100,8 +108,8 @@ def expert_queue_export(request):
         [
             a.case_id,
             f"{a.stage.campaign.year} · {a.stage.name}",
-            a.case.title,
-            a.case.category.name,
+            a.case_title,
+            a.category_name,
             _("已提交") if a.is_submitted else _("待评审"),
         ]
         for a in assignments
@@ -210,24 +218,35 @@ def review_sheets(request, stage_id: int):
 # --- the province: rounds and assignment -------------------------------------------------
 
 
+# Cases of a round per page: each row carries its experts and a button for each.
+ROUND_PAGE_SIZE = 25
+
+
 def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
-    """The page of a round: stages, automatic and manual assignment, coverage and every
-    expert's load. `failed`: a form that did not go through, its errors at the top (and
-    beside its fields when it is the page's assignment form); answered with 400."""
-    cases = list(
-        stage_cases(stage)
-        .select_related("category", "authority")
-        .annotate(
-            n_assigned=Count("assignments", filter=Q(assignments__stage=stage), distinct=True),
-            n_submitted=Count(
-                "assignments",
-                filter=Q(assignments__stage=stage, assignments__submitted_at__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("category__position", "id")
+    """The page of a round: stages, automatic and manual assignment, coverage per
+    category (counted in SQL) with a drill-down to the round's cases a page at a time
+    (one category, those short of experts), each with its experts, and every expert's
+    load. `failed`: a form that did not go through, its errors at the top (and beside
+    its fields when it is the page's assignment form); answered with 400."""
+    categories = {str(category.pk): category for category in campaign.categories.all()}
+    category = categories.get(request.GET.get("category", ""))
+    short_only = request.GET.get("short") == "1"
+    coverage = stage_coverage(stage, categories.values())
+    # The coverage has counted what the list holds: no COUNT query for the paginator.
+    counted = [row for row in coverage if category is None or row["category"] == category]
+    page = page_of(
+        request,
+        stage_case_rows(stage, category_id=category.pk if category else None, short_only=short_only),
+        size=ROUND_PAGE_SIZE,
+        count=sum(row["short" if short_only else "cases"] for row in counted),
     )
-    experts = (
+    cases = list(page.object_list)
+    by_case = assignments_of(stage, cases)
+    for case in cases:
+        case.stage_assignments = by_case[case.pk]
+    for case in cases:
+        case.category = categories[str(case.category_id)]
+    experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True)
         .annotate(
             load=Count("assignments", filter=Q(assignments__stage=stage)),
@@ -235,27 +254,31 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
         )
         .order_by("id")
     )
-    assignments = (
-        ExpertAssignment.objects.filter(stage=stage).select_related("case", "expert").order_by("case_id", "expert_id")
-    )
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
-    assign_form.offer(cases)
+    # The cases to choose from are those on the page (its filters narrow them down).
+    assign_form.offer(cases, experts=experts)
     return render(
         request,
         "reviews/province_review.html",
         {
             "campaign": campaign,
             "stage": stage,
-            "stages": campaign.stages.order_by("order"),
+            "stages": getattr(stage, "siblings", None) or campaign.stages.order_by("order"),
+            "coverage": coverage,
+            "coverage_total": {key: sum(row[key] for row in coverage) for key in ("cases", "short", "done")},
+            "categories": categories.values(),
+            "category": category,
+            "short_only": short_only,
+            "page": page,
             "cases": cases,
-            "short": [case for case in cases if case.n_assigned < stage.reviewers_per_case],
             "experts": experts,
-            "assignments": assignments,
             "assign_form": assign_form,
             "failed": failed,
-            "panels": campaign.panels.prefetch_related("experts").select_related("category"),
-            "rubric": Rubric.objects.filter(campaign=campaign).prefetch_related("criteria").first(),
+            "rubric": getattr(campaign, "rubric", None),
+            # Reversed once, not once per assignment.
+            "reopen_url": reverse("reviews:assignment_reopen", args=[campaign.year]),
+            "remove_url": reverse("reviews:assignment_remove", args=[campaign.year]),
         },
         status=400 if failed is not None else 200,
     )

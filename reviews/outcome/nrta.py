@@ -30,7 +30,11 @@ def nrta_candidates(campaign) -> list:
     are exactly those the 通报 lists."""
     if not Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists():
         return []
-    cases = list(Case.objects.filter(campaign=campaign, state=CaseState.SELECTED).select_related("unit", "category"))
+    cases = list(
+        Case.objects.filter(campaign=campaign, state=CaseState.SELECTED)
+        .select_related("unit", "category")
+        .defer("header", "sections", "figures")
+    )
     ranks = {}
     stage, rubric = current_stage(campaign), Rubric.objects.filter(campaign=campaign).first()
     if cases and stage is not None and rubric is not None:

@@ -18,7 +18,8 @@ Layout of the archive (names UTF-8, flagged as such by zipfile):
 
 The archive can reach gigabytes: it is written straight to disk, evidence copied in
 chunks and stored as is (videos, images and PDFs are compressed already), so memory
-holds one case's generated forms at most. It is written under a temporary name beside
+holds a chunk at a time; the forms are those stored when each case was submitted
+(applications.documents.store), rendered here only if missing. It is written under a temporary name beside
 its target and renamed once complete: nobody ever sees half a package.
 """
 
@@ -41,7 +42,7 @@ from django_tasks import task
 
 from accounts import roles
 from accounts.selectors import title_region
-from applications.documents import render_case_docx, render_case_pdf
+from applications.documents.store import stored_case_document
 from applications.enums import AttachmentKind, CaseState
 from applications.models import Attachment, EvidenceLink
 from core.documents import official_language
@@ -68,6 +69,7 @@ MAX_FILE_NAME = 80
 # A package still queued or running after this long is taken for lost (a worker that
 # died): a new request builds a new one instead of waiting for it forever.
 STALE_AFTER = timedelta(hours=2)
+GC_EVERY = 10
 _FILE_MODE = 0o644 << 16  # rw-r--r-- for unzip on Unix; without it files come out 000
 
 
@@ -148,6 +150,15 @@ class _Writer:
         self.archive.writestr(info, data)
         self.count += 1
 
+    def add_file(self, folder: str, name: str, source) -> None:
+        """Copy an open file (of the store) in chunks, uncompressed (PDF and Word files
+        are compressed already)."""
+        info = _info(self._name(folder, name), zipfile.ZIP_STORED)
+        info.file_size = source.size
+        with self.archive.open(info, "w") as target:
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+        self.count += 1
+
     def add_stored_file(self, folder: str, name: str, attachment: Attachment, case) -> None:
         """Copy an attachment from storage in chunks, uncompressed."""
         storage = attachment.file.storage
@@ -201,18 +212,22 @@ def build_nrta_package(campaign, target_path) -> PackageSummary:
             writer.add_bytes("", f"{LIST_NAME}.xlsx", render_nrta_list_xlsx(campaign, cases))
             for rank, case in enumerate(cases, start=1):
                 _add_case(writer, rank, case, attachments[case.pk], links[case.pk])
-                # A rendered PDF leaves WeasyPrint's box trees behind as reference
-                # cycles; left to the cyclic collector's own pace, the garbage of
-                # dozens of renders piles up (a peak of 690 MB for 200 cases
-                # instead of 360 MB, most of which the first render reaches).
-                gc.collect()
+                if rank % GC_EVERY == 0:
+                    # A form rendered here (one not stored at submission) leaves
+                    # WeasyPrint's box trees behind as reference cycles; left to the
+                    # cyclic collector's own pace, the garbage of dozens of renders piles
+                    # up. Stored forms leave none: collect now and then, not per case.
+                    gc.collect()
     return PackageSummary(path=target, size=target.stat().st_size, case_count=len(cases), file_count=writer.count)
 
 
 def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) -> None:
     folder = case_folder(rank, case.category.name, case.unit.name)
-    writer.add_bytes(folder, f"{FORM_NAME}.docx", render_case_docx(case))
-    writer.add_bytes(folder, f"{FORM_NAME}.pdf", render_case_pdf(case))
+    for extension in ("docx", "pdf"):
+        # Rendered once per content version, normally when the case was submitted
+        # (applications.documents.store): copied from the store like the evidence.
+        with stored_case_document(case, extension) as form:
+            writer.add_file(folder, f"{FORM_NAME}.{extension}", form)
     for attachment in attachments:
         if attachment.kind == AttachmentKind.STAMPED_SCAN:
             suffix = PurePosixPath(attachment.file.name).suffix.lower() or ".pdf"

@@ -20,6 +20,7 @@ from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
 from core.listing import back_to_list, kept_parameters
+from core.paging import page_of
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
 from reviews.experts.aggregation import rule_description
@@ -221,15 +222,21 @@ def _answer_auto_id(objection_id) -> str:
     return f"id_objection{objection_id}_%s"
 
 
+# A list of cases shows names, never the texts (kilobytes each).
+NARRATIVES = ("header", "sections", "figures")
+
+
 def _publication_page(request, campaign, *, failed=None, forms=None):
     """The 公示 and its objections, the 通报. `failed`: a form that did not go through,
     shown with its errors beside its fields and at the top; answered with 400."""
     forms = forms or {}
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     announcement = Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).first()
-    selected = Case.objects.filter(
-        campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
-    ).select_related("unit", "authority", "category")
+    selected = (
+        Case.objects.filter(campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA))
+        .select_related("unit", "authority", "category")
+        .defer(*NARRATIVES)
+    )
     rules = selection_rules_for(campaign)
     starts, ends = default_notice_period(days=rules.notice_min_days)
     objections = [
@@ -250,7 +257,7 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "notice": notice,
             "announcement": announcement,
             "objections": objections,
-            "selected": selected.order_by("category__position", "title"),
+            "selected": page_of(request, selected.order_by("category__position", "title", "pk")),
             "notice_form": forms.get("notice")
             or NoticeForm(
                 campaign=campaign,
@@ -427,8 +434,8 @@ def _nrta_page(request, campaign, *, failed=None):
         {
             "campaign": campaign,
             "recommended": nrta_cases(campaign),
-            # Only the cases the 通报 published, in its order (none before it).
-            "selected": nrta_candidates(campaign),
+            # Only the cases the 通报 published, in its order (none before it), a page at a time.
+            "selected": page_of(request, nrta_candidates(campaign)),
             "announced": Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists(),
             "packages": NrtaPackage.objects.filter(campaign=campaign).select_related("requested_by")[:10],
             "failed": failed,

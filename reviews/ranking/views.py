@@ -62,7 +62,22 @@ def ranking(request, year: int):
     authority = _authority(request)
     campaign = get_object_or_404(Campaign, year=year)
     table = table_for(campaign=campaign, authority=authority)
-    entries = table.entries.select_related("case", "case__unit", "case__category").order_by("rank")
+    # The whole order on one page (it is sorted by dragging), each row only what it
+    # shows: never the cases' narratives.
+    entries = (
+        table.entries.select_related("case", "case__unit", "case__category")
+        .only(
+            "pk",
+            "rank",
+            "table_id",
+            "case__id",
+            "case__state",
+            "case__title",
+            "case__unit__name",
+            "case__category__name",
+        )
+        .order_by("rank")
+    )
     return render(
         request,
         "reviews/ranking.html",

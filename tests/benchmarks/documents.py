@@ -2,6 +2,7 @@
 5,000 characters (real applicant prose from demo/data/), rendered as PDF and as Word.
 Also the source of that case for tests/applications/test_documents.py."""
 
+import os
 import statistics
 import time
 
@@ -10,7 +11,7 @@ from applications.models import Campaign
 from core.text import counted_length
 from demo.cases import DEMO_CASES, SECTION_KEYS
 
-RENDERS = 7
+RENDERS = 3 if os.environ.get("BENCH_SHORT") else 7  # BENCH_SHORT: CI
 LONG_CASE_LENGTH = 4950  # just under the limit: "不超过5000字"
 CONTACT = {
     "contact_name": "王晓明",
@@ -88,3 +89,54 @@ def bench_documents(emit) -> None:
         median, data = _median_ms(render, case)
         emit(f"document.{name}.median", median, "ms")
         emit(f"document.{name}.size", len(data) / 1024, "kB")
+
+    # What a download costs now: the form stored once per content version, then read
+    # (the content digest is computed on each download: 3 queries and the layout).
+    from applications.documents.store import case_documents_store, stored_case_document
+
+    case_documents_store(case=case)
+    for name in ("pdf", "docx"):
+
+        def read(case, name=name):
+            with stored_case_document(case, name) as stored:
+                return stored.read()
+
+        median, data = _median_ms(read, case)
+        emit(f"document.{name}.stored_read.median", median, "ms")
+
+    bench_ranking_table(emit, campaign=campaign, authority=authority, unit=unit, applicant=applicant)
+
+
+TABLE_ROWS = 500
+
+
+def bench_ranking_table(emit, *, campaign, authority, unit, applicant) -> None:
+    """The 推荐排序表 of TABLE_ROWS recommended cases as PDF (WeasyPrint)."""
+    from applications.enums import CaseState
+    from applications.models import Case
+    from reviews.enums import RankingTableStatus
+    from reviews.models import RankingEntry, RankingTable
+    from reviews.ranking.documents import render_ranking_pdf
+
+    category = campaign.categories.order_by("position").first()
+    schema = category.schemas.latest()
+    cases = Case.objects.bulk_create(
+        Case(
+            campaign=campaign,
+            category=category,
+            schema=schema,
+            unit=unit,
+            authority=authority,
+            title=f"排序表基准案例{number}",
+            state=CaseState.RECOMMENDED,
+            created_by=applicant,
+        )
+        for number in range(TABLE_ROWS)
+    )
+    table = RankingTable.objects.create(campaign=campaign, authority=authority, status=RankingTableStatus.DRAFT)
+    RankingEntry.objects.bulk_create(
+        RankingEntry(table=table, case=case, rank=rank) for rank, case in enumerate(cases, start=1)
+    )
+    median, data = _median_ms(lambda table: render_ranking_pdf(table), table)
+    emit(f"ranking_table.{TABLE_ROWS}_rows.pdf.median", median, "ms")
+    emit(f"ranking_table.{TABLE_ROWS}_rows.pdf.size", len(data) / 1024, "kB")
