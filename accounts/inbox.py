@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,22 +154,3 @@ def mail_template_save(*, event: str, subject: str, body: str, actor) -> MailTem
 def mail_template_reset(*, event: str) -> None:
     """Back to the file templates."""
     MailTemplate.objects.filter(event=NotificationEvent(event)).delete()
-
-
-class _Unread:
-    """The navigation's unread count, counted on first use (one query), not at all on a
-    page that never shows it."""
-
-    def __init__(self, user):
-        self._user = user
-
-    @cached_property
-    def count(self) -> int:
-        if not getattr(self._user, "is_authenticated", False):
-            return 0
-        return unread_count(user=self._user)
-
-
-def inbox_context(request) -> dict:
-    """Context processor: `inbox_unread.count` for the badge in the navigation."""
-    return {"inbox_unread": _Unread(request.user)}

@@ -231,7 +231,8 @@ def case_detail(request, pk: int):
     """The case as its reader sees it, its history and the actions open to this user.
     A case the user may not read answers 404, like one that does not exist. Experts
     read cases on their scoring page, which knows whether the round is blind."""
-    case = get_object_or_404(cases_visible_to(user=request.user).select_related("schema", "created_by"), pk=pk)
+    readable = cases_visible_to(user=request.user)
+    case = get_object_or_404(readable.select_related("schema", "created_by", "campaign", "category__campaign"), pk=pk)
     if request.user.is_expert:
         assignment = case.assignments.filter(expert=request.user).order_by("-stage__order").first()
         if assignment is None:

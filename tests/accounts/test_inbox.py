@@ -50,17 +50,24 @@ def test_the_badge_counts_unread_and_reading_clears_it(client, cast):
     assert 'id="inbox-badge"' not in client.get(reverse("accounts:inbox")).content.decode()
 
 
-def test_the_badge_costs_one_query(client, cast, django_assert_num_queries):
+def test_the_badge_and_the_organiser_cost_one_query(client, cast, django_assert_num_queries):
     from django.test import RequestFactory
 
-    from accounts.inbox import inbox_context
+    from applications.context_processors import page_chrome
 
+    notify(
+        users=User.objects.filter(pk=cast.applicant_a.pk),
+        event=NotificationEvent.REGISTRATION_DECIDED,
+        template="accounts/email/registration_decided",
+        context={"unit": cast.unit_a},
+    )
     request = RequestFactory().get("/")
     request.user = cast.applicant_a
-    context = inbox_context(request)
+    context = page_chrome(request)
     with django_assert_num_queries(1):
-        assert context["inbox_unread"].count == 0
-        assert context["inbox_unread"].count == 0
+        assert context["inbox_unread"].count == 1
+        assert context["organiser"].name == cast.province.name
+        assert context["inbox_unread"].count == 1
 
 
 def test_nobody_reads_or_marks_another_persons_message(client, cast):
