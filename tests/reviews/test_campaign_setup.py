@@ -52,7 +52,7 @@ def test_a_clone_copies_everything_and_shares_nothing(cast):
     clone = _clone(cast)
 
     assert (clone.contact, clone.max_file_mb, clone.max_case_mb) == ("媒体融合发展处 0431-88888888", 55, 333)
-    assert clone.status == "not_open"
+    assert clone.state == "preparing"
     rules = SelectionRules.objects.get(campaign=clone)
     assert (rules.authority_quota, rules.county_unit_quota, rules.notice_min_days) == (4, 2, 10)
     assert clone.submission_deadline == shift_years(source.submission_deadline, 1)
@@ -138,6 +138,12 @@ def test_the_clone_page_fills_the_form_from_last_year_and_creates_the_campaign(c
     assert response.status_code == 302 and response.url == reverse("reviews:setup", args=[2025])
     clone = Campaign.objects.get(year=2025)
     assert clone.categories.count() == 4 and Rubric.objects.filter(campaign=clone).exists()
+    # The list and the settings page name each campaign's phase (筹备 for the new one).
+    listed = client.get(reverse("reviews:campaigns")).content.decode()
+    assert '<span class="badge text-bg-secondary">筹备</span>' in listed
+    assert '<span class="badge text-bg-secondary">征集中</span>' in listed
+    settings = client.get(reverse("reviews:setup", args=[2025])).content.decode()
+    assert '<span class="badge text-bg-secondary">筹备</span>' in settings
     # The same again: the year exists, said beside the field, nothing created.
     again = client.post(reverse("reviews:campaign_new"), data)
     assert again.status_code == 400 and "2025年度的征集活动已存在。" in again.content.decode()
@@ -158,7 +164,7 @@ def test_the_official_defaults_page_creates_a_whole_campaign(client, cast):
     data["ranking_deadline"] = "2026-04-24T17:00"
     assert client.post(reverse("reviews:campaign_new"), data).status_code == 302
     campaign = Campaign.objects.get(year=2026)
-    assert campaign.status == "not_open"
+    assert campaign.state == "preparing"
     assert [c.schemas.get().version for c in campaign.categories.all()] == [1, 1, 1, 1]
     assert Rubric.objects.get(campaign=campaign).criteria.count() == 6
     assert ReviewStage.objects.filter(campaign=campaign).count() == 1
