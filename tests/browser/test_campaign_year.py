@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from applications.enums import CampaignPhase
 from applications.models import Campaign, Case
-from reviews.models import NrtaPackage, Publication
+from reviews.models import NrtaPackage, Panel, Publication
 from tests.applications.test_editor import SEED_TEXT
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_dashboards import _login
@@ -128,23 +128,28 @@ def _recommend_and_rank(reviewer, live_server, tmp_path):
     reviewer.get_by_text("推荐排序表已报送省局，1个案例进入省级评审。").wait_for()
 
 
-def _assign(admin, case, experts):
+def _assign(admin, experts):
+    """自动分配 from the platform panel, carried over from 2024 by the clone."""
     admin.get_by_role("link", name="专家评审", exact=True).click()
     opening = admin.get_by_role("button", name=re.compile("^开启本轮"))
     if opening.count():
         opening.first.click()
-    for expert in experts:
-        admin.locator("select[name=cases]").select_option(str(case.pk))
-        admin.locator("select[name=expert]").select_option(str(expert.pk))
-        admin.get_by_role("button", name="手动分配").click()
-        admin.locator("#assign-h").wait_for()
+    admin.get_by_role("button", name="自动分配").click()
     rows = admin.locator("#assign-h + div tbody tr")
+    rows.first.wait_for()
     assert rows.count() == len(experts)
+    for expert in experts:
+        rows.filter(has_text=str(expert)).filter(has_text=TITLE).get_by_text("评审中").wait_for()
 
 
 def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, screenshot, cast, tmp_path):
     # Last year's campaign is over: the database holds it archived, as a real one would be.
     set_phase(cast.campaign, CampaignPhase.ARCHIVED)
+    # Its expert panel (kept in the admin): the clone carries it into 2025.
+    panel = Panel.objects.create(
+        campaign=cast.campaign, name="平台组", category=cast.campaign.categories.get(code="platform")
+    )
+    panel.experts.set([cast.expert_assigned, cast.expert_unassigned])
     admin_context, admin = _page(browser)
     _login(admin, live_server, "province_admin")
 
@@ -188,7 +193,7 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     admin.reload()
     _move_phase(admin, "截止征集，进入初审排序", "初审排序")
     _move_phase(admin, "进入专家评审", "专家评审")
-    _assign(admin, case, [cast.expert_assigned, cast.expert_unassigned])
+    _assign(admin, [cast.expert_assigned, cast.expert_unassigned])
     screenshot("year-assigned", of=admin)
     for username in ("expert_assigned", "expert_unassigned"):
         context, page = _page(browser)
