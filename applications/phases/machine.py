@@ -43,6 +43,12 @@ class CampaignPhaseMachine(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        # The phase is protected (moved only by the engine): cleaning a campaign, on any
+        # path (a clone, a settings section), validates it without re-setting it, which
+        # django-fsm refuses once the row is loaded.
+        super().clean_fields(exclude={*(exclude or ()), "state"})
+
     @property
     def phase(self) -> CampaignPhase:
         return CampaignPhase(self.state)

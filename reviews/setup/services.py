@@ -12,7 +12,7 @@ from accounts import roles
 from applications.setup import settings_apply, settings_record, shown_value
 from reviews.enums import CriterionKind
 from reviews.experts.services import rubric_create_default, rubric_is_frozen
-from reviews.models import Criterion, ReviewStage, Rubric, SelectionRules
+from reviews.models import Criterion, Panel, ReviewStage, Rubric, SelectionRules
 from workflow.exceptions import TransitionRefused
 
 RUBRIC_SECTION = _("评审细则")
@@ -54,7 +54,21 @@ def rubric_clone(*, source, campaign) -> Rubric:
     rules = SelectionRules.objects.filter(campaign=source).first()
     if rules is not None:
         SelectionRules.objects.create(campaign=campaign, **_settings_of(rules, SELECTION_RULES_NOT_COPIED))
+    _panels_clone(source=source, campaign=campaign)
     return rubric
+
+
+def _panels_clone(*, source, campaign) -> None:
+    """The source's expert panels (评审组), each with its experts and its category (the
+    new campaign's category of the same code): 自动分配 works in the new campaign
+    without the admin. Panels are kept in the admin only, so they are carried over."""
+    categories = {category.code: category for category in campaign.categories.all()}
+    for old in Panel.objects.filter(campaign=source).select_related("category").prefetch_related("experts"):
+        category = categories.get(old.category.code) if old.category_id else None
+        if old.category_id and category is None:
+            continue  # its category was not copied: nothing for it to review
+        panel = Panel.objects.create(campaign=campaign, name=old.name, category=category)
+        panel.experts.set(old.experts.all())
 
 
 def _refuse_frozen(rubric: Rubric) -> None:

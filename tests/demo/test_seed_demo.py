@@ -6,9 +6,11 @@ seeding runs in a transaction that is rolled back after the module, and each tes
 in its own savepoint within it, so what a test writes is gone before the next reads.
 (Refusing to seed in production needs an empty database: test_seed_demo_guard.py.)"""
 
+from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.enums import OrgKind, Role
 from accounts.models import Organisation, User
@@ -16,6 +18,7 @@ from applications.content import case_problems
 from applications.enums import CampaignPhase, CaseState
 from applications.models import Campaign, Case, DeadlineExtension
 from core.text import counted_length
+from reviews.models import Publication
 from workflow.models import TransitionRecord
 
 NOTICE_AUTHORITIES = {
@@ -38,14 +41,14 @@ def test_every_authority_and_provincial_unit_of_the_notice(seeded):
 
 
 def test_about_forty_cases_over_the_phases_states_and_every_category(seeded):
-    cases = Case.objects.select_related("schema")
+    cases = Case.objects.filter(campaign__year=2024).select_related("schema")
     assert 36 <= cases.count() <= 44
     # The campaign is in 初审排序 (the submission deadline passed, some tables submitted):
     # every state up to the expert review, none decided yet.
     decided = {CaseState.REVIEWED, CaseState.SELECTED, CaseState.NOT_SELECTED, CaseState.RECOMMENDED_TO_NRTA}
     assert set(cases.values_list("state", flat=True)) == set(CaseState.values) - decided
-    assert Campaign.objects.get().state == CampaignPhase.PRELIMINARY
-    assert Campaign.objects.get().transitions.count() == 2
+    assert Campaign.objects.get(year=2024).state == CampaignPhase.PRELIMINARY
+    assert Campaign.objects.get(year=2024).transitions.count() == 2
     assert DeadlineExtension.objects.count() == 2
     assert set(cases.values_list("category__code", flat=True)) == {"platform", "production", "services", "reform"}
 
@@ -81,3 +84,33 @@ def test_a_second_run_changes_nothing(seeded):
         Case.objects.count(),
         TransitionRecord.objects.count(),
     )
+
+
+def test_the_earlier_campaign_went_the_whole_way_and_its_pages_show_it(seeded, client):
+    """2023: decided, 公示, 通报, NRTA, archived, so the province's results,
+    publication and NRTA pages are not empty in the demo."""
+    earlier = Campaign.objects.get(year=2023)
+    assert earlier.state == CampaignPhase.ARCHIVED
+    assert list(earlier.transitions.order_by("pk").values_list("to_state", flat=True)) == [
+        CampaignPhase.COLLECTING, CampaignPhase.PRELIMINARY, CampaignPhase.EXPERT_REVIEW, CampaignPhase.DECIDING,
+        CampaignPhase.PUBLIC_NOTICE, CampaignPhase.ANNOUNCED, CampaignPhase.NRTA, CampaignPhase.ARCHIVED,
+    ]  # fmt: skip
+    states = sorted(earlier.cases.values_list("state", flat=True))
+    assert states == [CaseState.NOT_SELECTED] * 2 + [CaseState.RECOMMENDED_TO_NRTA] * 3 + [CaseState.SELECTED]
+    assert set(earlier.cases.values_list("category__code", flat=True)) == {
+        "platform",
+        "production",
+        "services",
+        "reform",
+    }
+    # Its dates read as last year's: the deadlines and the 公示 lie a year back.
+    assert earlier.submission_deadline < Campaign.objects.get(year=2024).submission_deadline - timedelta(days=300)
+    assert sorted(Publication.objects.filter(campaign=earlier).values_list("kind", flat=True)) == [
+        "announcement",
+        "notice",
+    ]
+    recommended = earlier.cases.filter(state=CaseState.RECOMMENDED_TO_NRTA).order_by("pk").first()
+    assert client.login(username="jlgd-admin", password="demo-pass-1")
+    for name in ("reviews:results", "reviews:publication", "reviews:nrta"):
+        response = client.get(reverse(name, args=[2023]))
+        assert response.status_code == 200 and recommended.title in response.content.decode(), name

@@ -15,7 +15,7 @@ from accounts.enums import Role
 from applications.models import Campaign, CampaignSettingChange, Category, FormSchema
 from applications.setup import campaign_clone, schema_publish, shift_years
 from reviews.enums import CriterionKind
-from reviews.models import Criterion, ReviewStage, Rubric, SelectionRules
+from reviews.models import Criterion, Panel, ReviewStage, Rubric, SelectionRules
 from reviews.setup.services import criteria_update
 from tests.factories import UserFactory
 from workflow.exceptions import TransitionRefused
@@ -138,6 +138,12 @@ def test_the_clone_page_fills_the_form_from_last_year_and_creates_the_campaign(c
     assert response.status_code == 302 and response.url == reverse("reviews:setup", args=[2025])
     clone = Campaign.objects.get(year=2025)
     assert clone.categories.count() == 4 and Rubric.objects.filter(campaign=clone).exists()
+    # The list and the settings page name each campaign's phase (筹备 for the new one).
+    listed = client.get(reverse("reviews:campaigns")).content.decode()
+    assert '<span class="badge text-bg-secondary">筹备</span>' in listed
+    assert '<span class="badge text-bg-secondary">征集中</span>' in listed
+    settings = client.get(reverse("reviews:setup", args=[2025])).content.decode()
+    assert '<span class="badge text-bg-secondary">筹备</span>' in settings
     # The same again: the year exists, said beside the field, nothing created.
     again = client.post(reverse("reviews:campaign_new"), data)
     assert again.status_code == 400 and "2025年度的征集活动已存在。" in again.content.decode()
@@ -379,3 +385,19 @@ def test_the_campaign_list_and_the_history_take_the_same_queries_as_they_grow(cl
     assert CampaignSettingChange.objects.filter(campaign=cast.campaign).count() >= 5
     assert count(reverse("reviews:campaigns")) == campaigns
     assert count(reverse("reviews:setup", args=[2024])) == settings
+
+
+def test_a_clone_carries_the_expert_panels_to_its_own_categories(cast):
+    """Panels are kept in the admin only: a clone brings them, each on the new
+    campaign's category of the same code, so 自动分配 works in the new year."""
+    platform = cast.campaign.categories.get(code="platform")
+    by_category = Panel.objects.create(campaign=cast.campaign, name="平台组", category=platform)
+    by_category.experts.set([cast.expert_assigned, cast.expert_unassigned])
+    Panel.objects.create(campaign=cast.campaign, name="综合组").experts.set([cast.expert_second_round])
+    clone = _clone(cast)
+    panels = {panel.name: panel for panel in Panel.objects.filter(campaign=clone)}
+    assert set(panels) == {"平台组", "综合组"}
+    assert panels["平台组"].category == clone.categories.get(code="platform") and panels["综合组"].category is None
+    assert set(panels["平台组"].experts.all()) == {cast.expert_assigned, cast.expert_unassigned}
+    assert list(panels["综合组"].experts.all()) == [cast.expert_second_round]
+    assert Panel.objects.filter(campaign=cast.campaign).count() == 2  # the source's untouched

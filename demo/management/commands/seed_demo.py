@@ -1,6 +1,7 @@
 """Build the demo campaign: Jilin province's 2024 collection of media-convergence
 typical cases, with every authority of the notice, applicant units, one account per
-role per organisation, and 40 cases spread over the states a campaign in 初审排序 holds.
+role per organisation, and 40 cases spread over the states a campaign in 初审排序 holds;
+and the 2023 campaign before it, run the whole way (公示, 通报, NRTA) and archived.
 
 Every case is moved through the real workflow service by the people who would move
 it, so the demo's history, permissions and notifications are the real thing. Who is
@@ -21,6 +22,7 @@ from accounts.models import Organisation
 from applications.enums import CaseState
 from applications.models import Campaign
 from applications.services import campaign_create
+from demo.earlier import run_earlier_campaign
 from demo.journeys import move_cases
 from demo.organisations import PROVINCE, create_organisations_and_people
 
@@ -40,11 +42,19 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             cast = create_organisations_and_people(password)
+            # Last year's campaign, run the whole way and archived (demo/earlier.py).
+            earlier = run_earlier_campaign(cast)
             campaign = _campaign()
             counts = move_cases(campaign, cast)
-        self._report(password, counts)
+        self._report(password, counts, earlier)
 
-    def _report(self, password, counts):
+    def _report(self, password, counts, earlier):
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{earlier.year}年度（已归档）：{earlier.cases.count()}个案例，"
+                f"{earlier.cases.filter(state=CaseState.RECOMMENDED_TO_NRTA).count()}个已推荐至总局"
+            )
+        )
         self.stdout.write(self.style.SUCCESS("演示数据已载入 (demo campaign loaded)："))
         for state in CaseState:
             self.stdout.write(f"  {state.label}（{state.value}）: {counts.get(state, 0)}")
