@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+import audit
 from accounts import roles
 from applications.lifecycle import hooks
 from applications.models import Campaign, CampaignSettingChange, Category, FormSchema
@@ -44,8 +45,17 @@ def shown_value(value, field: models.Field | None = None) -> str:
 def settings_record(
     *, campaign: Campaign, actor, section: str, changes: list[tuple[str, str, str]], subject: str = ""
 ) -> list[CampaignSettingChange]:
-    """Append one history row per (field label, old, new)."""
+    """Append one history row per (field label, old, new), and one record of the change
+    in the security audit log (等保: settings changes are audited events)."""
     now = timezone.now()
+    audit.record(
+        actor=actor,
+        action="campaign.settings_changed",
+        obj=campaign,
+        section=str(section),
+        subject=str(subject),
+        changes=[[str(label), str(old), str(new)] for label, old, new in changes],
+    )
     return CampaignSettingChange.objects.bulk_create(
         CampaignSettingChange(
             campaign=campaign,

@@ -206,6 +206,11 @@ def test_settings_changes_are_saved_and_recorded(client, cast):
     assert _post_section(client, "files", {"max_file_mb": "200", "max_case_mb": "800"}).status_code == 302
     basics = {"title": campaign.title, "notice_number": "吉广发〔2024〕3号", "contact": "媒体融合发展处"}
     assert _post_section(client, "basics", basics).status_code == 302
+    # Every change is also an event of the security audit log (等保: settings changes).
+    from audit.models import AuditRecord
+
+    audited = AuditRecord.objects.filter(action="campaign.settings_changed", actor_id=cast.province_admin.pk)
+    assert audited.count() >= 3 and audited.filter(object_id=str(campaign.pk)).exists()
 
     page = client.get(reverse("reviews:setup", args=[2024])).content.decode()
     assert "修改记录" in page and "吉广发〔2024〕3号" in page
