@@ -335,6 +335,10 @@ SESSION_SINGLE = env_bool("SESSION_SINGLE", True)  # a new sign-in ends the olde
 # wherever DEBUG is off; the demo (`make run`, DEBUG on) signs in with passwords alone.
 SIGNIN_OTP_REQUIRED = env_bool("SIGNIN_OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "媒体融合典型案例征集评选系统"
+# Nobody reads another person's second factor: the admin shows no TOTP key, QR code or
+# recovery code (its device pages would otherwise show them to whoever may view devices,
+# and answer 500 to staff for a device id that does not exist).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Requests per address per window on the public forms (sign-in, registration, reset).
 SIGNIN_RATE_LIMIT = env_int("SIGNIN_RATE_LIMIT", 20, minimum=1)  # per minute
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 10, minimum=1)  # per hour

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from accounts.enums import OrgKind, Role, UnitType
+from accounts.models import User
 from applications.enums import CampaignPhase
 from reviews.experts.services import assignment_create
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
@@ -37,8 +38,10 @@ def cast(db):
 def build_cast() -> SimpleNamespace:
     """The fixed cast of the conventions: two cities, their applicants and reviewers,
     the province (its administrator, its reviewer of the provincial units, a provincial
-    unit and its applicant), an assigned and an unassigned expert, and the expert of a
-    second round."""
+    unit and its applicant), an assigned and an unassigned expert, the expert of a
+    second round, and the three administrators of the separation of duties (三权分立)
+    in their organisation 系统运维 (login names as `create_admins` makes them; the
+    system administrator is staff, for the admin's organisations and accounts)."""
     province = province_org()
     city_a = OrganisationFactory(name="长春市文广旅局", code="changchun", kind=OrgKind.AUTHORITY)
     city_b = OrganisationFactory(name="吉林市文广旅局", code="jilin-city", kind=OrgKind.AUTHORITY)
@@ -46,6 +49,10 @@ def build_cast() -> SimpleNamespace:
     unit_b = UnitFactory(name="桦甸市融媒体中心", code="huadian", authority=city_b)
     unit_p = UnitFactory(name="吉林广播电视台", code="jltv", authority=province, unit_type=UnitType.STATION)
     pool = OrganisationFactory(name="评审专家库", code="experts", kind=OrgKind.EXPERT_POOL)
+    operations = OrganisationFactory(name="运维中心", code="ops", kind=OrgKind.OPERATIONS)
+    system_admin = UserFactory(username="sysadmin", organisation=operations, role=Role.SYSTEM_ADMIN)
+    User.objects.filter(pk=system_admin.pk).update(is_staff=True)
+    system_admin.is_staff = True
     return SimpleNamespace(
         campaign=open_campaign(),
         province=province,
@@ -70,6 +77,10 @@ def build_cast() -> SimpleNamespace:
         # The expert of a second round (复评): assigned nothing by the cast; tests that open
         # a second round assign them there.
         expert_second_round=UserFactory(username="expert_second_round", organisation=pool, role=Role.EXPERT),
+        operations=operations,
+        system_admin=system_admin,
+        security_admin=UserFactory(username="secadmin", organisation=operations, role=Role.SECURITY_ADMIN),
+        audit_admin=UserFactory(username="auditadmin", organisation=operations, role=Role.AUDIT_ADMIN),
     )
 
 

@@ -12,8 +12,14 @@ The test fails, naming the URL, while a pattern of the resolver is missing here.
 Answers other than 404 that a refused role may get, and why they leak nothing:
   - anonymous: a redirect to the sign-in page (login_required), before any lookup;
   - 405 to a GET of a POST-only URL (require_POST), before any lookup;
-  - the admin (admin:*): no cast member is staff, so every admin URL redirects to the
-    admin's sign-in page, before any lookup;
+  - the admin (admin:*): every member of the cast but the system administrator is not
+    staff, so every admin URL redirects them to the admin's sign-in page, before any
+    lookup; the system administrator (staff, no model permission: organisations and
+    accounts by accounts.admin.SystemAdminOnly) gets the admin's own refusals, 403
+    (PermissionDenied) for a model they may not see or a deletion, 404 for an app with no
+    model they may see (see admin_access);
+  - `redirects_to_refusal`: a redirect to another page of the site that refuses the role
+    in its turn (the test follows it and asserts that page's 404);
   - a role in `sees` (it may read the object, not act on it): 403, or a redirect back
     with the reason as a message.
 """
@@ -25,7 +31,17 @@ APPLICANTS = frozenset({"applicant_a", "applicant_b", "applicant_p"})
 REVIEWERS = frozenset({"reviewer_a", "reviewer_b", "province_reviewer"})
 EXPERTS = frozenset({"expert_assigned", "expert_unassigned", "expert_second_round"})
 ADMIN = frozenset({"province_admin"})
-SIGNED_IN = APPLICANTS | REVIEWERS | EXPERTS | ADMIN
+# The people who work on the cases.
+CASEWORK = APPLICANTS | REVIEWERS | EXPERTS | ADMIN
+# The three administrators of the separation of duties (三权分立), none of whom holds a
+# right over any case: the system administrator keeps organisations and accounts (in the
+# admin), the security administrator roles, lockouts and two-factor resets, the audit
+# administrator reads and exports the audit log. Each is refused the others' duties.
+SYSTEM_ADMIN = frozenset({"system_admin"})
+SECURITY_ADMIN = frozenset({"security_admin"})
+AUDIT_ADMIN = frozenset({"audit_admin"})
+OPERATIONS = SYSTEM_ADMIN | SECURITY_ADMIN | AUDIT_ADMIN
+SIGNED_IN = CASEWORK | OPERATIONS
 EVERYONE = SIGNED_IN | {ANON}
 NOBODY = frozenset()
 # Who reads the case in expert review of unit A (city A): its unit, its authority, the
@@ -45,6 +61,8 @@ class Access:
     sees: frozenset = frozenset()
     # A query string the allowed roles need ({"expert": "expert_assigned"}: that user's pk).
     query: dict = field(default_factory=dict)
+    # Roles refused by a redirect to the page the object lives on, which refuses them (404).
+    redirects_to_refusal: frozenset = frozenset()
 
 
 CASE = {"pk": "in_review"}
@@ -147,6 +165,32 @@ ACCESS: dict[str, Access] = {
     "accounts:registrations": Access(REVIEWERS | ADMIN),
     "accounts:registration_approve": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
     "accounts:registration_reject": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
+    # Everyone's own sign-in security: the page, the authenticator, the recovery codes.
+    "accounts:account_security": Access(SIGNED_IN),
+    "accounts:otp_setup": Access(SIGNED_IN),
+    "accounts:otp_verify": Access(SIGNED_IN),
+    "accounts:otp_recovery_codes": Access(SIGNED_IN),
+    # The security administrator's duty (a lockout to lift).
+    "accounts:security_admin": Access(SECURITY_ADMIN),
+    "accounts:lockout_lift": Access(SECURITY_ADMIN, {"pk": "lockout"}),
+    "accounts:role_set": Access(SECURITY_ADMIN),
+    "accounts:otp_reset": Access(SECURITY_ADMIN),
+    # The audit administrator's duty.
+    "accounts:audit_log": Access(AUDIT_ADMIN),
+    "accounts:audit_log_export": Access(AUDIT_ADMIN),
+    # Everyone's own inbox; one message (applicant_b's) is opened and read by its owner only.
+    "accounts:inbox": Access(SIGNED_IN),
+    "accounts:inbox_open": Access(frozenset({"applicant_b"}), {"pk": "notification"}),
+    "accounts:inbox_read": Access(frozenset({"applicant_b"}), {"pk": "notification"}),
+    "accounts:inbox_read_all": Access(SIGNED_IN),
+    # The province's wording of the messages.
+    "accounts:mail_templates": Access(ADMIN),
+    "accounts:mail_template_edit": Access(ADMIN, {"event": "case_transition"}),
+    # --- statistics: the province's (all units), each authority's (its own units) -----
+    "reviews:statistics_home": Access(REVIEWERS | ADMIN),
+    "reviews:statistics": Access(REVIEWERS | ADMIN),
+    "reviews:statistics_xlsx": Access(REVIEWERS | ADMIN),
+    "reviews:league_weights": Access(ADMIN),
     "set_language": Access(EVERYONE),
     # Health for the load balancer and monitoring: no sign-in, no private data.
     "healthz": Access(EVERYONE),
@@ -156,15 +200,37 @@ ACCESS: dict[str, Access] = {
 }  # fmt: skip
 
 
-def admin_access() -> Access:
-    """Every admin:* URL, and the admin's unnamed patterns: nobody of the cast."""
-    return Access(NOBODY, {"object_id": "in_review", "content_type_id": 1, "id": "in_review",
-                           "app_label": "applications", "url": "nothing/"})  # fmt: skip
+# The admin. The system administrator (staff) keeps organisations and accounts there;
+# everything else in it (case content, the workflow's records, scores, groups, lockouts,
+# devices, tasks) is refused them, and the whole admin to everyone else of the cast.
+ADMIN_SITE = {"admin:index", "admin:password_change", "admin:password_change_done", "admin:jsi18n"}
+ADMIN_IDS = {"object_id": "in_review", "content_type_id": "case_content_type", "id": "in_review",
+             "pk": "totp_device", "app_label": "applications", "url": "nothing/"}  # fmt: skip
+# The system administrator's models in the admin, each with an object of the world.
+ADMIN_MODELS = {"accounts_user": "applicant_a", "accounts_organisation": "unit_a"}
+
+
+def admin_access(key: str) -> Access:
+    if key in ADMIN_SITE:
+        return Access(SYSTEM_ADMIN)
+    if key == "admin:autocomplete":
+        # The account form's organisation field (the only autocomplete of accounts' admin).
+        return Access(SYSTEM_ADMIN, query={"app_label": "accounts", "model_name": "user", "field_name": "organisation"})
+    if key == "admin:view_on_site":
+        # Django's shortcut redirects staff to the case's own page, which refuses them.
+        return Access(NOBODY, ADMIN_IDS, redirects_to_refusal=SYSTEM_ADMIN)
+    for model, source in ADMIN_MODELS.items():
+        pages = (f"admin:{model}_", "admin/" + model.replace("_", "/", 1) + "/")
+        if key.startswith(pages) or (model == "accounts_user" and key == "admin:auth_user_password_change"):
+            ids = {**ADMIN_IDS, "object_id": source, "id": source}
+            # Deleting an account or an organisation is the installer's (the superuser's).
+            return Access(NOBODY if key.endswith("_delete") else SYSTEM_ADMIN, ids)
+    return Access(NOBODY, ADMIN_IDS)
 
 
 def access_for(key: str) -> Access | None:
     if key in ACCESS:
         return ACCESS[key]
     if key.startswith(("admin:", "admin/")):
-        return admin_access()
+        return admin_access(key)
     return None

@@ -16,7 +16,7 @@ from tests.security.access import access_for
 from tests.security.world import ROLES, all_routes, finish, kwargs_for, url_for
 
 # Examples per URL: 36, and 8 for the documents (slow to render
-# and reading no parameter but the ids of their URL): 58 × 36 + 8 × 8 = 2,152 a run.
+# and reading no parameter but the ids of their URL): 99 × 36 + 8 × 8 = 3,628 a run.
 EXAMPLES = 36
 DOCUMENTS = {"case_pdf", "case_docx", "reviews:ranking_pdf", "reviews:ranking_xlsx", "reviews:announcement_pdf",
              "reviews:announcement_xlsx", "reviews:score_sheet", "reviews:review_sheets"}  # fmt: skip

@@ -109,3 +109,15 @@ def test_nul_in_an_experts_comment_or_reason_is_refused_with_a_message(world, br
         assert "回避理由不能包含空字符" in page.content.decode()
         assert world.assignment.__class__.objects.filter(pk=world.assignment.pk).exists()
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", ["admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"])
+def test_the_admin_shows_nobody_a_second_factor_and_no_device_id_answers_500(world, browsers, admin_client, name):
+    """django-otp's device pages in the admin (the key as text and as a QR code) are off:
+    refused to the system administrator whether the device exists or not (an unknown id
+    answered 500 before), and to the installer's superuser too."""
+    for pk in (world.totp_device.pk, 10**6):
+        assert _status(browsers["system_admin"], "GET", reverse(name, args=[pk]), {}) == 403
+    assert _status(admin_client, "GET", reverse(name, args=[world.totp_device.pk]), {}) == 403
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[world.totp_device.pk]))
+    assert page.status_code == 200 and world.totp_device.key not in page.content.decode()

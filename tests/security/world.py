@@ -1,23 +1,30 @@
 """The world the access matrix and the fuzz test share: the fixed cast, and one real
 object of each kind a URL names (a case in expert review, a draft with a file and a
 link, a provincial unit's case, a ranking table, a round, an assignment, a package, a
-pending registration), built once per module; plus every URL pattern of the resolver,
+pending registration, a lockout, a message in someone's inbox, an authenticator), built
+once per module; plus every URL pattern of the resolver,
 with those real ids substituted."""
 
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.enums import RegistrationStatus
+from accounts.enums import NotificationEvent, RegistrationStatus
+from accounts.models import Notification
 from applications.enums import AttachmentKind
+from applications.models import Case
 from applications.services import attachment_add, link_add
+from audit.models import AuditRecord, Result
 from reviews.enums import PackageStatus
 from reviews.models import ExpertAssignment, NrtaPackage, ReviewStage
 from reviews.ranking.services import ranking_scan_upload, table_for
@@ -35,6 +42,9 @@ ROLES = (
     "expert_assigned",
     "expert_unassigned",
     "expert_second_round",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
 )
 
 
@@ -56,6 +66,23 @@ def build_world(cast) -> SimpleNamespace:
     package.save()
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     ranking_scan_upload(table=table, actor=cast.reviewer_a, uploaded=pdf_upload("排序表.pdf"))
+    # A login name locked by five failures from one address (django-axes' record; not a
+    # member of the cast, whose signing in would clear it).
+    lockout = AccessAttempt.objects.create(
+        username="jlgd-admin",
+        ip_address="10.9.8.7",
+        user_agent="",
+        http_accept="",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    notification = Notification.objects.create(
+        recipient=cast.applicant_b, event=NotificationEvent.CASE_TRANSITION, subject="案例状态变化", link="/"
+    )
+    # An authenticator being set up (unconfirmed: its owner is not asked for a code).
+    totp_device = TOTPDevice.objects.create(user=cast.applicant_b, name="authenticator", confirmed=False)
     return SimpleNamespace(
         cast=cast,
         year=cast.campaign.year,
@@ -69,6 +96,10 @@ def build_world(cast) -> SimpleNamespace:
         stage=ReviewStage.objects.get(campaign=cast.campaign, order=1),
         assignment=ExpertAssignment.objects.get(case=in_review, expert=cast.expert_assigned),
         package=package,
+        lockout=lockout,
+        notification=notification,
+        totp_device=totp_device,
+        case_content_type=ContentType.objects.get_for_model(Case),
         uidb64=urlsafe_base64_encode(force_bytes(cast.applicant_a.pk)),
         token=default_token_generator.make_token(cast.applicant_a),
     )
@@ -149,25 +180,42 @@ def kwargs_for(world, route, access) -> dict:
 # --- writes ---------------------------------------------------------------------------
 
 # Tables a refused request may still write: the session (Django saves it when a page
-# adds a message). The audit log of refused requests belongs here too once it exists.
+# adds a message, and the sign-in policy touches it on every request), and the audit log
+# (AUDIT_TABLE), but only to record a refusal or a failure: WriteRecorder.audit_leaks.
 WRITES_IGNORED = {"django_session"}
+AUDIT_TABLE = AuditRecord._meta.db_table
 _WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 class WriteRecorder:
     """Every INSERT, UPDATE and DELETE the database is sent while it is installed
     (`with connection.execute_wrapper(recorder)`), by table: no fingerprint of the
-    tables can be as exact, nor as cheap."""
+    tables can be as exact, nor as cheap. Records appended to the audit log are counted
+    apart (`audited`): a refused request may write the refusal there, nothing else."""
 
     def __init__(self):
         self.writes: list[str] = []
+        self.audited = 0
 
     def __call__(self, execute, sql, params, many, context):
         match = _WRITE.match(sql)
         if match and match.group(2) not in WRITES_IGNORED:
-            self.writes.append(f"{match.group(1).split()[0].upper()} {match.group(2)}")
+            verb = match.group(1).split()[0].upper()
+            if match.group(2) == AUDIT_TABLE and verb == "INSERT":
+                self.audited += 1
+            else:
+                self.writes.append(f"{verb} {match.group(2)}")
         return execute(sql, params, many, context)
 
     def recording(self):
         self.writes = []
+        self.audited = 0
         return connection.execute_wrapper(self)
+
+    def audit_leaks(self) -> list[str]:
+        """The audit records of the last request that say something was done (result
+        ok): a refused request must leave none. Read before the request is rolled back."""
+        if not self.audited:
+            return []
+        latest = AuditRecord.objects.order_by("-seq")[: self.audited]
+        return [f"audit {entry.action} ({entry.result})" for entry in latest if entry.result == Result.OK]
