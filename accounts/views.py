@@ -17,6 +17,7 @@ from accounts.selectors import (
     registrations_decided,
     registrations_for_reviewer,
     registrations_pending,
+    unit_members,
 )
 from accounts.services import RegistrationRefused, unit_register, unit_registration_approve, unit_registration_reject
 
@@ -136,3 +137,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def unit_profile(request):
+    """An applicant unit's own record, read-only: its name, credit code, authority and
+    registration, its people and when each last signed in. Changes go through the
+    authority (names and codes are checked on registration)."""
+    if not roles.is_applicant(request.user):
+        raise Http404
+    unit = request.user.organisation
+    return render(request, "accounts/unit_profile.html", {"unit": unit, "members": unit_members(unit=unit)})

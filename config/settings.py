@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Irreversible actions ask first, also without JavaScript.
+    "core.confirm.ConfirmIrreversibleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -67,6 +67,7 @@ def available_actions(*, subject, user) -> list[dict]:
                     "label": transition.custom["label"],
                     "style": transition.custom["style"],
                     "comment_required": transition.custom["comment_required"],
+                    "confirm": transition.custom.get("confirm", ""),
                     "blocked_by": refusal_reasons(subject=subject, action=action, actor=user, perms=perms),
                 }
             )
