@@ -7,7 +7,7 @@ the role's list; to add a role, add an account of the demo and its list. A page 
 needs an object names it with a placeholder that `demo_ids` answers.
 """
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from applications.enums import CaseState
 from applications.models import Campaign, Case, Category
 from reviews.models import ExpertAssignment
@@ -70,6 +70,16 @@ WALK: dict[str | None, list[str]] = {
         "/expert/",
         "/expert/assignments/{expert1_assignment}/",
     ],
+    # Django's admin, with the fixes of templates/admin/base_site.html.
+    "admin": [
+        "/admin/",
+        "/admin/applications/campaign/{campaign_pk}/change/",
+        "/admin/applications/case/",
+        "/admin/accounts/organisation/",
+        "/admin/accounts/organisation/{fusong_unit}/change/",
+        "/admin/accounts/user/{expert1_pk}/change/",
+        "/admin/reviews/panel/add/",
+    ],
 }
 
 
@@ -80,6 +90,9 @@ def demo_ids() -> dict[str, object]:
     expert1 = User.objects.get(username="expert1")
     return {
         "year": campaign.year,
+        "campaign_pk": campaign.pk,
+        "fusong_unit": Organisation.objects.get(code="fusong").pk,
+        "expert1_pk": expert1.pk,
         "category": Category.objects.filter(campaign=campaign).order_by("pk").first().code,
         "fusong_draft": cases.filter(unit__code="fusong", state=CaseState.DRAFT).first().pk,
         "jiutai_case": cases.filter(unit__code="jiutai").exclude(state=CaseState.DRAFT).first().pk,
