@@ -91,3 +91,8 @@ def overlapping_names(*, units) -> dict[int, list[str]]:
             if pk != unit.pk and key and min(len(key), len(other)) >= MIN_OVERLAP and (key in other or other in key)
         ]
     return found
+
+
+def unit_members(*, unit):
+    """The people of an applicant unit, for its read-only profile page."""
+    return unit.members.order_by("username")

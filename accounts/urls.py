@@ -37,6 +37,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # Authorities (and the province, for provincial units) decide registrations.
+    path("unit/", views.unit_profile, name="unit_profile"),
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/approve/", views.registrations_bulk_approve, name="registrations_bulk_approve"),
     path("registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),

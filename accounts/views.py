@@ -20,6 +20,7 @@ from accounts.selectors import (
     registrations_decided,
     registrations_for_reviewer,
     registrations_pending,
+    unit_members,
 )
 from accounts.services import RegistrationRefused, unit_register, unit_registration_approve, unit_registration_reject
 from core.bulk import bulk_report, bulk_run
@@ -279,3 +280,14 @@ def mail_template_edit(request, event: str):
             "placeholders": inbox.PLACEHOLDERS.items(),
         },
     )
+
+
+@login_required
+def unit_profile(request):
+    """An applicant unit's own record, read-only: its name, credit code, authority and
+    registration, its people and when each last signed in. Changes go through the
+    authority (names and codes are checked on registration)."""
+    if not roles.is_applicant(request.user):
+        raise Http404
+    unit = request.user.organisation
+    return render(request, "accounts/unit_profile.html", {"unit": unit, "members": unit_members(unit=unit)})

@@ -75,3 +75,21 @@ def return_feedback(*, case) -> tuple[TransitionRecord | None, dict[str, str]]:
     if record is None:
         return None, {}
     return record, {comment.section_key: comment.text for comment in record.section_comments.all()}
+
+
+CONTACT_KEYS = ("contact_name", "contact_position", "contact_phone", "contact_email")
+
+
+def contact_defaults(*, unit, user) -> dict[str, str]:
+    """The contact a new draft starts with: the one the unit gave on its latest case,
+    else the person creating it (name, phone, email from the account). The applicant
+    changes it in the editor like any other field."""
+    latest = Case.objects.filter(unit=unit, header__has_key="contact_name").order_by("-created_at", "-pk").first()
+    if latest and latest.header.get("contact_name"):
+        return {key: latest.header[key] for key in CONTACT_KEYS if latest.header.get(key)}
+    from_user = {
+        "contact_name": user.display_name or "",
+        "contact_phone": user.phone or "",
+        "contact_email": user.email or "",
+    }
+    return {key: value for key, value in from_user.items() if value}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.validators import normalise_phone
-from applications.enums import EDITABLE_STATES, FIRST_PHASE, AttachmentKind, CampaignPhase
+from applications.enums import EDITABLE_STATES, FIRST_PHASE, AttachmentKind, CampaignPhase, CaseState
 from applications.figures import figures_clean
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
@@ -354,3 +354,17 @@ def link_add(*, case: Case, actor, title: str, url: str, extraction_code: str = 
 def link_remove(*, link: EvidenceLink, actor) -> None:
     _require_editable(case=link.case, actor=actor)
     link.delete()
+
+
+def case_delete(*, case: Case, actor) -> None:
+    """Delete a draft that was never submitted, with its files and links. Anything that
+    ever left the unit (submitted, withdrawn, returned …) has a history and is kept:
+    it can be withdrawn, never deleted."""
+    _require_editable(case=case, actor=actor)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != CaseState.DRAFT or locked.transitions.exists():
+            raise TransitionRefused(_("只能删除从未提交过的草稿；提交过的案例可以撤回，不能删除。"))
+        for attachment in locked.attachments.all():
+            _delete_attachment(attachment)
+        locked.delete()

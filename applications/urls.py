@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<slug:action>/", transitions.case_transition, name="case_transition"),
     path("cases/<int:pk>/edit/", editor.case_edit, name="case_edit"),
+    path("cases/<int:pk>/delete/", editor.case_delete_view, name="case_delete"),
     path("cases/<int:pk>/autosave/", editor.case_autosave, name="case_autosave"),
     path("cases/<int:pk>/attachments/", attachments.attachment_upload, name="attachment_upload"),
     path(

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Irreversible actions ask first, also without JavaScript.
+    "core.confirm.ConfirmIrreversibleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Sign-in and audit (signin-audit); axes last, as its documentation asks.
     "django_otp.middleware.OTPMiddleware",

@@ -69,6 +69,7 @@ def available_actions(*, subject, user, perms: set[str] | None = None) -> list[d
                     "label": transition.custom["label"],
                     "style": transition.custom["style"],
                     "comment_required": transition.custom["comment_required"],
+                    "confirm": transition.custom.get("confirm", ""),
                     "blocked_by": refusal_reasons(subject=subject, action=action, actor=user, perms=perms),
                 }
             )

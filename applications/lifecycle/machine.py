@@ -14,6 +14,9 @@ Each transition's `custom` says how it looks and behaves around the edge:
                    for many cases at once (a ranking table's submission or return)
   snapshot         keep a copy of the content with the record (what was submitted),
                    so a reviewer can see what changed between two submissions
+  confirm          the consequence stated before the button acts (a dialog, or a page
+                   without JavaScript: core/confirm.py); set on every move the person
+                   taking it cannot undo by themselves
   effects          hooks called with (subject=case, record=record) inside the
                    transition's transaction: what else must change with the state
                    (implemented by the review app, see applications/lifecycle/hooks.py)
@@ -37,9 +40,21 @@ can_review = HasObjectPermission("review_case")
 can_decide = HasObjectPermission("decide_case")
 
 
-def _meta(label, actor, *, style="primary", comment_required=False, notify=(), button=True, snapshot=False, effects=()):
+def _meta(
+    label,
+    actor,
+    *,
+    style="primary",
+    comment_required=False,
+    notify=(),
+    button=True,
+    snapshot=False,
+    effects=(),
+    confirm="",
+):
     return {
         "label": label,
+        "confirm": confirm,
         "actor": actor,
         "style": style,
         "comment_required": comment_required,
@@ -128,6 +143,7 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             style="danger",
             comment_required=True,
             notify=[Party.APPLICANT],
+            confirm=_("不予推荐后，该案例不再参加本次评选，申报单位会收到通知；此操作不能撤销。"),
         ),
     )
     def reject(self):
@@ -144,6 +160,9 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
             Party.AUTHORITY,
             notify=[Party.APPLICANT],
             effects=[hooks.recommended],
+            confirm=_(
+                "推荐后该案例进入本单位的推荐排序表，申报单位会收到通知，不能再退回修改（排序表报送前可撤销推荐）。"
+            ),
         ),
     )
     def recommend(self):
@@ -206,7 +225,11 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.REVIEWED,
         conditions=[c.campaign_active, c.expert_review_phase, c.expert_review_complete],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "确认评审完成"), Party.PROVINCE),
+        custom=_meta(
+            pgettext_lazy("case action", "确认评审完成"),
+            Party.PROVINCE,
+            confirm=_("确认后该案例的专家评分即告结束，专家不能再修改评分。"),
+        ),
     )
     def complete_review(self):
         pass
@@ -218,7 +241,11 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.SELECTED,
         conditions=[c.campaign_active, c.decision_phase, c.passes_gates, c.within_hard_quotas],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "确定入选"), Party.PROVINCE),
+        custom=_meta(
+            pgettext_lazy("case action", "确定入选"),
+            Party.PROVINCE,
+            confirm=_("确定入选后，该案例将列入公示名单（公示发布前可撤销决定）。"),
+        ),
     )
     def select(self):
         pass
@@ -229,7 +256,13 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.NOT_SELECTED,
         conditions=[c.campaign_active, c.decision_phase],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "确定不入选"), Party.PROVINCE, style="danger", comment_required=True),
+        custom=_meta(
+            pgettext_lazy("case action", "确定不入选"),
+            Party.PROVINCE,
+            style="danger",
+            comment_required=True,
+            confirm=_("确定不入选后，该案例不列入公示名单（公示发布前可撤销决定）。"),
+        ),
     )
     def reject_selection(self):
         pass
@@ -275,7 +308,12 @@ class CaseStateMachine(ConcurrentTransitionMixin, models.Model):
         target=S.RECOMMENDED_TO_NRTA,
         conditions=[c.campaign_active, c.nrta_phase],
         permission=can_decide,
-        custom=_meta(pgettext_lazy("case action", "推荐至总局"), Party.PROVINCE, effects=[hooks.recommended_to_nrta]),
+        custom=_meta(
+            pgettext_lazy("case action", "推荐至总局"),
+            Party.PROVINCE,
+            effects=[hooks.recommended_to_nrta],
+            confirm=_("推荐至总局后，该案例列入报送国家广播电视总局的名单；此操作不能撤销。"),
+        ),
     )
     def recommend_to_nrta(self):
         pass

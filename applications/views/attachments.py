@@ -21,7 +21,7 @@ from applications.forms import AttachmentForm, EvidenceLinkForm
 from applications.selectors import cases_visible_to
 from applications.services import attachment_add, attachment_remove, link_add, link_remove
 from applications.views.editor import _editable_case
-from core.feedback import report_errors
+from core.feedback import report_at, report_errors
 from core.http import download_response
 
 
@@ -37,7 +37,7 @@ def attachment_upload(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                report_at(request, messages.ERROR, error, place="attachments")
         return _back_to_attachments(case)
     try:
         attachment = attachment_add(
@@ -48,9 +48,14 @@ def attachment_upload(request, pk: int):
             description=form.cleaned_data["description"],
         )
     except (ValidationError, PermissionDenied) as error:
-        report_errors(request, error)
+        report_errors(request, error, place="attachments")
     else:
-        messages.success(request, _("已上传「%(name)s」。") % {"name": attachment.offered_name})
+        report_at(
+            request,
+            messages.SUCCESS,
+            _("已上传「%(name)s」。") % {"name": attachment.offered_name},
+            place="attachments",
+        )
     return _back_to_attachments(case)
 
 
@@ -91,14 +96,14 @@ def link_create(request, pk: int):
         try:
             link_add(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            report_errors(request, error)
+            report_errors(request, error, place="links")
         else:
-            messages.success(request, _("已添加网盘链接。"))
+            report_at(request, messages.SUCCESS, _("已添加网盘链接。"), place="links")
     else:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+                report_at(request, messages.ERROR, f"{label}：{error}" if label else error, place="links")
     return _back_to_attachments(case)
 
 

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from applications.content import case_problems
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
-from applications.selectors import cases_visible_to, open_campaigns, return_feedback
-from applications.services import StaleEdit, case_create, case_save_content, case_title
+from applications.selectors import cases_visible_to, contact_defaults, open_campaigns, return_feedback
+from applications.services import StaleEdit, case_create, case_delete, case_save_content, case_title
 from core.feedback import report_errors
 from core.text import counted_length, normalise_line
 from workflow.exceptions import TransitionRefused
@@ -76,7 +76,13 @@ def case_new(request):
                 errors["category"].append(_("请选择征集类别。"))
                 messages.error(request, errors["category"][0])
             else:
-                case = case_create(campaign=category.campaign, category=category, actor=request.user, title=title)
+                case = case_create(
+                    campaign=category.campaign,
+                    category=category,
+                    actor=request.user,
+                    title=title,
+                    header=contact_defaults(unit=organisation, user=request.user),
+                )
                 messages.success(request, _("已创建案例草稿，请按申请表逐项填写。"))
                 return redirect("case_edit", pk=case.pk)
         except ValidationError as invalid:
@@ -216,3 +222,18 @@ def case_autosave(request, pk: int):
             "problems": [problem.message for problem in case_problems(case)],
         }
     )
+
+
+@login_required
+@require_POST
+def case_delete_view(request, pk: int):
+    """删除草稿 (asked first: the form carries its consequence, core/confirm.py)."""
+    case = get_object_or_404(cases_visible_to(user=request.user), pk=pk)
+    title = case.title
+    try:
+        case_delete(case=case, actor=request.user)
+    except (TransitionRefused, PermissionDenied) as refused:
+        report_errors(request, refused)
+        return redirect("case_detail", pk=case.pk)
+    messages.success(request, _("已删除草稿「%(title)s」。") % {"title": title})
+    return redirect("dashboard")

@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from applications.enums import PROVINCIAL_STATES
 from applications.models import Case
 from reviews.experts.aggregation import (
@@ -41,6 +43,10 @@ class CaseResult:
     spread: Dispersion | None = None
     flagged: bool = False  # experts disagree beyond the rubric's threshold
     category_rank: int | None = None
+    # Equal results share a place (并列): shared_rank is the place of the first of them;
+    # the order inside the group (the authority's priority, then id) stays as it was.
+    shared_rank: int | None = None
+    tied: bool = False
 
     @property
     def authority_rank(self) -> int | None:
@@ -140,10 +146,17 @@ def stage_results(*, stage, rubric) -> dict[int, list[CaseResult]]:
     for category_results in by_category.values():
         category_results.sort(key=_ranking_key)
         rank = 0
+        previous = None
         for item in category_results:
             if item.result is not None and not item.excluded:
                 rank += 1
                 item.category_rank = rank
+                if previous is not None and previous.result == item.result:
+                    previous.tied = item.tied = True
+                    item.shared_rank = previous.shared_rank
+                else:
+                    item.shared_rank = rank
+                previous = item
     return dict(by_category)
 
 
@@ -163,3 +176,13 @@ def _assignment_counts(stage) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("case_id", "n")
     )
+
+
+def shown_rank(result: CaseResult):
+    """The place as pages and sheets print it: the number, or 「2（并列）」 for each of
+    equal results (all of them show the place of the first)."""
+    if result.category_rank is None:
+        return None
+    if result.tied:
+        return _("%(rank)d（并列）") % {"rank": result.shared_rank}
+    return result.category_rank

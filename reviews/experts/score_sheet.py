@@ -21,7 +21,7 @@ from core.documents import EXCEL_BODY, EXCEL_TITLE, excel, official_language
 from core.documents.excel import Column
 from core.files import build_filename
 from reviews.experts.aggregation import rule_description
-from reviews.experts.results import stage_results
+from reviews.experts.results import shown_rank, stage_results
 from reviews.models import Criterion, ExpertAssignment, ReviewStage, Rubric
 from reviews.table_documents import plain_number, plain_text
 
@@ -208,7 +208,7 @@ def _summary_sheet(sheet, heading, note, category_results, assigned, names, gate
     for result in category_results:
         totals = {score.expert_id: score.total for score in result.scores}
         cells = [
-            result.category_rank,
+            shown_rank(result),
             plain_text(result.case.title),
             plain_text(result.case.unit.name),
             plain_text(result.case.authority.name),
@@ -265,7 +265,7 @@ def _detail_sheet(sheet, heading, note, category_results, assigned, names, crite
         scores = {score.expert_id: score for score in result.scores}
         for expert_id in sorted(set(assigned.get(result.case.pk, [])) | set(scores)):
             score = scores.get(expert_id)
-            cells = [result.category_rank, plain_text(result.case.title), names.get(expert_id, "")]
+            cells = [shown_rank(result), plain_text(result.case.title), names.get(expert_id, "")]
             for criterion in criteria:
                 if score is None:
                     cells.append(None)

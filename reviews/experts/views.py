@@ -3,6 +3,8 @@ the scoring page beside the reading view of the case (blind when the stage says 
 the review sheets. The province's side: rounds, assignment, coverage and every
 expert's load."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from core.listing import ListParams
 from core.paging import PAGE_SIZE, page_of
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import StageStatus
+from reviews.experts.aggregation import CriterionSpec, weighted_total
 from reviews.experts.forms import AssignForm, AssignmentForm, ExpertSheetsForm, StageForm
 from reviews.experts.review_sheets import render_expert_sheets_pdf, review_sheets_filename
 from reviews.experts.selectors import assignments_of, stage_case_rows, stage_coverage
@@ -128,6 +131,41 @@ def _my_assignment(request, pk: int) -> ExpertAssignment:
     )
 
 
+def _running_total(criteria, rows) -> dict:
+    """The total the scores typed so far give (the one the rubric will compute), and how
+    many of the scored criteria have a score: shown beside the buttons, kept up to date
+    by static/js/score-total.js as the expert types."""
+    values = {}
+    for row in rows:
+        criterion = row["criterion"]
+        if criterion.is_gate:
+            continue
+        try:
+            value = Decimal(str(row["raw"]).strip())
+        except (InvalidOperation, ValueError):
+            continue
+        if 0 <= value <= criterion.max_score:
+            values[criterion.pk] = value
+    specs = [CriterionSpec(c.pk, c.weight, c.max_score, c.is_gate) for c in criteria]
+    scored = [c for c in specs if not c.is_gate]
+    total = weighted_total(criteria=specs, values={c.id: values.get(c.id, Decimal(0)) for c in scored})
+    return {"total": total, "filled": len(values), "count": len(scored)}
+
+
+def _next_pending(assignment):
+    """The expert's next case still to score, in the queue's order (after this one,
+    else from the start); None when this is the last."""
+    pending = list(
+        ExpertAssignment.objects.filter(expert=assignment.expert, stage=assignment.stage, submitted_at__isnull=True)
+        .exclude(pk=assignment.pk)
+        .select_related("case", "case__category")
+        .order_by("case__category__position", "case_id")
+    )
+    key = (assignment.case.category.position, assignment.case_id)
+    after = [a for a in pending if (a.case.category.position, a.case_id) > key]
+    return (after or pending or [None])[0]
+
+
 @login_required
 def score_page(request, pk: int):
     assignment = _my_assignment(request, pk)
@@ -173,6 +211,8 @@ def score_page(request, pk: int):
         {
             "assignment": assignment,
             "rows": rows,
+            "running_total": _running_total(criteria, rows),
+            "next_assignment": _next_pending(assignment),
             "problems": problems,
             "locked": assignment.is_submitted,
             "others": others,

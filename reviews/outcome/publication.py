@@ -136,6 +136,49 @@ def _official_problems(*, issuer: str, addressee: str, body: str) -> list[str]:
     return problems
 
 
+def notice_blockers(*, campaign) -> list[str]:
+    """Why the 公示 cannot be published now, whatever is typed in its form (empty when it
+    can): the page shows its button disabled with these reasons."""
+    problems = []
+    if campaign.state != CampaignPhase.DECIDING:
+        problems.append(
+            _("只在「结果审定」阶段发布公示（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
+    if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
+        problems.append(_("本年度已发布过公示。"))
+    if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
+        problems.append(_("还没有确定入选的案例，不能发布公示。"))
+    if campaign.cases.filter(state__in=(CaseState.IN_EXPERT_REVIEW, CaseState.REVIEWED)).exists():
+        problems.append(_("还有案例未作出入选决定（专家评审中或评审完成）。"))
+    return problems
+
+
+_UNREAD = object()
+
+
+def announcement_blockers(*, campaign, notice=_UNREAD) -> list[str]:
+    """Why the 通报 cannot be published now, whatever is typed in its form (empty when it
+    can): during the 公示, with objections unanswered, or once published."""
+    if notice is _UNREAD:
+        notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
+    problems = []
+    if campaign.state != CampaignPhase.PUBLIC_NOTICE:
+        problems.append(
+            _("只在「公示」阶段发布通报（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
+        )
+    if notice is None:
+        problems.append(_("请先发布公示。"))
+    else:
+        if timezone.localdate() <= notice.ends_on:
+            problems.append(_("公示期至%(date)s，期满后方可发布通报。") % {"date": notice.ends_on.strftime("%Y-%m-%d")})
+        open_objections = notice.objections.filter(answered_at__isnull=True).count()
+        if open_objections:
+            problems.append(_("还有%(n)d条异议未处理。") % {"n": open_objections})
+    if Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists():
+        problems.append(_("本年度已发布过通报。"))
+    return problems
+
+
 def notice_publish(
     *,
     campaign,
@@ -153,16 +196,7 @@ def notice_publish(
     roles.require_province_admin(actor)
     official = _official_fields(campaign, PublicationKind.NOTICE, issuer, addressee, body, issued_on)
     problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
-    if campaign.state != CampaignPhase.DECIDING:
-        problems.append(
-            _("只在「结果审定」阶段发布公示（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
-        )
-    if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
-        problems.append(_("本年度已发布过公示。"))
-    if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
-        problems.append(_("还没有确定入选的案例，不能发布公示。"))
-    if campaign.cases.filter(state__in=(CaseState.IN_EXPERT_REVIEW, CaseState.REVIEWED)).exists():
-        problems.append(_("还有案例未作出入选决定（专家评审中或评审完成）。"))
+    problems += notice_blockers(campaign=campaign)
     period = notice_period_problems(campaign=campaign, starts_on=starts_on, ends_on=ends_on)
     problems += [message for _field, message in period]
     if not (title or "").strip():
@@ -251,20 +285,7 @@ def announcement_publish(
     official = _official_fields(campaign, PublicationKind.ANNOUNCEMENT, issuer, addressee, body, issued_on)
     notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     problems = _official_problems(**{key: official[key] for key in ("issuer", "addressee", "body")})
-    if campaign.state != CampaignPhase.PUBLIC_NOTICE:
-        problems.append(
-            _("只在「公示」阶段发布通报（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
-        )
-    if notice is None:
-        problems.append(_("请先发布公示。"))
-    else:
-        if timezone.localdate() <= notice.ends_on:
-            problems.append(_("公示期至%(date)s，期满后方可发布通报。") % {"date": notice.ends_on.strftime("%Y-%m-%d")})
-        open_objections = notice.objections.filter(answered_at__isnull=True).count()
-        if open_objections:
-            problems.append(_("还有%(n)d条异议未处理。") % {"n": open_objections})
-    if Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists():
-        problems.append(_("本年度已发布过通报。"))
+    problems += announcement_blockers(campaign=campaign, notice=notice)
     if not (title or "").strip():
         problems.append(_("请填写通报标题。"))
     if problems:

@@ -43,9 +43,11 @@ from reviews.outcome.nrta import nrta_candidates, nrta_cases, nrta_move
 from reviews.outcome.nrta_package import nrta_package_request, package_filename
 from reviews.outcome.official_documents import official_filename, render_official_docx, render_official_pdf
 from reviews.outcome.publication import (
+    announcement_blockers,
     announcement_publish,
     default_notice_period,
     default_official_fields,
+    notice_blockers,
     notice_publish,
     objection_answer,
     objection_record,
@@ -256,6 +258,11 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "campaign": campaign,
             "notice": notice,
             "announcement": announcement,
+            # Buttons that would be refused are shown disabled with the reasons.
+            "notice_blocked_by": [] if notice else notice_blockers(campaign=campaign),
+            "announcement_blocked_by": (
+                announcement_blockers(campaign=campaign, notice=notice) if notice and not announcement else []
+            ),
             "objections": objections,
             "selected": page_of(request, selected.order_by("category__position", "title", "pk")),
             "notice_form": forms.get("notice")

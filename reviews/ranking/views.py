@@ -1,6 +1,8 @@
 """The recommending authority's preliminary review and ranking, and the province's
 view of the ranking tables."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,6 +89,8 @@ def ranking(request, year: int):
             "table": table,
             "entries": entries,
             "problems": submission_problems(table=table),
+            "moved": request.GET.get("moved", ""),
+            "moved_direction": request.GET.get("direction", ""),
         },
     )
 
@@ -145,7 +149,12 @@ def ranking_step(request, year: int):
         messages.error(request, _("排序数据有误，请刷新页面后重试。"))
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
-    return redirect(reverse("reviews:ranking", args=[year]) + f"#case-{request.POST.get('case', '')}")
+    # Back at the moved row with its button focused (autofocus, no script needed): the
+    # keyboard user presses Enter again to move it further.
+    case = request.POST.get("case", "")
+    direction = request.POST.get("direction", "")
+    query = urlencode({"moved": case, "direction": direction}) if case.isdigit() and direction in ("up", "down") else ""
+    return redirect(reverse("reviews:ranking", args=[year]) + (f"?{query}" if query else "") + f"#case-{case}")
 
 
 @login_required

@@ -55,3 +55,11 @@ def screenshot(page):
         return path
 
     return take
+
+
+def confirm(page) -> None:
+    """Press the real button of the confirmation an irreversible action opens
+    (static/js/confirm.js): the page's consequence was shown in a <dialog>."""
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    dialog.wait_for()
+    dialog.locator(".confirm-dialog-ok").click()

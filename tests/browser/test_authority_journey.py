@@ -8,6 +8,7 @@ import pytest
 
 from applications.models import Case
 from reviews.models import RankingTable
+from tests.browser.conftest import confirm
 from tests.browser.test_dashboards import _login
 from tests.factories import close_submissions, pdf_upload
 
@@ -55,6 +56,7 @@ def test_return_resubmit_recommend_reorder_and_submit(browser, live_server, scre
     for case in (first, second, third):
         reviewer.goto(f"{live_server.url}/cases/{case.pk}/")
         reviewer.get_by_role("button", name="推荐", exact=True).click()
+        confirm(reviewer)
         reviewer.get_by_text("已完成「推荐」").wait_for()
 
     # The submission deadline passes: no unit can submit any more, the table may go.
@@ -80,6 +82,7 @@ def test_return_resubmit_recommend_reorder_and_submit(browser, live_server, scre
     reviewer.get_by_role("button", name="上传扫描件").click()
     reviewer.get_by_text("已上传盖章扫描件。").wait_for()
     reviewer.get_by_role("button", name="报送省局").click()
+    confirm(reviewer)
     reviewer.get_by_text("推荐排序表已报送省局，3个案例进入省级评审。").wait_for()
     screenshot("ranking-submitted", of=reviewer)
     reviewer_context.close()

@@ -4,6 +4,7 @@ a reviewer recommends a case with the button on its page."""
 import pytest
 
 from applications.models import Case
+from tests.browser.conftest import confirm
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +42,7 @@ def test_a_reviewer_recommends_a_case_from_its_page(page, live_server, screensho
     page.get_by_role("link", name=case.title).click()
     page.get_by_label("意见（选填）").fill("材料翔实，同意推荐。")
     page.get_by_role("button", name="推荐", exact=True).click()
+    confirm(page)
     page.get_by_text("已完成「推荐」").wait_for()
     screenshot("case-recommended")
     assert Case.objects.get(pk=case.pk).state == "recommended"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from applications.models import Case
 from reviews.models import NrtaPackage, Panel, Publication
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
+from tests.browser.conftest import confirm
 from tests.browser.test_dashboards import _login
 from tests.factories import close_submissions, pdf_upload
 
@@ -31,6 +32,7 @@ def _score_everything(page, live_server, username, case):
         number.fill("86")
     page.locator("textarea[name^=comment__]").first.fill("导向正确，做法可复制。")
     page.get_by_role("button", name="提交评审").click()
+    confirm(page)
     page.get_by_text("评审意见已提交。").wait_for()
 
 
@@ -72,10 +74,12 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
 
     admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile("确认评审完成")).click()
+    confirm(admin)
     admin.get_by_text("已确认1个案例评审完成。").wait_for()
     _move_phase(admin, "进入结果审定", "结果审定")
     admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^入选\s*{re.escape(case.title)}")).click()
+    confirm(admin)
     admin.get_by_text("已完成「确定入选」").wait_for()
     screenshot("province-results", of=admin)
 
@@ -85,10 +89,12 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     admin.get_by_label("公示开始").fill((today - timedelta(days=8)).isoformat())
     admin.get_by_label("公示结束").fill((today - timedelta(days=1)).isoformat())
     admin.get_by_role("button", name="发布公示").click()
+    confirm(admin)
     admin.get_by_text("公示开始日期不能早于今天").first.wait_for()
     admin.get_by_label("公示开始").fill(today.isoformat())
     admin.get_by_label("公示结束").fill((today + timedelta(days=6)).isoformat())
     admin.get_by_role("button", name="发布公示").click()
+    confirm(admin)
     admin.get_by_text("已发布公示").wait_for()
     # Eight days later the period is over.
     Publication.objects.filter(campaign=cast.campaign).update(
@@ -98,6 +104,7 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     _move_phase(admin, "进入公示", "公示")
     admin.get_by_role("link", name="公示与通报", exact=True).click()
     admin.get_by_role("button", name="发布通报").click()
+    confirm(admin)
     admin.get_by_text("已发布通报。").wait_for()
     with admin.expect_download() as download:
         admin.get_by_role("link", name="PDF", exact=True).click()
@@ -108,6 +115,7 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     _move_phase(admin, "进入推荐总局", "推荐总局")
     admin.get_by_role("link", name="推荐总局", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^推荐\s*{re.escape(case.title)}")).click()
+    confirm(admin)
     admin.get_by_text("已完成「推荐至总局」").wait_for()
     admin.get_by_role("button", name="生成推荐材料包（zip）").click()
     admin.get_by_text("已开始生成推荐材料包").wait_for()

@@ -46,7 +46,7 @@ def test_documents_are_titled_after_the_province_in_the_data(cast, case_at):
 def test_pages_name_the_province_and_the_campaigns_contact(client, cast):
     client.force_login(cast.applicant_a)
     page = client.get(reverse("dashboard")).content.decode()
-    assert '<div class="gov-subtitle">吉林省广播电视局</div>' in page
+    assert '<span class="gov-subtitle">吉林省广播电视局</span>' in page
     assert "<span>吉林省广播电视局</span>" in page  # no contact given yet: the bureau itself
 
     cast.campaign.contact = "吉林省广播电视局媒体融合发展处，0431-85816713"

@@ -74,6 +74,8 @@ ACCESS: dict[str, Access] = {
     "case_new": Access(APPLICANTS),
     "case_detail": Access(READERS_OF_A_CASE, CASE),
     "case_transition": Access(ADMIN, {**CASE, "action": "complete_review"}, sees=READERS_OF_A_CASE),
+    # A never-submitted draft is its unit's to delete.
+    "case_delete": Access(frozenset({"applicant_a"}), DRAFT),
     "case_edit": Access(frozenset({"applicant_a"}), DRAFT),
     "case_autosave": Access(frozenset({"applicant_a"}), DRAFT),
     "attachment_upload": Access(frozenset({"applicant_a"}), DRAFT),
@@ -162,6 +164,8 @@ ACCESS: dict[str, Access] = {
     "accounts:password_reset_done": Access(EVERYONE),
     "accounts:password_reset_confirm": Access(EVERYONE, {"uidb64": "uidb64", "token": "token"}),
     "accounts:password_reset_complete": Access(EVERYONE),
+    # The unit's own record, read-only.
+    "accounts:unit_profile": Access(APPLICANTS),
     "accounts:registrations": Access(REVIEWERS | ADMIN),
     "accounts:registration_approve": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
     "accounts:registration_reject": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
