@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 
 from applications.models import Attachment, Case
 from config.backup import file_checksums
@@ -116,3 +117,22 @@ def test_old_archives_are_pruned(filled, tmp_path, monkeypatch):
     call_command("backup", "--output-dir", str(directory), "--keep", "2", stdout=StringIO())
     kept = sorted(path.name for path in directory.glob("*.tar.gz"))
     assert len(kept) == 2 and kept[0] == "casework-backup-20260103-000000.tar.gz"
+
+
+def test_the_audit_log_comes_back_and_stays_append_only(cast, tmp_path):
+    """Restore replaces the audit records too (the table's trigger set aside for the flush
+    only): afterwards a young record is refused deletion as before."""
+    import audit
+    from audit.models import AuditRecord
+
+    audit.record(action="auth.login", actor=cast.province_admin)
+    kept = list(AuditRecord.objects.order_by("seq").values())
+    archive = _backup(tmp_path)
+    audit.record(action="auth.logout", actor=cast.province_admin)  # after the backup: gone again
+
+    call_command("restore", archive, "--yes", stdout=StringIO())
+
+    assert list(AuditRecord.objects.order_by("seq").values()) == kept
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditRecord.objects.all().delete()
+    assert AuditRecord.objects.count() == len(kept)

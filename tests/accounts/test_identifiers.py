@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
 from accounts.enums import OrgKind, UnitType
@@ -41,12 +42,21 @@ def _code(first_17: str) -> str:
 
 
 @pytest.mark.parametrize("name", SAME_NAMES.values(), ids=SAME_NAMES.keys())
-def test_registration_refuses_a_name_people_would_call_the_same_naming_the_unit(client, cast, name):
-    before = Organisation.objects.count()
+def test_registration_refuses_a_name_people_would_call_the_same_without_telling(client, cast, name):
+    """The public form does not say the unit exists (issue #10: no enumeration): the answer
+    is a fresh registration's, nothing is created and the attempt is audited. Signed-in
+    paths (the service below, the admin) still name the unit."""
+    from audit.models import AuditRecord
+
+    before = Organisation.objects.count(), User.objects.count()
     response = client.post(reverse("accounts:register"), registration_data(cast.city_a, name=name))
-    assert response.status_code == 200
-    assert SAME_NAME in " ".join(response.context["form"].errors["name"])
-    assert Organisation.objects.count() == before
+    assert (Organisation.objects.count(), User.objects.count()) == before
+    assert AuditRecord.objects.filter(action="registration.submitted", details__reason="exists").count() == 1
+    assert EXISTING not in client.get(response.url).content.decode()
+    fresh = Client().post(reverse("accounts:register"), registration_data(cast.city_a, name="农安县融媒体中心"))
+    assert Organisation.objects.count() == before[0] + 1  # that one was registered
+    assert (response.status_code, response.url) == (fresh.status_code, fresh.url)
+    assert (response.status_code, response.url) == (302, reverse("accounts:register_done"))
 
 
 @pytest.mark.parametrize("name", SAME_NAMES.values(), ids=SAME_NAMES.keys())

@@ -14,7 +14,7 @@ from applications.phases.conditions import blocking_cases
 from applications.phases.services import extension_grant
 from applications.services import campaign_create
 from reviews.experts.services import assignment_create
-from reviews.models import ExpertAssignment, RankingTable
+from reviews.models import ExpertAssignment, Publication, RankingTable
 from reviews.outcome.publication import announcement_publish, notice_publish
 from reviews.ranking.services import (
     case_return_to_authority,
@@ -169,11 +169,15 @@ def test_the_public_notice_waits_for_every_decision_and_the_notice(cast, case_at
     apply_transition(subject=undecided, action="reject_selection", actor=cast.province_admin, comment="未达入选线")
     assert refused(cast, "start_public_notice") == ["公示尚未发布（在「公示与通报」页发布）。"]
     today = timezone.localdate()
-    notice_publish(
-        campaign=cast.campaign, actor=cast.province_admin, title="公示", starts_on=today - timedelta(days=8),
-        ends_on=today - timedelta(days=1),
+    notice = notice_publish(
+        campaign=cast.campaign, actor=cast.province_admin, title="公示", starts_on=today,
+        ends_on=today + timedelta(days=6),
     )  # fmt: skip
     move(cast, "start_public_notice")
+    # The seven days go by (a 公示 starts today at the earliest: its dates are moved).
+    Publication.objects.filter(pk=notice.pk).update(
+        starts_on=today - timedelta(days=7), ends_on=today - timedelta(days=1)
+    )
     assert refused(cast, "announce") == ["通报尚未发布（公示期满后在「公示与通报」页发布）。"]
     announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
     move(cast, "announce")

@@ -281,7 +281,15 @@ def province_requests(world) -> dict[str, tuple[str, dict]]:
     administrator succeeds with in `province_world`, in this order (as
     test_each_province_request_succeeds_for_the_administrator shows)."""
     today = timezone.localdate()
-    notice = {"title": "公示", "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=6)).isoformat()}
+    notice = {
+        "title": "公示",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=6)).isoformat(),
+        # The parts of the 公文 (the page fills them in with their defaults).
+        "issuer": "吉林省广播电视局",
+        "body": "拟确定附件所列案例为典型案例，现予以公示。",
+        "issued_on": today.isoformat(),
+    }
     return {
         "review_manage": ("get", {}),
         "results": ("get", {}),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import Role
-from applications.enums import CaseState
+from applications.enums import CampaignPhase, CaseState
 from applications.models import CampaignSettingChange, Case
 from reviews.enums import Aggregation, PublicationKind, QuotaMode
 from reviews.experts.aggregation import panel_result, rule_label
@@ -22,7 +22,7 @@ from reviews.experts.services import assignment_create
 from reviews.models import ExpertAssignment, Objection, Publication, ReviewStage, Rubric, SelectionRules
 from reviews.outcome.publication import announcement_publish, notice_publish, objection_answer, objection_record
 from reviews.outcome.rules import quota_warnings
-from tests.factories import UserFactory, open_first_stage, submit_review
+from tests.factories import UserFactory, open_first_stage, set_phase, submit_review
 from tests.reviews.outcome_world import score
 from workflow.exceptions import TransitionRefused
 from workflow.models import TransitionRecord
@@ -43,6 +43,7 @@ def _reviewed_with_failed_gate(cast, case_in):
     case = case_in("in_expert_review")
     submit_review(ExpertAssignment.objects.get(case=case), passed=False)
     apply_transition(subject=case, action="complete_review", actor=cast.province_admin, comment="评审完成")
+    set_phase(cast.campaign, CampaignPhase.DECIDING)  # reviewed: the province decides in 结果审定
     return case
 
 
@@ -55,6 +56,13 @@ def _publish_notice(cast):
         starts_on=today,
         ends_on=today + timedelta(days=6),
     )
+
+
+def _announce(cast, notice):
+    """The 公示's days gone by, the campaign in 公示, the 通报 published."""
+    Publication.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    set_phase(cast.campaign, CampaignPhase.PUBLIC_NOTICE)
+    return announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
 
 
 def _rules(cast, **fields) -> SelectionRules:
@@ -222,8 +230,7 @@ def test_no_objection_changes_a_decision_after_the_announcement(cast, case_in):
         publication=notice, case=case, actor=cast.province_admin, objector="乙", contact="", content="数据不实"
     )
     objection_answer(objection=objection, actor=cast.province_admin, answer="暂不成立。")
-    Publication.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
-    announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+    _announce(cast, notice)
     late = objection_record(
         publication=notice, case=case, actor=cast.province_admin, objector="丙", contact="", content="补充异议"
     )
@@ -511,8 +518,7 @@ def test_nrta_candidates_are_the_announced_cases_in_the_announcements_order(clie
     page = client.get(reverse("reviews:nrta", args=[2024])).content.decode()
     assert "通报发布后，可从通报名单中择优推荐。" in page and first.title not in page
     notice = _publish_notice(cast)
-    Publication.objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
-    announcement_publish(campaign=cast.campaign, actor=cast.province_admin, title="通报")
+    _announce(cast, notice)
     # Unscored: the 通报's order falls back to the titles (as the 通报 document sorts them).
     assert nrta_candidates(cast.campaign) == [second, first]
     page = client.get(reverse("reviews:nrta", args=[2024])).content.decode()

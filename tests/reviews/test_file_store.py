@@ -13,10 +13,11 @@ from django.urls import reverse
 from applications.models import Attachment
 from reviews.enums import PackageStatus
 from reviews.outcome.nrta_package import nrta_package_request
-from tests.factories import make_case
+from tests.factories import make_case, pdf_upload
 from tests.s3 import BUCKET, s3_store  # noqa: F401 - the fixture
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A whole PDF: uploads are opened with pypdf (page count, no JavaScript), a bare header is refused.
+PDF = pdf_upload().read()
 
 
 def _keys(client) -> list[str]:

@@ -4,7 +4,7 @@ their order, the red mark and line, the date written as the standard writes it, 
 
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import docx
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.enums import PublicationKind
+from reviews.models import Publication
 from reviews.outcome.forms import clean_document_number
 from reviews.outcome.official_documents import (
     official_date,
@@ -40,18 +41,23 @@ BODY = "\n".join(
 @pytest.fixture
 def notice(cast, case_in):
     case_in("selected", title="“指尖上的九台”新媒体矩阵建设")
-    return notice_publish(
+    today = timezone.localdate()
+    notice = notice_publish(
         campaign=cast.campaign,
         actor=cast.province_admin,
         title="关于2024年全省广播电视媒体融合典型案例评选结果的公示",
         document_number="吉广电发〔2025〕3号",
-        starts_on=date(2025, 1, 6),
-        ends_on=date(2025, 1, 12),
+        starts_on=today,
+        ends_on=today + timedelta(days=6),
         issuer="吉林省广播电视局",
         addressee="各市（州）文广旅局，省直各单位",
         body=BODY,
         issued_on=date(2025, 1, 6),
     )
+    # A 公示 starts today at the earliest; the documents below show fixed dates.
+    Publication.objects.filter(pk=notice.pk).update(starts_on=date(2025, 1, 6), ends_on=date(2025, 1, 12))
+    notice.refresh_from_db()
+    return notice
 
 
 def red_pixels(pdf: bytes, page: int) -> int:
