@@ -127,5 +127,8 @@ def case_document(request, pk: int, extension: str):
         # Contacts masked for this reader: rendered for them, never the stored copy.
         render = {"pdf": render_case_pdf, "docx": render_case_docx}[extension]
         return download_response(render(case, masked=True), filename=filename)
-    # Rendered once per content version and kept in the file store: a download reads it.
-    return download_response(stored_case_document(case, extension), filename=filename)
+    # Rendered once per content version and kept in the file store: a download reads it
+    # (a form is a few hundred kilobytes: read whole and closed at once, not left open
+    # for the server to close after streaming).
+    with stored_case_document(case, extension) as stored:
+        return download_response(stored.read(), filename=filename)

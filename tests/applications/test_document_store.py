@@ -22,7 +22,7 @@ def _stored(case) -> list[str]:
 def _download(client, case, extension="pdf") -> bytes:
     response = client.get(reverse(f"case_{extension}", args=[case.pk]))
     assert response.status_code == 200
-    return b"".join(response.streaming_content)
+    return response.content
 
 
 @pytest.fixture
