@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 
+from audit.restore import audit_table_replaceable
 from tests.browser.walk import demo_ids, walk_urls
 
 # django_db: the test database exists only when a test of the session asks for it.
@@ -50,25 +51,30 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
     ):
         patch.setenv("DEMO_PASSWORD", PASSWORD)
-        with override_settings(DEBUG=True):
-            call_command("seed_demo", stdout=StringIO())
-        ids = demo_ids()
         shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
-        for connection in shared.values():
-            connection.inc_thread_sharing()
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared, port=0)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        if server.error:
-            raise server.error
+        server = None
         try:
+            with override_settings(DEBUG=True):
+                call_command("seed_demo", stdout=StringIO())
+            ids = demo_ids()
+            for connection in shared.values():
+                connection.inc_thread_sharing()
+            server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override=shared, port=0)
+            server.daemon = True
+            server.start()
+            server.is_ready.wait()
+            if server.error:
+                raise server.error
             yield f"http://127.0.0.1:{server.port}", ids
         finally:
-            server.terminate()
-            for connection in shared.values():
-                connection.dec_thread_sharing()
-            call_command("flush", interactive=False, verbosity=0)
+            # Whatever failed, the seeded demo goes: the tests after this module start
+            # from an empty database.
+            if server is not None:
+                server.terminate()
+                for connection in shared.values():
+                    connection.dec_thread_sharing()
+            with transaction.atomic(), audit_table_replaceable():  # the demo's audit records go too
+                call_command("flush", interactive=False, verbosity=0)
 
 
 def _sign_in(page, base, username):
