@@ -57,6 +57,11 @@ WALK: dict[str | None, list[str]] = {
         "/statistics/{year}/",
         "/accounts/inbox/",
     ],
+    # The province's own reviewer, for the provincial units' cases.
+    "jlgd-review": [
+        "/review/{year}/",
+        "/review/{year}/ranking/",
+    ],
     "changchun-review": [
         "/review/{year}/",
         "/review/{year}/ranking/",
