@@ -46,7 +46,14 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
     free port; emptied again when the module is done."""
     media = tmp_path_factory.mktemp("walk-media")
     with (
-        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        # The one-time code that the province, authorities, experts and administrators must
+        # give in production is off (as in every test but the sign-in policy's), so each
+        # role sees its own pages rather than the authenticator's set-up page.
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            SIGNIN_OTP_REQUIRED=False,
+        ),
         pytest.MonkeyPatch.context() as patch,
         django_db_blocker.unblock(),
     ):
@@ -67,13 +74,14 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
                 raise server.error
             yield f"http://127.0.0.1:{server.port}", ids
         finally:
-            # Whatever failed, the seeded demo goes: the tests after this module start
-            # from an empty database.
+            # Whatever failed, the seeded demo goes (its audit records too: the table's
+            # trigger refuses to delete young records), so the tests after this module
+            # start from an empty database.
             if server is not None:
                 server.terminate()
                 for connection in shared.values():
                     connection.dec_thread_sharing()
-            with transaction.atomic(), audit_table_replaceable():  # the demo's audit records go too
+            with transaction.atomic(), audit_table_replaceable():
                 call_command("flush", interactive=False, verbosity=0)
 
 
@@ -111,6 +119,7 @@ def visits(browser, demo_server):
                     response = page.goto(base + path)
                     seen[(account, language, width, path)] = {
                         "status": response.status,
+                        "url": page.url.removeprefix(base),
                         "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
                         "inner_width": page.evaluate("window.innerWidth"),
                         "serious": page.evaluate(AXE_RUN, AXE_TAGS) if width == WIDTHS[-1] else [],
@@ -131,6 +140,13 @@ def test_every_page_answers(visits):
         if visit["status"] != (404 if key[3] == "/no-such-page/" else 200)
     }
     assert not wrong
+
+
+def test_every_page_is_shown_where_it_was_asked(visits):
+    """No redirect elsewhere (to the sign-in, the authenticator's set-up, a password
+    change): else the walk would judge that page instead, under the other's name."""
+    moved = {key: visit["url"] for key, visit in visits.items() if visit["url"] != key[3]}
+    assert not moved, "\n".join(f"{key}: {url}" for key, url in moved.items())
 
 
 def test_no_page_is_wider_than_its_viewport(visits):

@@ -12,11 +12,17 @@ from applications.enums import CaseState
 from applications.models import Campaign, Case, Category
 from reviews.models import ExpertAssignment
 
+PAST_REVIEW = [CaseState.REVIEWED, CaseState.SELECTED, CaseState.NOT_SELECTED, CaseState.RECOMMENDED_TO_NRTA]
+
 WALK: dict[str | None, list[str]] = {
     None: [
         "/accounts/login/",
         "/accounts/register/",
         "/accounts/password/reset/",
+        "/accounts/password/reset/sent/",
+        "/accounts/password/reset/complete/",
+        "/accounts/password/reset/MQ/no-such-token/",
+        "/accounts/register/done/",
         "/no-such-page/",
     ],
     # Applicant units: one with a draft, one with cases in review, one with a returned case.
@@ -27,6 +33,10 @@ WALK: dict[str | None, list[str]] = {
         "/cases/{fusong_draft}/",
         "/accounts/unit/",
         "/accounts/password/",
+        "/accounts/password/done/",
+        "/accounts/inbox/",
+        "/accounts/security/",
+        "/accounts/otp/setup/",
     ],
     "jiutai": [
         "/",
@@ -44,6 +54,13 @@ WALK: dict[str | None, list[str]] = {
         "/review/{year}/ranking/",
         "/cases/{siping_submitted}/",
         "/accounts/registrations/",
+        "/statistics/{year}/",
+        "/accounts/inbox/",
+    ],
+    # The province's own reviewer, for the provincial units' cases.
+    "jlgd-review": [
+        "/review/{year}/",
+        "/review/{year}/ranking/",
     ],
     "changchun-review": [
         "/review/{year}/",
@@ -62,13 +79,42 @@ WALK: dict[str | None, list[str]] = {
         "/province/campaigns/new/",
         "/province/{year}/setup/",
         "/province/{year}/setup/forms/{category}/",
+        "/campaigns/{year}/phase/",
+        "/province/{year}/review/matrix/",
+        "/statistics/{year}/",
+        "/statistics/{earlier_year}/",
         "/cases/{in_review_case}/",
         "/cases/{reviewed_case}/",
         "/accounts/registrations/",
+        "/accounts/inbox/",
+        "/accounts/mail-templates/",
+        "/accounts/mail-templates/case_transition/",
+        "/accounts/security/",
+        # The archived 2023 campaign, run the whole way.
+        "/province/{earlier_year}/",
+        "/province/{earlier_year}/results/",
+        "/province/{earlier_year}/publication/",
+        "/province/{earlier_year}/nrta/",
+        "/province/{earlier_year}/setup/",
     ],
     "expert1": [
         "/expert/",
         "/expert/assignments/{expert1_assignment}/",
+        "/accounts/inbox/",
+        "/accounts/otp/verify/",
+    ],
+    # The three operations administrators (三权分立).
+    "sysadmin": [
+        "/admin/",
+        "/admin/accounts/user/",
+        "/accounts/security/",
+    ],
+    "secadmin": [
+        "/accounts/security-admin/",
+        "/accounts/security/",
+    ],
+    "auditadmin": [
+        "/accounts/audit/",
     ],
     # Django's admin, with the fixes of templates/admin/base_site.html.
     "admin": [
@@ -88,6 +134,7 @@ def demo_ids() -> dict[str, object]:
     campaign = Campaign.objects.order_by("-year").first()
     cases = Case.objects.filter(campaign=campaign).order_by("pk")
     expert1 = User.objects.get(username="expert1")
+    assignment = ExpertAssignment.objects.filter(expert=expert1).order_by("pk").first()
     return {
         "year": campaign.year,
         "campaign_pk": campaign.pk,
@@ -99,8 +146,14 @@ def demo_ids() -> dict[str, object]:
         "returned_case": cases.filter(unit__code="dongfeng", state=CaseState.RETURNED).first().pk,
         "siping_submitted": cases.filter(unit__authority__members__username="siping-review").first().pk,
         "in_review_case": cases.filter(state=CaseState.IN_EXPERT_REVIEW).first().pk,
-        "reviewed_case": cases.filter(state=CaseState.REVIEWED).first().pk,
-        "expert1_assignment": ExpertAssignment.objects.filter(expert=expert1).order_by("pk").first().pk,
+        # Past the experts: this year's if any, else a decided case of the earlier year.
+        "reviewed_case": Case.objects.filter(state__in=PAST_REVIEW)
+        .order_by("-campaign__year", "pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "expert1_assignment": assignment.pk,
+        "expert1_stage": assignment.stage_id,
+        "earlier_year": Campaign.objects.filter(year__lt=campaign.year).order_by("-year").first().year,
     }
 
 
