@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _start(*command, **env) -> subprocess.CompletedProcess:
     environment = {
-        key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "HTTPS")
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     # The settings a deployment gets, not the test suite's (tests/settings.py).
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"

@@ -24,7 +24,7 @@ from applications.enums import CampaignPhase
 from applications.models import Campaign, Case
 from reviews.models import NrtaPackage, Panel, Publication
 from tests.applications.test_editor import SEED_TEXT
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, confirm
 from tests.browser.test_dashboards import _login
 from tests.browser.test_province_journey import _move_phase, _page, _score_everything
 from tests.factories import pdf_upload, set_phase
@@ -117,6 +117,7 @@ def _write_and_submit(applicant, live_server, tmp_path):
 
 def _recommend_and_rank(reviewer, live_server, tmp_path):
     reviewer.get_by_role("button", name="推荐", exact=True).click()
+    confirm(reviewer)
     reviewer.get_by_text("已完成「推荐」").wait_for()
     reviewer.goto(f"{live_server.url}/review/2025/ranking/")
     scan = tmp_path / "推荐排序表（盖章）.pdf"
@@ -125,6 +126,7 @@ def _recommend_and_rank(reviewer, live_server, tmp_path):
     reviewer.get_by_role("button", name="上传扫描件").click()
     reviewer.get_by_text("已上传盖章扫描件。").wait_for()
     reviewer.get_by_role("button", name="报送省局").click()
+    confirm(reviewer)
     reviewer.get_by_text("推荐排序表已报送省局，1个案例进入省级评审。").wait_for()
 
 
@@ -203,10 +205,12 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     # 6. Reviews completed, the case selected.
     admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile("确认评审完成")).click()
+    confirm(admin)
     admin.get_by_text("已确认1个案例评审完成。").wait_for()
     _move_phase(admin, "进入结果审定", "结果审定")
     admin.get_by_role("link", name="评审结果与入选", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^入选\s*{re.escape(TITLE)}")).click()
+    confirm(admin)
     admin.get_by_text("已完成「确定入选」").wait_for()
     screenshot("year-results", of=admin)
 
@@ -216,6 +220,7 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     admin.get_by_label("公示开始").fill(today.isoformat())
     admin.get_by_label("公示结束").fill((today + timedelta(days=6)).isoformat())
     admin.get_by_role("button", name="发布公示").click()
+    confirm(admin)
     admin.get_by_text("已发布公示").wait_for()
     _move_phase(admin, "进入公示", "公示")
 
@@ -226,11 +231,13 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     # 8. The 通报, then the NRTA.
     admin.get_by_role("link", name="公示与通报", exact=True).click()
     admin.get_by_role("button", name="发布通报").click()
+    confirm(admin)
     admin.get_by_text("已发布通报。").wait_for()
     _move_phase(admin, "进入通报", "通报")
     _move_phase(admin, "进入推荐总局", "推荐总局")
     admin.get_by_role("link", name="推荐总局", exact=True).click()
     admin.get_by_role("button", name=re.compile(rf"^推荐\s*{re.escape(TITLE)}")).click()
+    confirm(admin)
     admin.get_by_text("已完成「推荐至总局」").wait_for()
     admin.get_by_role("button", name="生成推荐材料包（zip）").click()
     admin.get_by_text("已开始生成推荐材料包").wait_for()

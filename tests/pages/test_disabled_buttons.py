@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.enums import CampaignPhase
 from reviews.outcome.publication import announcement_blockers, notice_blockers, notice_publish
+from tests.factories import set_phase
 from workflow.services import apply_transition
 
 
@@ -23,6 +25,7 @@ def test_the_announcement_button_is_disabled_during_the_notice_with_the_reason(c
     notice_publish(
         campaign=cast.campaign, actor=cast.province_admin, title="公示", starts_on=today, ends_on=today + timedelta(6)
     )
+    set_phase(cast.campaign, CampaignPhase.PUBLIC_NOTICE)  # the 公示 runs: its phase
     client.force_login(cast.province_admin)
     page = client.get(reverse("reviews:publication", args=[2024])).content.decode()
     button = _button(page, "发布通报")

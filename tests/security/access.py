@@ -71,6 +71,8 @@ DRAFT = {"pk": "draft"}
 ACCESS: dict[str, Access] = {
     # --- applications ------------------------------------------------------------------
     "dashboard": Access(SIGNED_IN),
+    # The dashboard's list as Excel: what the user may see (experts read theirs on the expert queue).
+    "dashboard_xlsx": Access(SIGNED_IN - EXPERTS),
     "case_new": Access(APPLICANTS),
     "case_detail": Access(READERS_OF_A_CASE, CASE),
     "case_transition": Access(ADMIN, {**CASE, "action": "complete_review"}, sees=READERS_OF_A_CASE),
@@ -89,6 +91,8 @@ ACCESS: dict[str, Access] = {
     # --- reviews: the authorities' preliminary review and ranking ---------------------
     "reviews:home": Access(REVIEWERS | ADMIN),
     "reviews:queue": Access(REVIEWERS | ADMIN),
+    "reviews:queue_bulk": Access(REVIEWERS | ADMIN),
+    "reviews:queue_xlsx": Access(REVIEWERS | ADMIN),
     "reviews:ranking": Access(REVIEWERS | ADMIN),
     "reviews:ranking_order": Access(REVIEWERS | ADMIN),
     "reviews:ranking_step": Access(REVIEWERS | ADMIN),
@@ -110,6 +114,10 @@ ACCESS: dict[str, Access] = {
     "reviews:assignment_remove": Access(ADMIN),
     "reviews:assignment_reopen": Access(ADMIN),
     "reviews:results": Access(ADMIN),
+    "reviews:results_decide": Access(ADMIN),
+    "reviews:assignment_matrix": Access(ADMIN),
+    "reviews:assignment_matrix_save": Access(ADMIN),
+    "reviews:assignment_matrix_xlsx": Access(ADMIN),
     "reviews:complete_reviews": Access(ADMIN),
     "reviews:score_sheet": Access(ADMIN),
     "reviews:publication": Access(ADMIN),
@@ -147,6 +155,7 @@ ACCESS: dict[str, Access] = {
     "reviews:schema_preview": Access(ADMIN, {"code": "platform"}),
     # --- reviews: the experts ----------------------------------------------------------
     "reviews:expert_queue": Access(EXPERTS),
+    "reviews:expert_queue_xlsx": Access(EXPERTS),
     "reviews:score": Access(frozenset({"expert_assigned"}), {"pk": "assignment"}),
     "reviews:declare_conflict": Access(frozenset({"expert_assigned"}), {"pk": "assignment"}),
     # An expert's own sheets of a round they review in; any expert's for the administrator.
@@ -167,6 +176,7 @@ ACCESS: dict[str, Access] = {
     # The unit's own record, read-only.
     "accounts:unit_profile": Access(APPLICANTS),
     "accounts:registrations": Access(REVIEWERS | ADMIN),
+    "accounts:registrations_bulk_approve": Access(REVIEWERS | ADMIN),
     "accounts:registration_approve": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
     "accounts:registration_reject": Access(frozenset({"reviewer_a"}), {"pk": "pending"}),
     # Everyone's own sign-in security: the page, the authenticator, the recovery codes.
