@@ -125,7 +125,9 @@ def _my_assignment(request, pk: int) -> ExpertAssignment:
     if not roles.is_expert(request.user):
         raise Http404  # the expert's pages answer 404 to everyone else
     return get_object_or_404(
-        ExpertAssignment.objects.select_related("case", "case__schema", "case__category", "stage", "stage__campaign"),
+        ExpertAssignment.objects.select_related(
+            "case", "case__schema", "case__category__campaign", "case__campaign", "stage", "stage__campaign"
+        ),
         pk=pk,
         expert=request.user,
     )

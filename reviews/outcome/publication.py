@@ -69,15 +69,16 @@ def _notice_reference(campaign) -> str:
     return reference
 
 
-def default_official_fields(campaign, kind: str) -> dict:
+def default_official_fields(campaign, kind: str, *, issuer: str | None = None) -> dict:
     """What a 公示 or 通报 of `campaign` says unless the province edits it: its title,
     the issuing bureau, whom it goes to and its body (one paragraph a line). In the
     bureau's language whatever the reader's: the 公文 is Chinese."""
     with official_language():
-        return _default_official_fields(campaign, kind)
+        fields = _default_official_fields(campaign, kind, issuer=issuer)
+    return fields
 
 
-def _default_official_fields(campaign, kind: str) -> dict:
+def _default_official_fields(campaign, kind: str, *, issuer: str | None) -> dict:
     year = campaign.year
     reference = _notice_reference(campaign)
     if kind == PublicationKind.NOTICE:
@@ -110,7 +111,7 @@ def _default_official_fields(campaign, kind: str) -> dict:
         paragraphs.append(_("联系人及电话：%(contact)s。") % {"contact": campaign.contact.rstrip("。")})
     return {
         "title": title,
-        "issuer": province_name(),
+        "issuer": province_name() if issuer is None else issuer,
         "addressee": DEFAULT_ADDRESSEE,
         "body": "\n".join(paragraphs),
     }
@@ -136,24 +137,28 @@ def _official_problems(*, issuer: str, addressee: str, body: str) -> list[str]:
     return problems
 
 
-def notice_blockers(*, campaign) -> list[str]:
+# "Not read yet" for the blockers' optional `notice` (None means: there is none).
+_UNREAD = object()
+
+
+def notice_blockers(*, campaign, notice=_UNREAD) -> list[str]:
     """Why the 公示 cannot be published now, whatever is typed in its form (empty when it
-    can): the page shows its button disabled with these reasons."""
+    can): the page shows its button disabled with these reasons. `notice`: the campaign's
+    公示 (or None) when the caller has read it already."""
+    if notice is _UNREAD:
+        notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
     problems = []
     if campaign.state != CampaignPhase.DECIDING:
         problems.append(
             _("只在「结果审定」阶段发布公示（当前阶段：%(phase)s）。") % {"phase": campaign.get_state_display()}
         )
-    if Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists():
+    if notice is not None:
         problems.append(_("本年度已发布过公示。"))
     if not campaign.cases.filter(state__in=SELECTED_STATES).exists():
         problems.append(_("还没有确定入选的案例，不能发布公示。"))
     if campaign.cases.filter(state__in=(CaseState.IN_EXPERT_REVIEW, CaseState.REVIEWED)).exists():
         problems.append(_("还有案例未作出入选决定（专家评审中或评审完成）。"))
     return problems
-
-
-_UNREAD = object()
 
 
 def announcement_blockers(*, campaign, notice=_UNREAD) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import province_name
 from applications.bulk import CaseBulkForm, cases_transition_each
 from applications.enums import CaseState
 from applications.models import Case
@@ -232,8 +233,9 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
     """The 公示 and its objections, the 通报. `failed`: a form that did not go through,
     shown with its errors beside its fields and at the top; answered with 400."""
     forms = forms or {}
-    notice = Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).first()
-    announcement = Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).first()
+    published = {publication.kind: publication for publication in Publication.objects.filter(campaign=campaign)}
+    notice, announcement = published.get(PublicationKind.NOTICE), published.get(PublicationKind.ANNOUNCEMENT)
+    issuer = province_name()  # once for both forms' defaults
     selected = (
         Case.objects.filter(campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA))
         .select_related("unit", "authority", "category")
@@ -259,7 +261,7 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "notice": notice,
             "announcement": announcement,
             # Buttons that would be refused are shown disabled with the reasons.
-            "notice_blocked_by": [] if notice else notice_blockers(campaign=campaign),
+            "notice_blocked_by": [] if notice else notice_blockers(campaign=campaign, notice=None),
             "announcement_blocked_by": (
                 announcement_blockers(campaign=campaign, notice=notice) if notice and not announcement else []
             ),
@@ -269,7 +271,7 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             or NoticeForm(
                 campaign=campaign,
                 initial={
-                    **default_official_fields(campaign, PublicationKind.NOTICE),
+                    **default_official_fields(campaign, PublicationKind.NOTICE, issuer=issuer),
                     "issued_on": starts,
                     "starts_on": starts,
                     "ends_on": ends,
@@ -279,7 +281,7 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
             "announcement_form": forms.get("announcement")
             or AnnouncementForm(
                 initial={
-                    **default_official_fields(campaign, PublicationKind.ANNOUNCEMENT),
+                    **default_official_fields(campaign, PublicationKind.ANNOUNCEMENT, issuer=issuer),
                     "issued_on": timezone.localdate(),
                 }
             ),
