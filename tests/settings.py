@@ -28,4 +28,9 @@ MIDDLEWARE = [entry for entry in MIDDLEWARE if entry != "whitenoise.middleware.W
 # The cache in memory: the autouse fixture clears it before every test, also in tests
 # with no database (the shared database cache of production needs one). The scale-out
 # test starts its servers with config.settings, so the shared cache is tested there.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The production cache's table is still created in the test database (createcachetable
+# makes one for every database cache listed), for the servers the scale-out test starts.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "production_table": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"},
+}
