@@ -28,7 +28,7 @@ from django.urls import reverse
 from applications.models import Attachment
 from reviews.enums import PackageStatus
 from reviews.models import NrtaPackage
-from tests.factories import make_case
+from tests.factories import make_case, pdf_upload
 from tests.s3 import s3_storage_settings
 
 pytestmark = [
@@ -42,7 +42,8 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BUCKET = "casework-scaleout"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real (blank) PDF: uploads are parsed with pypdf, a bare header is refused.
+PDF = pdf_upload("年度报告.pdf").read()
 START_TIMEOUT = 60
 
 
@@ -96,6 +97,9 @@ def _environment(endpoint: str, tmp_path: Path) -> dict[str, str]:
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="4",
         LOG_LEVEL="WARNING",
+        # The sessions are made by the test (force_login): no one-time code was given,
+        # as in every test but the sign-in policy's.
+        SIGNIN_OTP_REQUIRED="false",
     )
     return environment
 
