@@ -23,6 +23,8 @@ def _setup_django() -> None:
     # Production settings in one process, as the test suite has them: plain HTTP (the
     # test client), static files from the finders (no collectstatic).
     os.environ.setdefault("HTTPS", "false")
+    # The benchmark signs its users in without a one-time code, as the tests do.
+    os.environ.setdefault("SIGNIN_OTP_REQUIRED", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
     from django.conf import settings
