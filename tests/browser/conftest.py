@@ -63,3 +63,18 @@ def confirm(page) -> None:
     dialog = page.locator("dialog.confirm-dialog[open]")
     dialog.wait_for()
     dialog.locator(".confirm-dialog-ok").click()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _browser_connections_collected():
+    """Chromium keeps connections to the live server alive; the server's side of them is
+    left to the garbage collector when a module's browser goes. Collect them here, at the
+    end of the browser module that opened them, instead of letting their ResourceWarning
+    land in whichever later test happens to trigger a collection."""
+    yield
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
