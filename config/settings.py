@@ -27,11 +27,11 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 DOWNLOADS_VIA_NGINX = env_bool("DOWNLOADS_VIA_NGINX", False)
 # The internal nginx location that serves MEDIA_ROOT (deploy/nginx/casework.conf).
 NGINX_PROTECTED_PREFIX = "/" + env_str("NGINX_PROTECTED_PREFIX", "/protected-media/").strip("/") + "/"
-SECRET_KEY = env_str("SECRET_KEY")
-if SECRET_KEY is None:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Needed to serve (sessions, signed links), not to build: unset with DEBUG off it stays
+# empty, so `manage.py makemigrations`, `compilemessages`… run on any machine, while
+# Django refuses every use of the empty key, the servers refuse to start without it
+# (config/wsgi.py, config/asgi.py) and `check --deploy` names it (config/checks.py).
+SECRET_KEY = env_str("SECRET_KEY") or ("dev-only-insecure-key-do-not-use-in-production" if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -24,8 +24,26 @@ def _start(*command, **env) -> subprocess.CompletedProcess:
 
 
 def test_production_needs_a_secret_key(tmp_path):
-    result = _start("check", DEBUG="false", VAR_DIR=str(tmp_path))
+    # Checked where it is needed, serving: the servers refuse to start without it …
+    serving = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env={**serving, "DEBUG": "false", "VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+    # … and the deployment check fails on it.
+    deploy = _start("check", "--deploy", "--fail-level", "WARNING", DEBUG="false", VAR_DIR=str(tmp_path))
+    assert deploy.returncode != 0 and "SECRET_KEY" in deploy.stderr
+
+
+def test_building_needs_no_secret_key(tmp_path):
+    # What serves nothing runs on a fresh machine with no settings at all.
+    result = _start("makemigrations", "--check", "--dry-run", DEBUG="false", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_malformed_variable_stops_start_up(tmp_path):
