@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from applications.enums import AttachmentKind
 from applications.models import Campaign
-from applications.services import attachment_add, campaign_create, case_create
+from applications.services import attachment_add, campaign_create
 from demo.cases import DEMO_CASES
-from demo.journeys import _demo_scores, _stamped_scan
+from demo.journeys import _demo_scores, _stamped_scan, demo_case_create
 from demo.organisations import Cast
 from reviews.enums import StageStatus
 from reviews.experts.services import auto_assign, score_save, stage_set_status
@@ -59,21 +59,8 @@ def run_earlier_campaign(cast: Cast) -> Campaign:
     cases = []
     for spec, unit in zip(specs, units, strict=True):
         applicant = people["applicant"][unit.pk]
-        header = dict(spec["header"])
-        header.update(
-            contact_name=applicant.display_name,
-            contact_position="办公室主任",
-            contact_phone=applicant.phone,
-            contact_email=applicant.email,
-        )
-        case = case_create(
-            campaign=campaign,
-            category=categories[spec["category"]],
-            actor=applicant,
-            title=spec["title"],
-            header=header,
-            sections=spec["sections"],
-            figures=spec["figures"],
+        case = demo_case_create(
+            campaign=campaign, category=categories[spec["category"]], spec=spec, applicant=applicant
         )
         attachment_add(case=case, actor=applicant, uploaded=_stamped_scan(case), kind=AttachmentKind.STAMPED_SCAN)
         apply_transition(subject=case, action="submit", actor=applicant)

@@ -57,6 +57,26 @@ COMMENTS = {
 }
 
 
+def demo_case_create(*, campaign, category, spec: dict, applicant):
+    """One demo case of `spec` (demo/cases.py), filed by `applicant`, who is its contact."""
+    header = dict(spec["header"])
+    header.update(
+        contact_name=applicant.display_name,
+        contact_position="办公室主任",
+        contact_phone=applicant.phone,
+        contact_email=applicant.email,
+    )
+    return case_create(
+        campaign=campaign,
+        category=category,
+        actor=applicant,
+        title=spec["title"],
+        header=header,
+        sections=spec["sections"],
+        figures=spec["figures"],
+    )
+
+
 def move_cases(campaign, cast: Cast) -> Counter:
     """Open the campaign, create the demo cases and move each to its state; returns how
     many ended in each state."""
@@ -77,21 +97,8 @@ def move_cases(campaign, cast: Cast) -> Counter:
     for spec in DEMO_CASES:
         unit = next(next_unit[spec["unit_type"]]) if spec["unit_type"] in next_unit else next(all_units)
         applicant = people["applicant"][unit.pk]
-        header = dict(spec["header"])
-        header.update(
-            contact_name=applicant.display_name,
-            contact_position="办公室主任",
-            contact_phone=applicant.phone,
-            contact_email=applicant.email,
-        )
-        case = case_create(
-            campaign=campaign,
-            category=categories[spec["category"]],
-            actor=applicant,
-            title=spec["title"],
-            header=header,
-            sections=spec["sections"],
-            figures=spec["figures"],
+        case = demo_case_create(
+            campaign=campaign, category=categories[spec["category"]], spec=spec, applicant=applicant
         )
         target = next(state_cycles[cast.table_submitted[unit.authority_id]])
         if target != S.DRAFT:
