@@ -6,9 +6,10 @@
 Why a second pipeline beside WeasyPrint (core.documents.pdf): WeasyPrint lays a table
 out in Python, about 7 ms a row on this machine (a bare 500-row table of seven cells,
 without any of our stylesheet, takes 3.5 s of CPU), so the tables that grow with the
-campaign (the ranking table, the NRTA list, the 公示 and 通报, the score sheets, up to
-hundreds of rows) could not print in under a second. Typst draws the same 500 rows in
-about 0.3 s, with the same fonts embedded as subsets.
+campaign (the ranking table, the NRTA list, the 公示 and 通报, up to hundreds of rows)
+could not print in under a second. Typst draws the same 500 rows in about 0.4 s of CPU,
+with the same fonts embedded as subsets, in a child process (typst_child.py) that gives
+back the compiler's memory when it exits (about 0.1 s of the 0.4).
 
 The house style is the one of documents/common.css, in documents/common.typ: Noto Serif
 CJK SC for the text, Noto Sans CJK SC for headings (黑体), page numbers "— 1 —" 四号,
@@ -26,6 +27,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from functools import cache
 
@@ -73,18 +75,15 @@ def _font_file(family: str) -> str | None:
 
 
 @cache
-def _fonts():
-    """The folders of the house fonts, as fontconfig finds them, loaded once per process."""
-    import typst
-
-    folders = []
+def font_folders() -> tuple[str, ...]:
+    """The folders of the house fonts, as fontconfig finds them (once per process)."""
+    folders: list[str] = []
     for family in (SERIF, SANS, EMOJI):
         path = _font_file(family)
         folder = os.path.dirname(path) if path else None
         if folder and folder not in folders:
             folders.append(folder)
-    folders = folders or [folder for folder in DEFAULT_FONT_DIRS if os.path.isdir(folder)]
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=folders)
+    return tuple(folders or (folder for folder in DEFAULT_FONT_DIRS if os.path.isdir(folder)))
 
 
 @cache
@@ -111,13 +110,29 @@ def template_source(name: str) -> bytes:
     return "\n".join(_read_template(part) for part in (COMMON_TEMPLATE, name)).encode()
 
 
-def render_typst_pdf(template: str, data: dict) -> bytes:
-    """The PDF of the Typst `template` fed with `data` (JSON: strings, numbers, lists, dicts)."""
-    import typst
+class TypstFailed(RuntimeError):
+    """The compiler refused a template (a bug of ours: data cannot cause it)."""
 
-    compiler = typst.Compiler(root=_empty_root(), font_paths=_fonts(), ignore_system_fonts=True)
-    return compiler.compile(
-        input=template_source(template),
-        format="pdf",
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+
+CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "typst_child.py")
+CHILD_TIMEOUT = 120  # seconds: a 500-row table takes well under one
+
+
+def render_typst_pdf(template: str, data: dict) -> bytes:
+    """The PDF of the Typst `template` fed with `data` (JSON: strings, numbers, lists,
+    dicts), drawn in a child process (typst_child.py says why)."""
+    request = {
+        "source": template_source(template).decode(),
+        "data": json.dumps(data, ensure_ascii=False),
+        "fonts": list(font_folders()),
+        "root": _empty_root(),
+    }
+    result = subprocess.run(
+        [sys.executable, "-I", CHILD],
+        input=json.dumps(request, ensure_ascii=False).encode(),
+        capture_output=True,
+        timeout=CHILD_TIMEOUT,
     )
+    if result.returncode != 0 or not result.stdout.startswith(b"%PDF-"):
+        raise TypstFailed(f"{template}: {result.stderr.decode(errors='replace')[-2000:]}")
+    return result.stdout
