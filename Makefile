@@ -17,7 +17,7 @@ export DEMO_PASSWORD
 
 # Fonts for Chinese and emoji in pages and PDFs; HarfBuzz's subsetter keeps WeasyPrint fast;
 # gettext compiles the English translation.
-DEBS_RUN := fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 gettext
+DEBS_RUN := fonts-noto-cjk fonts-noto-color-emoji fontconfig libharfbuzz-subset0 gettext
 # Tests also drive a real browser and render PDFs to PNG.
 DEBS_TEST := $(DEBS_RUN) chromium poppler-utils
 

@@ -2,7 +2,8 @@
 titles and figures of their documents, and the Excel sheet of a landscape table to
 print and stamp.
 
-    CaseRow.of(rank, case), render_stamped_table_xlsx(...) -> bytes   (the ranking table and the NRTA list)
+    CaseRow.of(rank, case), render_stamped_table_pdf(...) / render_stamped_table_xlsx(...) -> bytes
+        (the ranking table and the NRTA list)
     plain_text(value), header_text(header, key), title_lines(title), plain_number(value)
 
 Used by the ranking table (reviews/ranking/documents.py), the score sheets
@@ -19,13 +20,14 @@ from django.utils.translation import gettext as _
 from applications.documents.layout import clean_text
 from core.documents import EXCEL_BODY, EXCEL_TITLE, excel
 from core.documents.excel import Column
+from core.documents.typst import render_typst_pdf, wrappable
 
 HEADER_ROW = 3
 LINE_HEIGHT_PT = 16.5  # one line of 12 pt text in Excel
 # A seal is about 4 cm across; 120 pt (4.2 cm) leaves it room between label and date.
 SEAL_ROOM_PT = 120
-# The rules the ranking table and the NRTA list share, before their own stylesheet.
-STAMPED_TABLE_STYLESHEET = "reviews/documents/stamped_table.css"
+# The Typst template of the ranking table and the NRTA list (core.documents.typst).
+STAMPED_TABLE_TEMPLATE = "reviews/documents/stamped_table.typ"
 
 
 def plain_text(value) -> str:
@@ -81,6 +83,75 @@ class CaseRow:
 
     def cells(self, columns) -> list:
         return [getattr(self, column.key) for column in columns]
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """What closes a stamped table in the PDF: `left` texts (each followed by a line to
+    write on when `blanks`), and on the right the seal's label, room for the seal
+    (`seal_room`, mm) and its date, in a column `seal_width` mm wide."""
+
+    left: tuple[str, ...]
+    seal_label: str
+    seal_date: str
+    blanks: bool = False
+    left_top: bool = False  # the left texts at the top of the block (else at its bottom)
+    seal_width: float = 80
+    seal_room: float = 14
+    gap: float = 6  # pt above the block
+    line_height: float = 20  # pt
+
+
+def render_stamped_table_pdf(
+    *,
+    title: str,
+    title_lines: list[str],
+    author: str,
+    running: str,
+    columns: tuple[Column, ...],
+    widths: dict[str, float],
+    rows: list[CaseRow],
+    top_left: str,
+    top_right: str,
+    empty_line: str,
+    signoff: Signoff,
+    line_height: float = 16,
+) -> bytes:
+    """A landscape table to print and stamp as PDF (templates/reviews/documents/
+    stamped_table.typ): the title in `title_lines`; `top_left` and `top_right` under
+    it; the header row repeated on every page and the `columns` of each of `rows` (or
+    `empty_line`), `widths` in mm by column key (the column without one takes what is
+    left); then the `signoff`, never on a page without the last row. Called inside
+    official_language()."""
+    return render_typst_pdf(
+        STAMPED_TABLE_TEMPLATE,
+        {
+            "title": title,
+            "author": author,
+            "running": running,
+            "title_lines": [str(line) for line in title_lines],
+            "top_left": str(top_left),
+            "top_right": str(top_right),
+            "columns": [
+                {"label": str(column.label), "width": widths.get(column.key), "left": not column.centred}
+                for column in columns
+            ],
+            "rows": [[wrappable(str(value)) for value in row.cells(columns)] for row in rows],
+            "empty_line": str(empty_line),
+            "body_line_height": line_height,
+            "signoff": {
+                "left": [str(text) for text in signoff.left],
+                "blanks": signoff.blanks,
+                "left_top": signoff.left_top,
+                "seal_label": str(signoff.seal_label),
+                "seal_date": str(signoff.seal_date),
+                "seal_width": signoff.seal_width,
+                "seal_room": signoff.seal_room,
+                "gap": signoff.gap,
+                "line_height": signoff.line_height,
+            },
+        },
+    )
 
 
 def render_stamped_table_xlsx(

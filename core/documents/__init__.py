@@ -1,6 +1,7 @@
 """What every printed document shares, whatever app makes it:
 
     core.documents.pdf     the WeasyPrint pipeline: HTML + stylesheets -> PDF, offline
+    core.documents.typst   the Typst pipeline for long tables: template + JSON -> PDF
     core.documents.word    the Word house style: the office's fonts, the page, "— 1 —"
     core.documents.excel   the Excel house style: cells, widths, rows, print setup
 

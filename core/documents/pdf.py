@@ -2,12 +2,14 @@
 (templates/documents/common.css: the running title, page numbers, the body font) and
 then its own stylesheets, drawn by WeasyPrint.
 
-    render_pdf(html, "reviews/documents/ranking_table.css") -> bytes
+    render_pdf(html, "reviews/documents/review_sheet.css") -> bytes
     render_pdf_template("…/case_form.html", {"doc": …}, "…/case_form.css") -> bytes
 
 Fonts are the system's Noto CJK, found through fontconfig and embedded as subsets
 (WeasyPrint's default), which keeps a 5,000-character form well under 1 MB. WeasyPrint
 is imported only when a PDF is made: it is slow to load, and most requests make none.
+Tables that grow with the campaign are drawn by Typst instead (core.documents.typst):
+WeasyPrint lays out about 150 rows a second.
 """
 
 from functools import cache

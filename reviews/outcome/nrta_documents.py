@@ -20,12 +20,15 @@ from accounts.selectors import province_name, province_region
 from applications.enums import CaseState
 from core.documents import official_language
 from core.documents.excel import Column
-from core.documents.pdf import render_pdf_template
 from reviews.outcome.nrta import nrta_cases
-from reviews.table_documents import STAMPED_TABLE_STYLESHEET, CaseRow, plain_text, render_stamped_table_xlsx
+from reviews.table_documents import (
+    CaseRow,
+    Signoff,
+    plain_text,
+    render_stamped_table_pdf,
+    render_stamped_table_xlsx,
+)
 
-TEMPLATE = "reviews/documents/nrta_list.html"
-STYLESHEET = "reviews/documents/nrta_list.css"
 SHEET_TITLE = gettext_lazy("推荐名单")
 
 COLUMNS = (
@@ -37,6 +40,10 @@ COLUMNS = (
     Column(gettext_lazy("联系人"), 11, key="contact_name"),
     Column(gettext_lazy("联系电话"), 16, key="contact_phone"),
 )
+# The PDF's columns in mm: wide enough for 推荐顺序, 新媒体平台建设, a four-character
+# name and a landline number on one line each; the case name takes what is left,
+# about 18 characters.
+PDF_WIDTHS = {"rank": 22, "unit": 40, "category": 34, "authority": 38, "contact_name": 22, "contact_phone": 34}
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,30 @@ def render_nrta_list_pdf(campaign, cases=None) -> bytes:
     # An official Chinese document whatever the reader's interface language.
     with official_language():
         doc = nrta_list_document(campaign, cases)
-    return render_pdf_template(TEMPLATE, {"doc": doc, "columns": COLUMNS}, STAMPED_TABLE_STYLESHEET, STYLESHEET)
+        return render_stamped_table_pdf(
+            title=doc.title,
+            title_lines=list(doc.title_lines),
+            author=doc.province_name,
+            running=doc.title,
+            columns=COLUMNS,
+            widths=PDF_WIDTHS,
+            rows=doc.rows,
+            top_left=_("报送单位（盖章）：%(name)s") % {"name": doc.province_name},
+            top_right=_("报送日期：　　　　年　　月　　日"),
+            empty_line=_("（无推荐案例）"),
+            # A seal is about 4 cm across: room for it between the label and the date.
+            signoff=Signoff(
+                left=(_("共推荐 %(count)d 个案例。") % {"count": len(doc.rows)},),
+                left_top=True,
+                seal_label=_("%(name)s（盖章）") % {"name": doc.province_name},
+                seal_date=_("年　　月　　日"),
+                seal_width=90,
+                seal_room=42,
+                gap=14,
+                line_height=24,
+            ),
+            line_height=18,
+        )
 
 
 def render_nrta_list_xlsx(campaign, cases=None) -> bytes:

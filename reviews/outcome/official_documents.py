@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.documents import official_language
-from core.documents.pdf import render_pdf_template
+from core.documents.typst import render_typst_pdf, wrappable
 from core.files import build_filename
 from reviews.enums import PublicationKind
 from reviews.models import Publication
@@ -42,8 +42,9 @@ from reviews.outcome.announcement_documents import AnnouncementDocument, announc
 from reviews.outcome.publication import default_official_fields
 from reviews.table_documents import plain_text, title_lines
 
-TEMPLATE = "reviews/documents/official.html"
-STYLESHEET = "reviews/documents/official.css"
+# Drawn by Typst (core.documents.typst): the 附件 grows with the campaign, and
+# WeasyPrint lays out about 150 rows a second.
+TEMPLATE = "reviews/documents/official.typ"
 ISSUER_MARK_SUFFIX = "文件"
 # "一、" opens a first-level heading (黑体), "（一）" a second-level one (楷体).
 _FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十百]+、")
@@ -168,7 +169,41 @@ def official_filename(campaign, kind: str, extension: str) -> str:
 def render_official_pdf(campaign, kind: str) -> bytes:
     with official_language():
         doc = official_document(campaign, kind)
-    return render_pdf_template(TEMPLATE, {"doc": doc}, STYLESHEET)
+        labels = {
+            "attachment_note": _("附件："),
+            "attachment": _("附件"),
+            "none": _("（无）"),
+            "columns": [_("序号"), _("案例名称"), _("申报单位"), _("推荐单位")],
+        }
+    return render_typst_pdf(TEMPLATE, _official_data(doc, labels))
+
+
+def _official_data(doc: OfficialDocument, labels: dict) -> dict:
+    """What templates/reviews/documents/official.typ reads: the document as JSON."""
+    return {
+        "title": doc.title,
+        "issuer_mark": doc.issuer_mark,
+        "document_number": doc.document_number,
+        "title_lines": doc.title_lines,
+        "addressee": wrappable(doc.addressee),
+        "paragraphs": [{"text": wrappable(paragraph.text), "level": paragraph.level} for paragraph in doc.paragraphs],
+        "attachment_title": wrappable(doc.attachment_title),
+        "attachment_title_lines": doc.attachment_title_lines,
+        "signatory": doc.signatory,
+        "signatory_indent": round(doc.signatory_indent, 2),
+        "date": doc.date,
+        "labels": labels,
+        "groups": [
+            {
+                "heading": group.heading,
+                "rows": [
+                    [str(row.number), wrappable(row.title), wrappable(row.unit), wrappable(row.authority)]
+                    for row in group.rows
+                ],
+            }
+            for group in doc.listing.groups
+        ],
+    }
 
 
 def render_announcement_pdf(campaign) -> bytes:

@@ -18,13 +18,16 @@ from django.utils.translation import gettext_lazy
 from accounts.selectors import province_name_subquery, province_region, title_region
 from core.documents import official_language
 from core.documents.excel import Column
-from core.documents.pdf import render_pdf_template
 from core.files import build_filename
 from reviews.models import RankingTable
-from reviews.table_documents import STAMPED_TABLE_STYLESHEET, CaseRow, plain_text, render_stamped_table_xlsx
+from reviews.table_documents import (
+    CaseRow,
+    Signoff,
+    plain_text,
+    render_stamped_table_pdf,
+    render_stamped_table_xlsx,
+)
 
-TEMPLATE = "reviews/documents/ranking_table.html"
-STYLESHEET = "reviews/documents/ranking_table.css"
 SHEET_TITLE = gettext_lazy("推荐排序表")
 
 COLUMNS = (
@@ -36,6 +39,10 @@ COLUMNS = (
     Column(gettext_lazy("联系电话"), 16, key="contact_phone"),
     Column(gettext_lazy("备注"), 14, key="remarks"),
 )
+# The PDF's columns in mm: wide enough for 推荐排序, 新媒体平台建设, a four-character
+# name and a landline number on one line each; the case name takes what is left,
+# about 20 characters.
+PDF_WIDTHS = {"rank": 22, "unit": 42, "category": 34, "contact_name": 22, "contact_phone": 34, "remarks": 24}
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,28 @@ def render_ranking_pdf(table: RankingTable) -> bytes:
     # An official Chinese document whatever the reader's interface language.
     with official_language():
         doc = ranking_document(table)
-    return render_pdf_template(TEMPLATE, {"doc": doc, "columns": COLUMNS}, STAMPED_TABLE_STYLESHEET, STYLESHEET)
+        return render_stamped_table_pdf(
+            title=doc.title,
+            title_lines=[doc.title],
+            author=doc.authority_name,
+            running=f"{doc.title}（{doc.authority_name}）",
+            columns=COLUMNS,
+            widths=PDF_WIDTHS,
+            rows=doc.rows,
+            top_left=_("推荐单位（盖章）：%(name)s") % {"name": doc.authority_name},
+            top_right=_("填报日期：　　　　年　　月　　日"),
+            empty_line=_("（无推荐案例）"),
+            # A seal is about 4 cm across and is stamped over the label and the date
+            # (as offices stamp a date: 骑年盖月): label, room and date are about 3 cm.
+            # A taller block would push a page's last rows over with it and leave half
+            # a page empty (长春's seven cases took two pages).
+            signoff=Signoff(
+                left=(_("填报人："), _("联系电话：")),
+                blanks=True,
+                seal_label=_("推荐单位（盖章）"),
+                seal_date=_("年　　月　　日"),
+            ),
+        )
 
 
 def render_ranking_xlsx(table: RankingTable) -> bytes:

@@ -5,6 +5,7 @@ Also the source of that case for tests/applications/test_documents.py."""
 import os
 import statistics
 import time
+from io import BytesIO
 
 from accounts.enums import OrgKind, Role
 from applications.models import Campaign
@@ -108,15 +109,36 @@ def bench_documents(emit) -> None:
 
 
 TABLE_ROWS = 500
+# Case names as long as real ones (two lines in the table's widest column).
+TABLE_TITLE = "排序表基准案例{number}：“融媒体+政务服务”平台建设与运营实践"
 
 
-def bench_ranking_table(emit, *, campaign, authority, unit, applicant) -> None:
-    """The 推荐排序表 of TABLE_ROWS recommended cases as PDF (WeasyPrint)."""
+def _median_seconds(render) -> tuple[float, float, bytes]:
+    """(median wall seconds, median CPU seconds of this process and its children, the last PDF) of
+    `render()`, after a warm-up. CPU time says what the render costs when other work
+    shares the machine's cores; wall time is what the person downloading waits."""
+    import resource
+
+    def cpu_time() -> float:  # this process and its children (Typst draws in one)
+        usages = (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+        return sum(usage.ru_utime + usage.ru_stime for usage in usages)
+
+    data = render()  # warm-up: fonts, templates
+    walls, cpus = [], []
+    for _ in range(RENDERS):
+        cpu, wall = cpu_time(), time.perf_counter()
+        data = render()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(cpu_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), data
+
+
+def table_cases(*, campaign, authority, unit, applicant, count: int = TABLE_ROWS) -> list:
+    """`count` cases recommended to the NRTA (so announced too), in the campaign's
+    first category, in the NRTA's order: the rows of every table document."""
     from applications.enums import CaseState
     from applications.models import Case
-    from reviews.enums import RankingTableStatus
-    from reviews.models import RankingEntry, RankingTable
-    from reviews.ranking.documents import render_ranking_pdf
+    from reviews.models import NrtaEntry
 
     category = campaign.categories.order_by("position").first()
     schema = category.schemas.latest()
@@ -127,16 +149,57 @@ def bench_ranking_table(emit, *, campaign, authority, unit, applicant) -> None:
             schema=schema,
             unit=unit,
             authority=authority,
-            title=f"排序表基准案例{number}",
-            state=CaseState.RECOMMENDED,
+            title=TABLE_TITLE.format(number=number),
+            header={"contact_name": CONTACT["contact_name"], "contact_phone": CONTACT["contact_phone"]},
+            state=CaseState.RECOMMENDED_TO_NRTA,
             created_by=applicant,
         )
-        for number in range(TABLE_ROWS)
+        for number in range(count)
     )
+    NrtaEntry.objects.bulk_create(
+        NrtaEntry(campaign=campaign, case=case, rank=rank) for rank, case in enumerate(cases, start=1)
+    )
+    return cases
+
+
+def bench_ranking_table(emit, *, campaign, authority, unit, applicant) -> None:
+    """Every table the system prints as PDF, at TABLE_ROWS rows: the 推荐排序表, the
+    NRTA list, the 公示 and the 通报 (their 附件). `document.<name>.<rows>.seconds`
+    (wall), `.cpu_seconds`, `.pages`, `.size`. (The score sheet is an Excel workbook
+    only; the review sheets are one page per case, not a table.)"""
+    from pypdf import PdfReader
+
+    from reviews.enums import RankingTableStatus
+    from reviews.models import RankingEntry, RankingTable
+    from reviews.outcome.nrta_documents import render_nrta_list_pdf
+    from reviews.outcome.official_documents import render_announcement_pdf, render_notice_pdf
+    from reviews.ranking.documents import render_ranking_pdf
+
+    cases = table_cases(campaign=campaign, authority=authority, unit=unit, applicant=applicant)
     table = RankingTable.objects.create(campaign=campaign, authority=authority, status=RankingTableStatus.DRAFT)
     RankingEntry.objects.bulk_create(
         RankingEntry(table=table, case=case, rank=rank) for rank, case in enumerate(cases, start=1)
     )
-    median, data = _median_ms(lambda table: render_ranking_pdf(table), table)
-    emit(f"ranking_table.{TABLE_ROWS}_rows.pdf.median", median, "ms")
-    emit(f"ranking_table.{TABLE_ROWS}_rows.pdf.size", len(data) / 1024, "kB")
+    documents = (
+        ("ranking_table", lambda: render_ranking_pdf(table)),
+        ("nrta_list", lambda: render_nrta_list_pdf(campaign)),
+        ("notice", lambda: render_notice_pdf(campaign)),
+        ("announcement", lambda: render_announcement_pdf(campaign)),
+    )
+    for name, render in documents:
+        wall, cpu, data = _median_seconds(render)
+        emit(f"document.{name}.{TABLE_ROWS}.seconds", wall, "s")
+        emit(f"document.{name}.{TABLE_ROWS}.cpu_seconds", cpu, "s")
+        emit(f"document.{name}.{TABLE_ROWS}.pages", len(PdfReader(BytesIO(data)).pages), "pages")
+        emit(f"document.{name}.{TABLE_ROWS}.size", len(data) / 1024, "kB")
+
+
+def bench_tables_only(emit) -> None:
+    """Only the table documents, in a world of their own: `python -m tests.benchmarks.run tables`."""
+    from tests.factories import OrganisationFactory, UnitFactory, UserFactory, open_campaign
+
+    campaign = open_campaign(year=2024)
+    authority = OrganisationFactory(name="长春市文广旅局（基准）", kind=OrgKind.AUTHORITY)
+    unit = UnitFactory(name="九台区融媒体中心（基准）", authority=authority)
+    applicant = UserFactory(organisation=unit, role=Role.APPLICANT)
+    bench_ranking_table(emit, campaign=campaign, authority=authority, unit=unit, applicant=applicant)

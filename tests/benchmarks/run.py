@@ -1,4 +1,5 @@
-"""Benchmarks: `make bench` (python -m tests.benchmarks.run).
+"""Benchmarks: `make bench` (python -m tests.benchmarks.run; `… run tables`: only the
+table documents as PDF, at 500 rows).
 
 Prints one figure per line, `name value unit`. Runs on a fresh SQLite database in a
 temporary directory (or on DATABASE_URL if set, which it then fills: use a scratch
@@ -129,6 +130,12 @@ def measure_ratio(
 
 def main() -> int:
     _setup_django()
+    if sys.argv[1:] == ["tables"]:
+        # Only the table documents at 500 rows (the ranking table, the NRTA list, 公示, 通报).
+        from tests.benchmarks.documents import bench_tables_only
+
+        bench_tables_only(emit)
+        return 0
     from django.test import Client
 
     from tests.benchmarks.data import World
