@@ -22,7 +22,8 @@ from pypdf import PdfReader
 
 from applications.enums import CampaignPhase
 from applications.models import Campaign, Case
-from reviews.models import NrtaPackage, Panel, Publication
+from core.models import Job
+from reviews.models import Panel, Publication
 from tests.applications.test_editor import SEED_TEXT
 from tests.browser.conftest import SCREENSHOTS, confirm
 from tests.browser.test_dashboards import _login
@@ -250,7 +251,7 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     admin_context.close()
 
     assert Case.objects.get(pk=case.pk).state == "recommended_to_nrta"
-    assert NrtaPackage.objects.get(campaign=campaign).status == "done"
+    assert Job.objects.get(kind="nrta_package", scope=f"campaign:{campaign.pk}").status == "done"
     # The package holds the case's 申请表, on version 2 of the form: the new figure in it.
     with zipfile.ZipFile(target) as package:
         names = package.namelist()

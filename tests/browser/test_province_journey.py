@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Case
-from reviews.models import NrtaPackage, Panel, Publication
+from core.models import Job
+from reviews.models import Panel, Publication
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.browser.conftest import confirm
 from tests.browser.test_dashboards import _login
@@ -126,4 +127,4 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     admin_context.close()
 
     assert Case.objects.get(pk=case.pk).state == "recommended_to_nrta"
-    assert NrtaPackage.objects.get().status == "done"
+    assert Job.objects.get(kind="nrta_package").status == "done"
