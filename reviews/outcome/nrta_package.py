@@ -27,6 +27,7 @@ complete: nobody ever sees half a package.
 """
 
 import gc
+import hashlib
 import shutil
 import zipfile
 from collections import defaultdict
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,7 +50,12 @@ from core.files import atomic_write, build_filename, safe_filename
 from core.jobs import JobFailed, job_request, register_kind
 from core.models import Job
 from reviews.models import NrtaEntry
-from reviews.outcome.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
+from reviews.outcome.nrta_documents import (
+    nrta_list_document,
+    recommended_cases,
+    render_nrta_list_pdf,
+    render_nrta_list_xlsx,
+)
 from workflow.exceptions import TransitionRefused
 
 JOB_KIND = "nrta_package"
@@ -64,6 +71,10 @@ COPY_CHUNK = 1024 * 1024
 MAX_FOLDER_NAME = 60
 MAX_FILE_NAME = 80
 GC_EVERY = 10
+# The list's PDF is kept per content (_stored_list_pdf): bump when its look changes
+# (templates/reviews/documents/nrta_list.*, reviews/table_documents.py).
+LIST_TEMPLATE_VERSION = 1
+LIST_DIRECTORY = "documents/nrta-lists"
 _FILE_MODE = 0o644 << 16  # rw-r--r-- for unzip on Unix; without it files come out 000
 
 
@@ -214,7 +225,8 @@ def write_nrta_package(campaign, stream, *, progress=None) -> PackageSummary:
 
         with zipfile.ZipFile(stream, "w", allowZip64=True) as archive:
             writer = _Writer(archive)
-            writer.add_bytes("", f"{LIST_NAME}.pdf", render_nrta_list_pdf(campaign, cases))
+            with default_storage.open(_stored_list_pdf(campaign, cases), "rb") as listed:
+                writer.add_file("", f"{LIST_NAME}.pdf", listed)
             writer.add_bytes("", f"{LIST_NAME}.xlsx", render_nrta_list_xlsx(campaign, cases))
             rendered_since_collect = 0
             documents = stored_case_documents(cases)
@@ -231,6 +243,22 @@ def write_nrta_package(campaign, stream, *, progress=None) -> PackageSummary:
                 progress(rank, len(cases))
             file_count = writer.count
     return PackageSummary(path=None, size=stream.tell(), case_count=len(cases), file_count=file_count)
+
+
+def _stored_list_pdf(campaign, cases) -> str:
+    """The list's PDF in the file store, rendered once per content (as the forms are):
+    a package built again with the same list (a scan replaced, a build that failed)
+    copies it instead of drawing it again, the one render that costs seconds and
+    WeasyPrint's ~190 MB of CJK fonts."""
+    with official_language():
+        content = repr(nrta_list_document(campaign, cases))
+    digest = hashlib.sha256(f"{content}|t{LIST_TEMPLATE_VERSION}".encode()).hexdigest()[:24]
+    name = f"{LIST_DIRECTORY}/{campaign.pk}/list-{digest}.pdf"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(render_nrta_list_pdf(campaign, cases)))
+        if saved != name:  # another build stored the same list meanwhile: keep one
+            default_storage.delete(saved)
+    return name
 
 
 def _add_case(writer: _Writer, rank: int, case, forms: dict, attachments: list, links: list) -> None:
