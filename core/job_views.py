@@ -6,7 +6,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from core.http import download_response
 from core.jobs import visible_job
@@ -14,7 +13,6 @@ from core.models import JobStatus
 
 
 @login_required
-@require_GET
 def job_detail(request, pk: int):
     job = visible_job(request.user, pk)
     return render(request, "core/job.html", {"job": job, "refresh": job.pending})
@@ -36,7 +34,6 @@ def job_state(job) -> dict:
 
 
 @login_required
-@require_GET
 def job_status(request, pk: int):
     response = JsonResponse(job_state(visible_job(request.user, pk)))
     response["Cache-Control"] = "no-store"
@@ -44,7 +41,6 @@ def job_status(request, pk: int):
 
 
 @login_required
-@require_GET
 def job_download(request, pk: int):
     job = visible_job(request.user, pk)
     if job.status != JobStatus.DONE or not job.file:
