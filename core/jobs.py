@@ -242,7 +242,11 @@ def _run_list_export(job: Job, stream, progress) -> str:
     build = import_string(job.params["export"])
     if not getattr(build, "list_export", False):
         raise JobFailed(_("未知的导出。"))
-    table = build(_request_for(job), **job.params.get("kwargs", {}))
+    try:
+        # With the requester's rights as they are now, not as they were when they asked.
+        table = build(_request_for(job), **job.params.get("kwargs", {}))
+    except Http404 as refused:
+        raise JobFailed(_("您已无权导出此列表。")) from refused
     total = table.count
     progress(0, total)
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.enums import Role
 from core import jobs
 from core.models import Job, JobStatus
 from reviews.outcome.nrta_package import nrta_package_request
@@ -211,3 +212,20 @@ def test_a_short_list_is_sent_at_once(world, cast, client):
     response = client.get(reverse("dashboard_xlsx"))
     assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
     assert not Job.objects.exists()
+
+
+def test_an_export_whose_requester_lost_the_right_fails_with_a_reason(
+    world, cast, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(jobs, "LARGE_EXPORT_ROWS", 1)
+    client.force_login(cast.reviewer_a)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.get(reverse("reviews:queue_xlsx", args=[2024]))
+    assert response.status_code == 302
+    job = Job.objects.get(kind="list_export")
+    # Meanwhile the reviewer lost the role: the worker, reading their rights now, exports nothing.
+    type(cast.reviewer_a).objects.filter(pk=cast.reviewer_a.pk).update(role=Role.EXPERT)
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "您已无权导出此列表。" and not job.file
