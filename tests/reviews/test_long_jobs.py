@@ -7,6 +7,7 @@ from io import BytesIO
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -197,14 +198,17 @@ def test_a_long_list_is_exported_by_the_worker_with_a_link(
 
     page = client.get(reverse("job", args=[job.pk])).content.decode()
     assert "已完成" in page and reverse("job_download", args=[job.pk]) in page
+
+    # Only the one who asked.
+    other = Client()
+    other.force_login(cast.reviewer_a)
+    assert other.get(reverse("job", args=[job.pk])).status_code == 404
+
+    # Last: closing a streamed response ends the request (and, on PostgreSQL, the test's connection).
     response = client.get(reverse("job_download", args=[job.pk]))
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     response.close()
     assert sheet.max_row - 2 == job.total  # the title, the header, then one row per case
-
-    # Only the one who asked: another province administrator's view is their own.
-    client.force_login(cast.reviewer_a)
-    assert client.get(reverse("job", args=[job.pk])).status_code == 404
 
 
 def test_a_short_list_is_sent_at_once(world, cast, client):

@@ -64,10 +64,10 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
         assert summary.file_count == len(names)
         for info in archive.infolist():
             # UTF-8 names, flagged as such; generated files compressed, files of the store
-            # (the forms stored when submitted, the uploads) not.
+            # (the list's PDF and the forms, stored once rendered, the uploads) not.
             assert info.flag_bits & 0x800
             assert ".." not in info.filename.split("/") and "\\" not in info.filename
-            generated = info.filename.startswith("00-") or info.filename.endswith(".txt")
+            generated = info.filename == "00-推荐名单.xlsx" or info.filename.endswith(".txt")
             assert info.compress_type == (zipfile.ZIP_DEFLATED if generated else zipfile.ZIP_STORED)
 
         # The stored files, byte for byte.
