@@ -84,7 +84,7 @@ class PackageError(JobFailed):
 
 @dataclass(frozen=True)
 class PackageSummary:
-    path: Path
+    path: Path | None  # None when written into a stream (the background job)
     size: int  # bytes
     case_count: int
     file_count: int
