@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "audit",
+    # The one model of core: long jobs with progress and a file (core/jobs.py).
+    "core",
     "accounts",
     "applications",
     "workflow",

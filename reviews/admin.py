@@ -7,7 +7,6 @@ from reviews.models import (
     ConflictDeclaration,
     Criterion,
     ExpertAssignment,
-    NrtaPackage,
     Objection,
     Panel,
     Publication,
@@ -104,11 +103,6 @@ class PublicationAdmin(ReadOnlyModelAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyModelAdmin):
     list_display = ["publication", "case", "objector", "received_at", "answered_at"]
-
-
-@admin.register(NrtaPackage)
-class NrtaPackageAdmin(ReadOnlyModelAdmin):
-    list_display = ["campaign", "status", "case_count", "size", "requested_at", "finished_at"]
 
 
 admin.site.empty_value_display = _("—")

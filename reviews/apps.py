@@ -10,3 +10,6 @@ class ReviewsConfig(AppConfig):
         from reviews.hooks import connect
 
         connect()
+        # The NRTA package is a long job (core/jobs.py): its kind registered wherever the
+        # worker runs, which loads no URLconf.
+        import reviews.outcome.nrta_package  # noqa: F401

@@ -33,13 +33,6 @@ class PublicationKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("通报")
 
 
-class PackageStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
-
-
 class QuotaMode(models.TextChoices):
     """How a selection quota binds: the service refuses, or the page warns."""
 

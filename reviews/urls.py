@@ -113,9 +113,6 @@ outcome = [
     path("province/<int:year>/nrta/up/", outcome_views.nrta_move_up, name="nrta_move_up"),
     path("province/<int:year>/nrta/down/", outcome_views.nrta_move_down, name="nrta_move_down"),
     path("province/<int:year>/nrta/packages/", outcome_views.nrta_package_request_view, name="nrta_package_request"),
-    path(
-        "province/<int:year>/nrta/packages/<int:package_id>/", outcome_views.nrta_package_download, name="nrta_package"
-    ),
 ]
 
 setup = [

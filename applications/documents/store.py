@@ -9,6 +9,8 @@ changes (templates/applications/documents/, applications/documents/pdf.py, docx.
 layout.py): every form is then rendered again on its next download.
 
     stored_case_document(case, "pdf") -> an open file of the stored document
+    stored_case_documents(cases)      -> (case, {"pdf": name, "docx": name}, rendered) for each,
+                                         a batch of cases read at a time (the NRTA package)
     case_documents_store(case=case)   -> both formats stored (a worker does it when a
                                          case is submitted: store_on_submission)
 """
@@ -53,19 +55,47 @@ def _render(doc, extension: str) -> bytes:
     return render_docx_document(doc)
 
 
+def _store_missing(case, doc, extension: str) -> tuple[str, bool]:
+    """The name of the stored document of this content, and whether it had to be
+    rendered now (it was missing)."""
+    name = stored_name(case, doc, extension)
+    if default_storage.exists(name):
+        return name, False
+    saved = default_storage.save(name, ContentFile(_render(doc, extension)))
+    if saved != name:  # another request stored the same content meanwhile: keep one
+        default_storage.delete(saved)
+    return name, True
+
+
 def _stored(case, doc, extension: str) -> str:
     """The name of the stored document of this content, rendering it if missing."""
-    name = stored_name(case, doc, extension)
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(_render(doc, extension)))
-        if saved != name:  # another request stored the same content meanwhile: keep one
-            default_storage.delete(saved)
-    return name
+    return _store_missing(case, doc, extension)[0]
 
 
 def stored_case_document(case, extension: str):
     """The form of `case` as it is now, as an open binary file of the store."""
     return default_storage.open(_stored(case, _document(case), extension), "rb")
+
+
+def stored_case_documents(cases, *, batch: int = 50):
+    """(case, {extension: stored name}, rendered now?) for each of `cases` in order, both formats of
+    each form as it is now, rendered only where missing; the cases' content is read
+    a batch at a time (three queries per batch), each form's digest taken once."""
+    from applications.documents.layout import cases_for_documents
+
+    cases = list(cases)
+    for start in range(0, len(cases), batch):
+        chunk = cases[start : start + batch]
+        loaded = cases_for_documents([case.pk for case in chunk])
+        for case in chunk:
+            with official_language():
+                doc = form_document(loaded[case.pk])
+            stored = {extension: _store_missing(case, doc, extension) for extension in EXTENSIONS}
+            yield (
+                case,
+                {extension: name for extension, (name, _rendered) in stored.items()},
+                any(rendered for _name, rendered in stored.values()),
+            )
 
 
 def case_documents_store(*, case) -> None:

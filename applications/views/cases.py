@@ -12,8 +12,8 @@ from applications.figures import figure_display
 from applications.models import Case, FormSchema
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_matching, cases_visible_to, running_extensions_of, with_stamped_scan_flag
-from core.documents.excel import Column, list_workbook
-from core.http import download_response
+from core.documents.excel import Column
+from core.jobs import ListTable, export_list, list_export
 from core.listing import ListParams
 from core.privacy import masked_header
 from core.worker_status import worker_status
@@ -141,7 +141,13 @@ DASHBOARD_COLUMNS = {
 
 @login_required
 def dashboard_export(request):
-    """The dashboard's list as Excel: every case the current search and state keep (all
+    """The dashboard's list as Excel: at once, or by the worker when it is long (core.jobs)."""
+    return export_list(request, dashboard_table)
+
+
+@list_export
+def dashboard_table(request) -> ListTable:
+    """The dashboard's list to export: every case the current search and state keep (all
     pages), only those the user may read, each in the state it shows them."""
     if request.user.is_expert:
         raise Http404  # the expert's list is the queue, with an export of its own
@@ -173,8 +179,8 @@ def dashboard_export(request):
         for k in keys
     ]
     title = str(_dashboard_title(request.user))
-    content = list_workbook(title=title, columns=columns, rows=(values(case) for case in listed))
-    return download_response(content, filename=f"{title}.xlsx")
+    rows = (values(case) for case in listed.iterator(chunk_size=2000))
+    return ListTable(title=title, columns=columns, rows=rows, count=listed.count(), filename=f"{title}.xlsx")
 
 
 def _dashboard_context(request, page, counts, state) -> dict:

@@ -191,10 +191,11 @@ def workbook_bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def list_workbook(*, title: str, columns: list[Column], rows) -> bytes:
+def list_workbook(*, title: str, columns: list[Column], rows, stream=None) -> bytes | None:
     """A list page as a worksheet: the title, the header row, one row per item (each a
     sequence of values in the columns' order), in the house style. Every list's
-    "导出 Excel" uses it, with the rows the page itself lists."""
+    "导出 Excel" uses it, with the rows the page itself lists. Returns the bytes, or
+    writes them into the binary `stream` (a long job's file, core.jobs) and returns None."""
     from openpyxl.styles import Font
 
     workbook = new_workbook(title=title)
@@ -213,4 +214,7 @@ def list_workbook(*, title: str, columns: list[Column], rows) -> bytes:
             sheet, row_number, list(values), columns, font=body, border=border, line_height=15, padding=6, min_height=20
         )
     print_setup(sheet, header_row=2, last_row=row_number, last_column=len(columns), orientation="landscape")
+    if stream is not None:
+        workbook.save(stream)
+        return None
     return workbook_bytes(workbook)

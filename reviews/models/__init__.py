@@ -11,7 +11,7 @@ from reviews.models.expert import (
     Rubric,
     Score,
 )
-from reviews.models.outcome import NrtaEntry, NrtaPackage, Objection, Publication, SelectionRules
+from reviews.models.outcome import NrtaEntry, Objection, Publication, SelectionRules
 from reviews.models.ranking import RankingEntry, RankingTable
 from reviews.models.reminders import LeagueWeights, ReminderRecord
 
@@ -21,7 +21,6 @@ __all__ = [
     "ExpertAssignment",
     "LeagueWeights",
     "NrtaEntry",
-    "NrtaPackage",
     "Objection",
     "Panel",
     "Publication",

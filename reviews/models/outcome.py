@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reviews.enums import PackageStatus, PublicationKind, QuotaMode
+from reviews.enums import PublicationKind, QuotaMode
 
 
 class Publication(models.Model):
@@ -135,29 +135,3 @@ class NrtaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.case_id}"
-
-
-class NrtaPackage(models.Model):
-    """The recommendation package for the NRTA, built in the background as one zip."""
-
-    campaign = models.ForeignKey(
-        "applications.Campaign", on_delete=models.CASCADE, related_name="nrta_packages", verbose_name=_("征集活动")
-    )
-    status = models.CharField(_("状态"), max_length=10, choices=PackageStatus.choices, default=PackageStatus.QUEUED)
-    file = models.FileField(_("文件"), upload_to="nrta-packages/", blank=True, max_length=200)
-    size = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
-    case_count = models.PositiveIntegerField(_("案例数"), default=0)
-    error = models.TextField(_("错误信息"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
-    )
-    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("推荐材料包")
-        verbose_name_plural = _("推荐材料包")
-        ordering = ["-requested_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} · {self.get_status_display()}"

@@ -2,8 +2,10 @@
 and, per recommended case, its forms, stamped scan and evidence.
 
     build_nrta_package(campaign, target_path) -> PackageSummary   (synchronous)
-    nrta_package_request(campaign=…, actor=…) -> NrtaPackage       (queues the task)
-    build_nrta_package_task(package_id=…)                          (django-tasks)
+    write_nrta_package(campaign, stream, progress=…) -> PackageSummary
+    nrta_package_request(campaign=…, actor=…) -> Job   (a long job, core/jobs.py: the
+                                                        worker builds it, the page shows
+                                                        its progress and then its link)
 
 Layout of the archive (names UTF-8, flagged as such by zipfile):
 
@@ -19,42 +21,44 @@ Layout of the archive (names UTF-8, flagged as such by zipfile):
 The archive can reach gigabytes: it is written straight to disk, evidence copied in
 chunks and stored as is (videos, images and PDFs are compressed already), so memory
 holds a chunk at a time; the forms are those stored when each case was submitted
-(applications.documents.store), rendered here only if missing. It is written under a temporary name beside
-its target and renamed once complete: nobody ever sees half a package.
+(applications.documents.store), read a batch of cases at a time and rendered here only
+if missing. It is written under a temporary name beside its target and renamed once
+complete: nobody ever sees half a package.
 """
 
 import gc
-import logging
+import hashlib
 import shutil
-import tempfile
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.files import File
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from accounts import roles
 from accounts.selectors import title_region
-from applications.documents.store import stored_case_document
+from applications.documents.store import stored_case_documents
 from applications.enums import AttachmentKind, CaseState
-from applications.models import Attachment, EvidenceLink
+from applications.models import Attachment, Campaign, EvidenceLink
 from core.documents import official_language
 from core.files import atomic_write, build_filename, safe_filename
-from reviews.enums import PackageStatus
-from reviews.models import NrtaEntry, NrtaPackage
-from reviews.outcome.nrta_documents import recommended_cases, render_nrta_list_pdf, render_nrta_list_xlsx
+from core.jobs import JobFailed, job_request, register_kind
+from core.models import Job
+from reviews.models import NrtaEntry
+from reviews.outcome.nrta_documents import (
+    nrta_list_document,
+    recommended_cases,
+    render_nrta_list_pdf,
+    render_nrta_list_xlsx,
+)
 from workflow.exceptions import TransitionRefused
 
-logger = logging.getLogger(__name__)
-
-PACKAGE_DIRECTORY = "nrta-packages"
+JOB_KIND = "nrta_package"
 # The names inside the archive are fixed, in Chinese whatever the interface language.
 LIST_NAME = "00-推荐名单"
 FORM_NAME = "申请表"
@@ -66,20 +70,21 @@ COPY_CHUNK = 1024 * 1024
 # within Windows' 260-character path limit, which many unzip tools still obey.
 MAX_FOLDER_NAME = 60
 MAX_FILE_NAME = 80
-# A package still queued or running after this long is taken for lost (a worker that
-# died): a new request builds a new one instead of waiting for it forever.
-STALE_AFTER = timedelta(hours=2)
 GC_EVERY = 10
+# The list's PDF is kept per content (_stored_list_pdf): bump when its look changes
+# (templates/reviews/documents/nrta_list.*, reviews/table_documents.py).
+LIST_TEMPLATE_VERSION = 1
+LIST_DIRECTORY = "documents/nrta-lists"
 _FILE_MODE = 0o644 << 16  # rw-r--r-- for unzip on Unix; without it files come out 000
 
 
-class PackageError(Exception):
+class PackageError(JobFailed):
     """The package cannot be built; the message is a Chinese sentence for the user."""
 
 
 @dataclass(frozen=True)
 class PackageSummary:
-    path: Path
+    path: Path | None  # None when written into a stream (the background job)
     size: int  # bytes
     case_count: int
     file_count: int
@@ -189,15 +194,27 @@ def _links_text(case, links) -> str:
     return "\r\n".join(lines)
 
 
-def build_nrta_package(campaign, target_path) -> PackageSummary:
+def build_nrta_package(campaign, target_path, *, progress=None) -> PackageSummary:
     """Write the package of `campaign` to `target_path` (atomically) and describe it.
     Raises PackageError when there is nothing to package or a stored file is missing,
     OSError when the disk refuses; either way no file is left behind."""
     target = Path(target_path)
+    with atomic_write(target) as stream:
+        summary = write_nrta_package(campaign, stream, progress=progress)
+    return PackageSummary(
+        path=target, size=target.stat().st_size, case_count=summary.case_count, file_count=summary.file_count
+    )
+
+
+def write_nrta_package(campaign, stream, *, progress=None) -> PackageSummary:
+    """Write the package of `campaign` into the binary, seekable `stream`, calling
+    `progress(cases done, cases)` as each case's folder is complete."""
+    progress = progress or (lambda done, total: None)
     with translation.override(settings.LANGUAGE_CODE):
         cases = recommended_cases(campaign)
         if not cases:
             raise PackageError(_("%(year)d 年度尚无推荐至总局的案例。") % {"year": campaign.year})
+        progress(0, len(cases))
         case_ids = [case.pk for case in cases]
         attachments = defaultdict(list)
         for attachment in Attachment.objects.filter(case_id__in=case_ids).order_by("uploaded_at", "id"):
@@ -206,27 +223,50 @@ def build_nrta_package(campaign, target_path) -> PackageSummary:
         for link in EvidenceLink.objects.filter(case_id__in=case_ids).order_by("created_at", "id"):
             links[link.case_id].append(link)
 
-        with atomic_write(target) as stream, zipfile.ZipFile(stream, "w", allowZip64=True) as archive:
+        with zipfile.ZipFile(stream, "w", allowZip64=True) as archive:
             writer = _Writer(archive)
-            writer.add_bytes("", f"{LIST_NAME}.pdf", render_nrta_list_pdf(campaign, cases))
+            with default_storage.open(_stored_list_pdf(campaign, cases), "rb") as listed:
+                writer.add_file("", f"{LIST_NAME}.pdf", listed)
             writer.add_bytes("", f"{LIST_NAME}.xlsx", render_nrta_list_xlsx(campaign, cases))
-            for rank, case in enumerate(cases, start=1):
-                _add_case(writer, rank, case, attachments[case.pk], links[case.pk])
-                if rank % GC_EVERY == 0:
+            rendered_since_collect = 0
+            documents = stored_case_documents(cases)
+            for rank, (case, forms, rendered) in enumerate(documents, start=1):
+                _add_case(writer, rank, case, forms, attachments[case.pk], links[case.pk])
+                rendered_since_collect += rendered
+                if rendered_since_collect >= GC_EVERY:
                     # A form rendered here (one not stored at submission) leaves
                     # WeasyPrint's box trees behind as reference cycles; left to the
                     # cyclic collector's own pace, the garbage of dozens of renders piles
-                    # up. Stored forms leave none: collect now and then, not per case.
+                    # up. Stored forms leave none: collect after renders only.
                     gc.collect()
-    return PackageSummary(path=target, size=target.stat().st_size, case_count=len(cases), file_count=writer.count)
+                    rendered_since_collect = 0
+                progress(rank, len(cases))
+            file_count = writer.count
+    return PackageSummary(path=None, size=stream.tell(), case_count=len(cases), file_count=file_count)
 
 
-def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) -> None:
+def _stored_list_pdf(campaign, cases) -> str:
+    """The list's PDF in the file store, rendered once per content (as the forms are):
+    a package built again with the same list (a scan replaced, a build that failed)
+    copies it instead of drawing it again, the one render that costs seconds and
+    WeasyPrint's ~190 MB of CJK fonts."""
+    with official_language():
+        content = repr(nrta_list_document(campaign, cases))
+    digest = hashlib.sha256(f"{content}|t{LIST_TEMPLATE_VERSION}".encode()).hexdigest()[:24]
+    name = f"{LIST_DIRECTORY}/{campaign.pk}/list-{digest}.pdf"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(render_nrta_list_pdf(campaign, cases)))
+        if saved != name:  # another build stored the same list meanwhile: keep one
+            default_storage.delete(saved)
+    return name
+
+
+def _add_case(writer: _Writer, rank: int, case, forms: dict, attachments: list, links: list) -> None:
     folder = case_folder(rank, case.category.name, case.unit.name)
     for extension in ("docx", "pdf"):
         # Rendered once per content version, normally when the case was submitted
         # (applications.documents.store): copied from the store like the evidence.
-        with stored_case_document(case, extension) as form:
+        with default_storage.open(forms[extension], "rb") as form:
             writer.add_file(folder, f"{FORM_NAME}.{extension}", form)
     for attachment in attachments:
         if attachment.kind == AttachmentKind.STAMPED_SCAN:
@@ -241,94 +281,47 @@ def _add_case(writer: _Writer, rank: int, case, attachments: list, links: list) 
         writer.add_bytes(evidence_folder, LINKS_FILE, _links_text(case, links).encode("utf-8-sig"))
 
 
-# --- in the background ------------------------------------------------------------------
+# --- in the background: a long job (core/jobs.py) ----------------------------------
 
 
-def package_path(package: NrtaPackage) -> str:
-    """The package's name in the file store."""
-    return f"{PACKAGE_DIRECTORY}/{package.campaign.year}-{package.pk}.zip"
+def package_scope(campaign) -> str:
+    return f"campaign:{campaign.pk}"
 
 
-def _build_into_storage(campaign, storage, name: str) -> tuple[PackageSummary, str]:
-    """Build the package and store it under `name` through the storage API: the file
-    store every server and worker shares (the local disk, or an S3-compatible bucket).
-    On the local disk it is written in place (atomically, no copy); elsewhere it is
-    built in a temporary file and uploaded once complete. Returns the summary and the
-    name the store gave it."""
-    try:
-        local = Path(storage.path(name))
-    except NotImplementedError:
-        local = None
-    if local is not None:
-        local.parent.mkdir(parents=True, exist_ok=True)
-        return build_nrta_package(campaign, local), name
-    with tempfile.TemporaryDirectory(prefix="nrta-package-") as directory:
-        target = Path(directory) / PurePosixPath(name).name
-        summary = build_nrta_package(campaign, target)
-        with target.open("rb") as stream:
-            stored = storage.save(name, File(stream, name=target.name))
-    return summary, stored
+def nrta_packages(campaign):
+    """The campaign's packages, the newest first (the NRTA page shows the last ten)."""
+    return Job.objects.filter(kind=JOB_KIND, scope=package_scope(campaign))
 
 
-def nrta_package_request(*, campaign, actor) -> NrtaPackage:
-    """Queue the building of the campaign's package; the task starts once the
+def nrta_package_request(*, campaign, actor) -> Job:
+    """Queue the building of the campaign's package; the worker starts it once the
     transaction commits. A package of the campaign already queued or running (and not
     lost) is returned instead of building the same archive twice."""
     roles.require_province_admin(actor, message=_("只有省局管理员可以生成推荐材料包。"))
     recommended = NrtaEntry.objects.filter(campaign=campaign, case__state=CaseState.RECOMMENDED_TO_NRTA)
     if not recommended.exists():
         raise TransitionRefused(_("尚无推荐至总局的案例，不能生成推荐材料包。"))
-    with transaction.atomic():
-        pending = (
-            NrtaPackage.objects.select_for_update()
-            .filter(
-                campaign=campaign,
-                status__in=[PackageStatus.QUEUED, PackageStatus.RUNNING],
-                requested_at__gte=timezone.now() - STALE_AFTER,
-            )
-            .first()
-        )
-        if pending is not None:
-            return pending
-        package = NrtaPackage.objects.create(campaign=campaign, requested_by=actor, status=PackageStatus.QUEUED)
-        package_id = package.pk
-        transaction.on_commit(lambda: build_nrta_package_task.enqueue(package_id=package_id))
-    return package
-
-
-@task()
-def build_nrta_package_task(*, package_id: int) -> str:
-    """Build a queued package into the file store as nrta-packages/<year>-<id>.zip and
-    record the outcome on it. Returns the final status."""
-    claimed = NrtaPackage.objects.filter(pk=package_id, status=PackageStatus.QUEUED).update(
-        status=PackageStatus.RUNNING
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(year)d 年度推荐材料包") % {"year": campaign.year}
+    return job_request(
+        kind=JOB_KIND,
+        actor=actor,
+        title=title,
+        scope=package_scope(campaign),
+        params={"campaign": campaign.pk},
+        total=recommended.count(),
     )
-    if not claimed:
-        # Already taken by another worker, or no longer waiting: nothing to do.
-        return NrtaPackage.objects.filter(pk=package_id).values_list("status", flat=True).first() or ""
-    package = NrtaPackage.objects.select_related("campaign").get(pk=package_id)
-    storage = package.file.storage
-    stored = None
-    try:
-        summary, stored = _build_into_storage(package.campaign, storage, package_path(package))
-        package.file.name = stored
-        package.size = summary.size
-        package.case_count = summary.case_count
-        package.error = ""
-        package.status = PackageStatus.DONE
-        package.finished_at = timezone.now()
-        package.save(update_fields=["file", "size", "case_count", "error", "status", "finished_at"])
-    except Exception as error:
-        logger.exception("NRTA package %s failed", package_id)
-        if stored is not None:
-            storage.delete(stored)
-        with translation.override(settings.LANGUAGE_CODE):
-            if isinstance(error, PackageError):
-                message = str(error)
-            else:
-                message = _("生成推荐材料包时出错：%(error)s") % {"error": str(error) or type(error).__name__}
-        NrtaPackage.objects.filter(pk=package_id).update(
-            status=PackageStatus.FAILED, error=message, file="", size=None, finished_at=timezone.now()
-        )
-        return PackageStatus.FAILED
-    return PackageStatus.DONE
+
+
+def _run(job, stream, progress) -> str:
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    write_nrta_package(campaign, stream, progress=progress)
+    return package_filename(campaign)
+
+
+def _may_see(user, job) -> bool:
+    # The package holds every recommended case: the province's, as the NRTA page is.
+    return roles.is_province_admin(user)
+
+
+register_kind(JOB_KIND, run=_run, may_see=_may_see, extension="zip")

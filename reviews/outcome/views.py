@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from reviews.experts.results import stage_results
 from reviews.experts.rounds import advanceable, next_stage_of, results_by_stage, stage_advance
 from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 from reviews.experts.services import rubric_is_frozen
-from reviews.models import NrtaPackage, Publication, Rubric
+from reviews.models import Publication, Rubric
 from reviews.outcome.announcement_documents import announcement_filename, render_announcement_xlsx
 from reviews.outcome.forms import (
     AnnouncementForm,
@@ -41,7 +41,7 @@ from reviews.outcome.forms import (
     SelectionRulesForm,
 )
 from reviews.outcome.nrta import nrta_candidates, nrta_cases, nrta_move
-from reviews.outcome.nrta_package import nrta_package_request, package_filename
+from reviews.outcome.nrta_package import nrta_package_request, nrta_packages
 from reviews.outcome.official_documents import official_filename, render_official_docx, render_official_pdf
 from reviews.outcome.publication import (
     announcement_blockers,
@@ -437,6 +437,7 @@ def score_sheet(request, year: int):
 
 
 def _nrta_page(request, campaign, *, failed=None):
+    packages = list(nrta_packages(campaign).select_related("requested_by")[:10])
     return render(
         request,
         "reviews/nrta.html",
@@ -446,7 +447,9 @@ def _nrta_page(request, campaign, *, failed=None):
             # Only the cases the 通报 published, in its order (none before it), a page at a time.
             "selected": page_of(request, nrta_candidates(campaign)),
             "announced": Publication.objects.filter(campaign=campaign, kind=PublicationKind.ANNOUNCEMENT).exists(),
-            "packages": NrtaPackage.objects.filter(campaign=campaign).select_related("requested_by")[:10],
+            "packages": packages,
+            # Without JavaScript the page refreshes itself while a package is being built.
+            "packages_pending": any(job.pending for job in packages),
             "failed": failed,
         },
         status=400 if failed is not None else 200,
@@ -484,19 +487,12 @@ def nrta_move_down(request, year: int):
 @login_required
 @require_POST
 def nrta_package_request_view(request, year: int):
-    """生成推荐材料包: queued, built in the background, listed below when done."""
+    """生成推荐材料包: queued, built by the worker; the page shows its progress, then its link."""
     campaign = province_campaign(request, year)
     try:
         nrta_package_request(campaign=campaign, actor=request.user)
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
     else:
-        messages.success(request, _("已开始生成推荐材料包，完成后可在下方下载。"))
+        messages.success(request, _("推荐材料包已加入后台队列，下方显示生成进度，完成后可下载。"))
     return redirect("reviews:nrta", year=year)
-
-
-@login_required
-def nrta_package_download(request, year: int, package_id: int):
-    campaign = province_campaign(request, year)
-    package = get_object_or_404(NrtaPackage, pk=package_id, campaign=campaign, status="done")
-    return download_response(package.file.open("rb"), filename=package_filename(campaign))

@@ -15,8 +15,8 @@ from applications.bulk import CaseBulkForm, cases_transition_each
 from applications.enums import CaseState
 from applications.models import Campaign
 from core.bulk import bulk_report
-from core.documents.excel import Column, list_workbook
-from core.http import download_response
+from core.documents.excel import Column
+from core.jobs import ListTable, export_list, list_export
 from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.models import RankingTable
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue
@@ -138,14 +138,25 @@ def queue_rows(cases):
 
 @login_required
 def queue_export(request, year: int):
-    """The queue as Excel: every case the current search and filters keep (all pages),
+    """The queue as Excel: at once, or by the worker when it is long (core.jobs)."""
+    return export_list(request, queue_table, year=year)
+
+
+@list_export
+def queue_table(request, year: int) -> ListTable:
+    """The queue to export: every case the current search and filters keep (all pages),
     only the authority's own."""
     authority, campaign = _authority_and_campaign(request, year)
     _params, _filters, _sort, cases, _c, _u = _listing(request, campaign, authority)
     title = _("%(authority)s初审案例列表") % {"authority": authority.name}
     columns = [Column(label=str(c.label), width=c.width, centred=c.centred) for c in QUEUE_COLUMNS]
-    content = list_workbook(title=title, columns=columns, rows=queue_rows(cases))
-    return download_response(content, filename=f"{campaign.year}年{title}.xlsx")
+    return ListTable(
+        title=title,
+        columns=columns,
+        rows=queue_rows(cases),
+        count=cases.count(),
+        filename=f"{campaign.year}年{title}.xlsx",
+    )
 
 
 @login_required

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 
 from applications.enums import CampaignPhase
 from applications.models import Campaign, Case
-from reviews.models import NrtaPackage, Panel, Publication
+from core.models import Job
+from reviews.models import Panel, Publication
 from tests.applications.test_editor import SEED_TEXT
 from tests.browser.conftest import SCREENSHOTS, confirm
 from tests.browser.test_dashboards import _login
@@ -240,9 +241,9 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     confirm(admin)
     admin.get_by_text("已完成「推荐至总局」").wait_for()
     admin.get_by_role("button", name="生成推荐材料包（zip）").click()
-    admin.get_by_text("已开始生成推荐材料包").wait_for()
+    admin.get_by_text("推荐材料包已加入后台队列").wait_for()
     with admin.expect_download() as download:
-        admin.get_by_role("link", name="下载", exact=True).click()
+        admin.get_by_role("link", name=re.compile(r"^下载\s*\d{4} 年度推荐材料包")).click()
     target = tmp_path / "package.zip"
     download.value.save_as(target)
     screenshot("year-nrta", of=admin)
@@ -250,7 +251,7 @@ def test_a_year_from_cloning_2024_to_the_nrta_package(browser, live_server, scre
     admin_context.close()
 
     assert Case.objects.get(pk=case.pk).state == "recommended_to_nrta"
-    assert NrtaPackage.objects.get(campaign=campaign).status == "done"
+    assert Job.objects.get(kind="nrta_package", scope=f"campaign:{campaign.pk}").status == "done"
     # The package holds the case's 申请表, on version 2 of the form: the new figure in it.
     with zipfile.ZipFile(target) as package:
         names = package.namelist()

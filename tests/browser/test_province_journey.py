@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Case
-from reviews.models import NrtaPackage, Panel, Publication
+from core.models import Job
+from reviews.models import Panel, Publication
 from reviews.ranking.services import ranking_scan_upload, ranking_submit, table_for
 from tests.browser.conftest import confirm
 from tests.browser.test_dashboards import _login
@@ -118,12 +119,12 @@ def test_assign_score_select_publish_and_recommend(browser, live_server, screens
     confirm(admin)
     admin.get_by_text("已完成「推荐至总局」").wait_for()
     admin.get_by_role("button", name="生成推荐材料包（zip）").click()
-    admin.get_by_text("已开始生成推荐材料包").wait_for()
+    admin.get_by_text("推荐材料包已加入后台队列").wait_for()
     with admin.expect_download() as download:
-        admin.get_by_role("link", name="下载", exact=True).click()
+        admin.get_by_role("link", name=re.compile(r"^下载\s*\d{4} 年度推荐材料包")).click()
     assert download.value.suggested_filename.endswith(".zip")
     screenshot("province-nrta", of=admin)
     admin_context.close()
 
     assert Case.objects.get(pk=case.pk).state == "recommended_to_nrta"
-    assert NrtaPackage.objects.get().status == "done"
+    assert Job.objects.get(kind="nrta_package").status == "done"

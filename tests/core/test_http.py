@@ -62,11 +62,11 @@ def _stored(tmp_path, name="2024/说明 1.pdf", data=b"%PDF-1.7 stored"):
     from django.core.files.storage import FileSystemStorage
     from django.db.models.fields.files import FieldFile
 
-    from reviews.models import NrtaPackage
+    from core.models import Job
 
     storage = FileSystemStorage(location=tmp_path)
     saved = storage.save(name, ContentFile(data))
-    return FieldFile(NrtaPackage(), NrtaPackage._meta.get_field("file"), saved), storage
+    return FieldFile(Job(), Job._meta.get_field("file"), saved), storage
 
 
 def test_a_stored_file_is_streamed_through_the_storage_api(tmp_path, settings, db):

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Attachment
-from reviews.enums import PackageStatus
+from core.models import JobStatus
 from reviews.outcome.nrta_package import nrta_package_request
 from tests.factories import make_case, pdf_upload
 from tests.s3 import BUCKET, s3_store  # noqa: F401 - the fixture
@@ -58,13 +58,13 @@ def test_the_nrta_package_is_built_into_the_bucket_and_downloaded_from_it(
     with django_capture_on_commit_callbacks(execute=True):
         package = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
     package.refresh_from_db()
-    assert package.status == PackageStatus.DONE, package.error
-    assert package.file.name == f"nrta-packages/2024-{package.pk}.zip" in _keys(s3_store)
+    assert package.status == JobStatus.DONE, package.error
+    assert package.file.name == f"jobs/nrta_package/{package.pk}.zip" in _keys(s3_store)
     assert package.size == default_storage.size(package.file.name)
     assert _nothing_on_disk(settings)
 
     client.force_login(cast.province_admin)
-    response = client.get(reverse("reviews:nrta_package", args=[2024, package.pk]))
+    response = client.get(reverse("job_download", args=[package.pk]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
     response.close()

@@ -14,8 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from applications.enums import AttachmentKind
-from reviews.enums import PackageStatus
-from reviews.models import NrtaPackage
+from core.models import Job, JobStatus
 from reviews.outcome.nrta_package import build_nrta_package, nrta_package_request
 from tests.reading import compact, in_order, pdf_text
 from tests.reviews.nrta_world import FIRST, SECOND, THIRD, TITLE
@@ -23,7 +22,7 @@ from workflow.exceptions import TransitionRefused
 
 
 def package_dir(settings) -> Path:
-    return Path(settings.MEDIA_ROOT) / "nrta-packages"
+    return Path(settings.MEDIA_ROOT) / "jobs" / "nrta_package"
 
 
 # --- the zip ----------------------------------------------------------------------------
@@ -65,10 +64,10 @@ def test_the_package_holds_exactly_the_recommended_cases_files(world, cast, out)
         assert summary.file_count == len(names)
         for info in archive.infolist():
             # UTF-8 names, flagged as such; generated files compressed, files of the store
-            # (the forms stored when submitted, the uploads) not.
+            # (the list's PDF and the forms, stored once rendered, the uploads) not.
             assert info.flag_bits & 0x800
             assert ".." not in info.filename.split("/") and "\\" not in info.filename
-            generated = info.filename.startswith("00-") or info.filename.endswith(".txt")
+            generated = info.filename == "00-推荐名单.xlsx" or info.filename.endswith(".txt")
             assert info.compress_type == (zipfile.ZIP_DEFLATED if generated else zipfile.ZIP_STORED)
 
         # The stored files, byte for byte.
@@ -131,16 +130,16 @@ def test_a_missing_stored_file_fails_the_build_and_leaves_nothing(world, cast, o
 def test_the_request_queues_a_build_that_finishes_done(world, cast, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         package = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
-        assert package.status == PackageStatus.QUEUED
+        assert package.status == JobStatus.QUEUED
     assert len(callbacks) == 1
 
     package.refresh_from_db()
-    assert package.status == PackageStatus.DONE, package.error
+    assert package.status == JobStatus.DONE, package.error
     assert package.requested_by == cast.province_admin
-    assert package.file.name == f"nrta-packages/2024-{package.pk}.zip"
+    assert package.file.name == f"jobs/nrta_package/{package.pk}.zip"
     path = Path(settings.MEDIA_ROOT) / package.file.name
     assert path.is_file() and package.size == path.stat().st_size
-    assert package.case_count == 3 and package.finished_at is not None and package.error == ""
+    assert package.done == package.total == 3 and package.finished_at is not None and package.error == ""
     assert [p.name for p in package_dir(settings).iterdir()] == [path.name]
     with zipfile.ZipFile(path) as archive:
         assert "00-推荐名单.xlsx" in archive.namelist()
@@ -151,7 +150,7 @@ def test_a_second_request_while_one_is_queued_returns_it(world, cast, django_cap
         first = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
         again = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
     assert again == first and len(callbacks) == 1
-    assert NrtaPackage.objects.count() == 1
+    assert Job.objects.count() == 1
 
 
 def test_a_failed_build_is_recorded_and_leaves_no_file(world, cast, settings, django_capture_on_commit_callbacks):
@@ -162,7 +161,7 @@ def test_a_failed_build_is_recorded_and_leaves_no_file(world, cast, settings, dj
         package = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
 
     package.refresh_from_db()
-    assert package.status == PackageStatus.FAILED
+    assert package.status == JobStatus.FAILED
     assert "用户数据.png" in package.error and "找不到" in package.error
     assert not package.file and package.size is None and package.finished_at is not None
     assert list(package_dir(settings).iterdir()) == []
@@ -171,16 +170,17 @@ def test_a_failed_build_is_recorded_and_leaves_no_file(world, cast, settings, dj
 def test_an_unexpected_error_is_recorded_too(world, cast, settings, tmp_path, django_capture_on_commit_callbacks):
     # The disk refuses: the packages folder links to a volume that is not mounted.
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
-    unmounted = tmp_path / "unmounted-volume" / "nrta-packages"
+    unmounted = tmp_path / "unmounted-volume" / "nrta_package"
+    package_dir(settings).parent.mkdir(parents=True, exist_ok=True)
     package_dir(settings).symlink_to(unmounted, target_is_directory=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         package = nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
 
     package.refresh_from_db()
-    assert package.status == PackageStatus.FAILED
+    assert package.status == JobStatus.FAILED
     refusal = FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(package_dir(settings)))
-    assert package.error == f"生成推荐材料包时出错：{refusal}"
+    assert package.error == f"生成时出错：{refusal}"
     assert not package.file and package.size is None and package.finished_at is not None
     assert not unmounted.exists()
     assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.suffix in (".zip", ".tmp")] == []
@@ -190,14 +190,14 @@ def test_an_unexpected_error_is_recorded_too(world, cast, settings, tmp_path, dj
 def test_only_the_province_may_request_a_package(world, cast, who):
     with pytest.raises(PermissionDenied):
         nrta_package_request(campaign=cast.campaign, actor=getattr(cast, who))
-    assert not NrtaPackage.objects.exists()
+    assert not Job.objects.exists()
 
 
 def test_a_package_needs_a_case_recommended_to_the_nrta(cast, case_in):
     case_in("selected")
     with pytest.raises(TransitionRefused, match="尚无推荐至总局的案例"):
         nrta_package_request(campaign=cast.campaign, actor=cast.province_admin)
-    assert not NrtaPackage.objects.exists()
+    assert not Job.objects.exists()
 
 
 # --- the command ------------------------------------------------------------------------

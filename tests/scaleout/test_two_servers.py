@@ -26,8 +26,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import Attachment
-from reviews.enums import PackageStatus
-from reviews.models import NrtaPackage
+from core.models import Job, JobStatus
 from tests.factories import make_case, pdf_upload
 from tests.s3 import s3_storage_settings
 
@@ -225,14 +224,14 @@ def test_two_servers_one_worker_one_database_one_store(transactional_db, stack, 
         timeout=30,
     )
     assert response.status_code == 302, response.text[:500]
-    package = NrtaPackage.objects.get(campaign=cast.campaign)
+    package = Job.objects.get(kind="nrta_package")
     deadline = time.monotonic() + 90
-    while package.status in (PackageStatus.QUEUED, PackageStatus.RUNNING) and time.monotonic() < deadline:
+    while package.status in (JobStatus.QUEUED, JobStatus.RUNNING) and time.monotonic() < deadline:
         time.sleep(0.5)
         package.refresh_from_db()
-    assert package.status == PackageStatus.DONE, package.error
+    assert package.status == JobStatus.DONE, package.error
 
-    url = reverse("reviews:nrta_package", args=[2024, package.pk])
+    url = reverse("job_download", args=[package.pk])
     from_first = province.get(urljoin(first, url), timeout=60)
     from_second = province.get(urljoin(second, url), timeout=60)
     assert from_first.status_code == from_second.status_code == 200

@@ -71,6 +71,11 @@ DRAFT = {"pk": "draft"}
 ACCESS: dict[str, Access] = {
     # --- applications ------------------------------------------------------------------
     "dashboard": Access(SIGNED_IN),
+    # A long job (core/jobs.py): its page, its state, its file, for whoever its kind
+    # lets see it; the world's is an NRTA package, the province's alone.
+    "job": Access(ADMIN, {"pk": "package"}),
+    "job_status": Access(ADMIN, {"pk": "package"}),
+    "job_download": Access(ADMIN, {"pk": "package"}),
     # The dashboard's list as Excel: what the user may see (experts read theirs on the expert queue).
     "dashboard_xlsx": Access(SIGNED_IN - EXPERTS),
     "case_new": Access(APPLICANTS),
@@ -131,7 +136,6 @@ ACCESS: dict[str, Access] = {
     "reviews:nrta_move_up": Access(ADMIN),
     "reviews:nrta_move_down": Access(ADMIN),
     "reviews:nrta_package_request": Access(ADMIN),
-    "reviews:nrta_package": Access(ADMIN, {"package_id": "package"}),
     "reviews:notice_pdf": Access(ADMIN),
     "reviews:notice_docx": Access(ADMIN),
     "reviews:announcement_docx": Access(ADMIN),

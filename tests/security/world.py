@@ -25,8 +25,8 @@ from applications.enums import AttachmentKind
 from applications.models import Case
 from applications.services import attachment_add, link_add
 from audit.models import AuditRecord, Result
-from reviews.enums import PackageStatus
-from reviews.models import ExpertAssignment, NrtaPackage, ReviewStage
+from core.models import Job, JobStatus
+from reviews.models import ExpertAssignment, ReviewStage
 from reviews.ranking.services import ranking_scan_upload, table_for
 from tests.factories import UnitFactory, make_case, pdf_upload, put_in_state
 
@@ -61,7 +61,15 @@ def build_world(cast) -> SimpleNamespace:
     pending = UnitFactory(
         name="待审核融媒体中心", code="pending", authority=cast.city_a, registration_status=RegistrationStatus.PENDING
     )
-    package = NrtaPackage(campaign=cast.campaign, status=PackageStatus.DONE, requested_by=cast.province_admin)
+    package = Job(
+        kind="nrta_package",
+        scope=f"campaign:{cast.campaign.pk}",
+        params={"campaign": cast.campaign.pk},
+        title="2024 年度推荐材料包",
+        status=JobStatus.DONE,
+        filename="package.zip",
+        requested_by=cast.province_admin,
+    )
     package.file.save("package.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
     package.save()
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
