@@ -55,3 +55,31 @@ def test_every_translation_keeps_its_placeholders(catalogue):
 def test_the_code_holds_no_msgid_the_catalogue_lacks():
     missing = [label(entry) for entry in missing_entries()]
     assert not missing, f"{len(missing)} msgids missing from {CATALOGUE.name}: {missing}"
+
+
+TEMPLATES = CATALOGUE.parents[3] / "templates"
+# Pages that are Chinese in both languages by design: the benchmark's bare page.
+CHINESE_BY_DESIGN = {"bench/bare.html"}
+HAN = re.compile(r"[\u3400-\u9fff]")
+TRANSLATED = [
+    re.compile(r"\{%\s*blocktranslate.*?\{%\s*endblocktranslate\s*%\}", re.S),
+    re.compile(r"\{%\s*translate\s.*?%\}", re.S),
+    re.compile(r"""_\((["']).*?\1\)""", re.S),  # a translated literal: date:_("Y年n月j日 H:i")
+    re.compile(r"\{#.*?#\}", re.S),
+    re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S),
+]
+
+
+def test_no_template_shows_chinese_outside_the_translation_tags():
+    """Chinese typed straight into a template (a yesno:"是,否", a date format, a default)
+    stays Chinese in English: every such text goes through {% translate %}."""
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")) + sorted(TEMPLATES.rglob("*.txt")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        if name in CHINESE_BY_DESIGN:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in TRANSLATED:
+            text = pattern.sub("", text)
+        found += [f"{name}: {line.strip()[:80]}" for line in text.splitlines() if HAN.search(line)]
+    assert not found, found
