@@ -43,9 +43,12 @@ def test_the_results_actions_of_an_archived_year_sit_inside_the_disabled_fieldse
     case = case_in("reviewed")
     set_phase(cast.campaign, CampaignPhase.ARCHIVED)
     html = page(client, cast, "reviews:results")
-    inside = html.split('<fieldset class="campaign-actions" ' + DISABLED + ">", 1)[1].split("</fieldset>", 1)[0]
+    opening = re.escape('<fieldset class="campaign-actions" ' + DISABLED + ">")
+    inside = "".join(re.findall(opening + "(.*?)</fieldset>", html, re.S))
     for action in ("complete_reviews", "results_decide"):
         assert reverse(f"reviews:{action}", args=[cast.campaign.year]) in inside
     assert reverse("case_transition", args=[case.pk, "select"]) in inside
-    # The score sheet stays a link anyone may follow.
+    # The score sheet stays a link anyone may follow; each scrolling table stays a
+    # focusable region outside its disabled fieldset (axe: scrollable-region-focusable).
     assert reverse("reviews:score_sheet", args=[cast.campaign.year]) in html
+    assert re.search(r'<div class="table-responsive" tabindex="0" role="region"[^>]*>' + opening, html)
