@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.enums import NotificationEvent
 from accounts.models import MailTemplate, Notification
 from core.mail import render_templated_mail, send_message
+from core.text import normalise_line, normalise_prose
 
 # The placeholders an edited template may use, with what each stands for. Every event
 # fills those it knows; the others are left empty.
@@ -43,8 +44,162 @@ SAMPLE_PLACEHOLDERS = {
     "url": "http://127.0.0.1:8000/",
 }
 
+# What {detail} stands for in each event, for the preview (see the notification modules).
+SAMPLE_DETAILS = {
+    NotificationEvent.REGISTRATION_DECIDED: gettext_lazy("已通过"),
+    NotificationEvent.CASE_TRANSITION: gettext_lazy("待初审 → 退回修改（退回修改）：请补充案例的实施成效数据。"),
+    NotificationEvent.TABLE_RETURNED: gettext_lazy("排序理由不充分，请补充说明后重新报送。"),
+    NotificationEvent.EXPERT_ASSIGNED: gettext_lazy("初评：3"),
+    NotificationEvent.EXPERT_UNASSIGNED: gettext_lazy("初评"),
+    NotificationEvent.NOTICE_PUBLISHED: gettext_lazy("「“村村通”全媒体服务平台建设」拟入选"),
+    NotificationEvent.ANNOUNCEMENT_PUBLISHED: gettext_lazy("「“村村通”全媒体服务平台建设」入选"),
+    NotificationEvent.REMINDER_DRAFTS: "2",
+    NotificationEvent.REMINDER_SCORES: gettext_lazy("初评：3"),
+}
+
+
+def sample_placeholders(event: str) -> dict:
+    """Example values for previewing `event`'s text."""
+    detail = SAMPLE_DETAILS.get(NotificationEvent(event), SAMPLE_PLACEHOLDERS["detail"])
+    return {**SAMPLE_PLACEHOLDERS, "detail": str(detail)}
+
+
 SUBJECT_MAX = 200
 BODY_MAX = 5000
+
+# Each event's default wording written with the placeholders: what the editor shows
+# before the province edits anything, so a clerk starts from the system's text. Until
+# an edited template is saved, mails still come from the file templates, which say the
+# same with a few details the placeholders cannot carry (a registering unit's contact,
+# the state of each case on its own line). Lines are translated one by one so the mails'
+# shared lines ("您好：", the footer) keep one translation.
+_BRAND = gettext_lazy("【媒体融合典型案例】")
+_HELLO = gettext_lazy("您好：")
+_FOOTER = gettext_lazy("此邮件由系统自动发送，请勿直接回复。")
+
+
+def _subject(text) -> list:
+    return [_BRAND, text]
+
+
+def _body(greeting, *lines, link_label) -> list:
+    text = [part for line in lines for part in (line, "\n")]
+    return [greeting, "\n\n", *text, "\n", link_label, "{url}", "\n\n", _FOOTER]
+
+
+_VIEW = gettext_lazy("查看：")
+_TASKS = gettext_lazy("评审任务：")
+_UNIT_GREETING = gettext_lazy("{unit}：")
+
+DEFAULT_TEXTS = {
+    NotificationEvent.REGISTRATION_SUBMITTED: (
+        _subject(gettext_lazy("单位注册待审核：{unit}")),
+        _body(
+            _HELLO,
+            gettext_lazy("「{unit}」已在系统中注册，请审核其注册申请。"),
+            link_label=gettext_lazy("审核注册申请："),
+        ),
+    ),
+    NotificationEvent.REGISTRATION_DECIDED: (
+        _subject(gettext_lazy("单位注册审核结果：{detail}")),
+        _body(
+            _HELLO,
+            gettext_lazy("「{unit}」的注册申请审核结果：{detail}。"),
+            gettext_lazy("审核通过后即可登录系统填报案例，本账号在以后年度的征集中继续有效。"),
+            link_label=gettext_lazy("登录系统："),
+        ),
+    ),
+    NotificationEvent.CASE_TRANSITION: (
+        _subject(gettext_lazy("案例状态变化：{case}")),
+        _body(
+            _HELLO,
+            gettext_lazy("案例「{case}」（申报单位：{unit}）状态变化：{detail}。"),
+            link_label=gettext_lazy("查看案例："),
+        ),
+    ),
+    NotificationEvent.TABLE_SUBMITTED: (
+        _subject(gettext_lazy("{unit}已报送推荐排序表")),
+        _body(_HELLO, gettext_lazy("{unit}已报送「{campaign}」的推荐排序表，请登录系统查看。"), link_label=_VIEW),
+    ),
+    NotificationEvent.TABLE_RETURNED: (
+        _subject(gettext_lazy("省局退回了推荐排序表")),
+        _body(
+            _HELLO,
+            gettext_lazy("省局退回了贵单位「{campaign}」的推荐排序表，相关案例已退回为“已推荐”，请调整后重新报送。"),
+            gettext_lazy("退回理由："),
+            "{detail}",
+            link_label=_VIEW,
+        ),
+    ),
+    NotificationEvent.EXPERT_ASSIGNED: (
+        _subject(gettext_lazy("您有新的评审任务（{detail}件）")),
+        _body(
+            _HELLO,
+            gettext_lazy("「{campaign}」为您分配了新的评审任务（{detail}件），请登录系统评审。"),
+            link_label=_TASKS,
+        ),
+    ),
+    NotificationEvent.EXPERT_UNASSIGNED: (
+        _subject(gettext_lazy("一件评审任务已取消")),
+        _body(
+            _HELLO,
+            gettext_lazy("省局取消了您在「{detail}」中对案例「{case}」的评审任务，无需再评审该案例。"),
+            link_label=_TASKS,
+        ),
+    ),
+    NotificationEvent.NOTICE_PUBLISHED: (
+        _subject(gettext_lazy("入选名单公示已发布：{campaign}")),
+        _body(
+            _UNIT_GREETING,
+            gettext_lazy("省局已发布「{campaign}」入选名单公示，公示期至{deadline}。"),
+            gettext_lazy("贵单位申报案例的结果：{detail}"),
+            link_label=_VIEW,
+        ),
+    ),
+    NotificationEvent.ANNOUNCEMENT_PUBLISHED: (
+        _subject(gettext_lazy("评选结果通报已发布：{campaign}")),
+        _body(
+            _UNIT_GREETING,
+            gettext_lazy("省局已发布「{campaign}」评选结果通报。"),
+            gettext_lazy("贵单位申报案例的结果：{detail}"),
+            link_label=_VIEW,
+        ),
+    ),
+    NotificationEvent.REMINDER_DRAFTS: (
+        _subject(gettext_lazy("催报：还有{detail}个案例未提交")),
+        _body(
+            _UNIT_GREETING,
+            gettext_lazy("贵单位在「{campaign}」中还有{detail}个案例未提交（草稿或退回修改）。"),
+            gettext_lazy("申报截止时间为{deadline}，逾期不能提交，请抓紧完善并提交。"),
+            link_label=_VIEW,
+        ),
+    ),
+    NotificationEvent.REMINDER_TABLE: (
+        _subject(gettext_lazy("催报：推荐排序表尚未报送")),
+        _body(
+            _UNIT_GREETING,
+            gettext_lazy(
+                "贵单位「{campaign}」的推荐排序表尚未报送省局，报送截止时间为{deadline}，请及时完成初审、排序并报送。"
+            ),
+            link_label=_VIEW,
+        ),
+    ),
+    NotificationEvent.REMINDER_SCORES: (
+        _subject(gettext_lazy("催评：评审任务尚未提交")),
+        _body(
+            _HELLO,
+            gettext_lazy("您在「{campaign}」中还有评审任务未提交（{detail}件），请登录系统完成评审。"),
+            link_label=_TASKS,
+        ),
+    ),
+}
+
+
+def default_text(event: str) -> tuple[str, str]:
+    """The default subject and body of `event` in the active language, written with
+    placeholders, as the editor shows them and as a saved form would store them."""
+    subject, body = DEFAULT_TEXTS[NotificationEvent(event)]
+    return normalise_line("".join(str(part) for part in subject)), normalise_prose("".join(str(part) for part in body))
 
 
 def deadline_text(moment) -> str:
@@ -142,9 +297,15 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def mail_template_save(*, event: str, subject: str, body: str, actor) -> MailTemplate:
+def mail_template_save(*, event: str, subject: str, body: str, actor) -> MailTemplate | None:
+    """Store the province's wording of `event`. A text equal to the default (as the
+    editor prefills it) stores nothing and drops an earlier edit: the event keeps, or
+    goes back to, the system's default. Returns None then."""
     template_fields(subject)
     template_fields(body)
+    if (normalise_line(subject), normalise_prose(body)) == default_text(event):
+        mail_template_reset(event=event)
+        return None
     template, _created = MailTemplate.objects.update_or_create(
         event=NotificationEvent(event), defaults={"subject": subject, "body": body, "updated_by": actor}
     )

@@ -241,34 +241,39 @@ def mail_templates(request):
 
 @login_required
 def mail_template_edit(request, event: str):
-    """Edit one event's subject and body; 预览 shows them filled with sample values
-    without saving; 恢复默认 goes back to the file templates."""
+    """Edit one event's subject and body, starting from the default text until the
+    province saves its own; 预览 shows them filled with sample values without saving;
+    恢复默认 drops the edit (or the unsaved changes) and shows the default again."""
     _province_admin_or_404(request)
     if event not in NotificationEvent.values:
         raise Http404
     event = NotificationEvent(event)
-    current = MailTemplate.objects.filter(event=event).first()
+    current = MailTemplate.objects.select_related("updated_by").filter(event=event).first()
     preview = None
     if request.method == "POST":
         if "reset" in request.POST:
             inbox.mail_template_reset(event=event)
             messages.success(request, _("已恢复「%(event)s」的默认邮件内容。") % {"event": event.label})
-            return redirect("accounts:mail_templates")
+            return redirect("accounts:mail_template_edit", event=event.value)
         form = MailTemplateForm(request.POST)
         if form.is_valid():
             subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
             if "preview" in request.POST:
-                preview = (
-                    inbox.fill(subject, inbox.SAMPLE_PLACEHOLDERS),
-                    inbox.fill(body, inbox.SAMPLE_PLACEHOLDERS),
-                )
+                sample = inbox.sample_placeholders(event)
+                preview = (inbox.fill(subject, sample), inbox.fill(body, sample))
             else:
-                inbox.mail_template_save(event=event, subject=subject, body=body, actor=request.user)
-                messages.success(request, _("已保存「%(event)s」的邮件内容。") % {"event": event.label})
+                saved = inbox.mail_template_save(event=event, subject=subject, body=body, actor=request.user)
+                if saved is None:
+                    messages.info(
+                        request,
+                        _("「%(event)s」的内容与系统默认相同，未另存，继续使用系统默认内容。") % {"event": event.label},
+                    )
+                else:
+                    messages.success(request, _("已保存「%(event)s」的邮件内容。") % {"event": event.label})
                 return redirect("accounts:mail_templates")
     else:
-        initial = {"subject": current.subject, "body": current.body} if current else {}
-        form = MailTemplateForm(initial=initial)
+        subject, body = (current.subject, current.body) if current else inbox.default_text(event)
+        form = MailTemplateForm(initial={"subject": subject, "body": body})
     return render(
         request,
         "accounts/mail_template_edit.html",

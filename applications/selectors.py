@@ -1,5 +1,6 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, CaseState
 from applications.models import Attachment, Campaign, Case, DeadlineExtension
@@ -93,3 +94,11 @@ def contact_defaults(*, unit, user) -> dict[str, str]:
         "contact_email": user.email or "",
     }
     return {key: value for key, value in from_user.items() if value}
+
+
+def campaign_closed_reason(campaign) -> str:
+    """Why nothing of `campaign` may change any more (empty while it may): the pages
+    show their actions disabled with this reason, as the services would refuse them."""
+    if campaign.state == CampaignPhase.ARCHIVED:
+        return str(_("本年度征集评选已归档，只能查看，不能再变更。"))
+    return ""

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from applications.setup import settings_apply, settings_record, shown_value
@@ -17,7 +18,8 @@ from workflow.exceptions import TransitionRefused
 
 RUBRIC_SECTION = _("评审细则")
 STAGE_SECTION = _("评审轮次")
-FROZEN_MESSAGE = _("已有专家评分，评审细则（评审项、权重、满分）已冻结，不能再修改。")
+# Lazy: shown on the page in the reader's language (the section names above are stored).
+FROZEN_MESSAGE = gettext_lazy("已有专家评分，评审细则（评审项、权重、满分）已冻结，不能再修改。")
 
 # What a clone copies: every setting of the rubric, its criteria and the rounds (new
 # setting fields come along with no change here), never progress, state or shortlists.
@@ -73,7 +75,7 @@ def _panels_clone(*, source, campaign) -> None:
 
 def _refuse_frozen(rubric: Rubric) -> None:
     if rubric_is_frozen(rubric):
-        raise TransitionRefused(FROZEN_MESSAGE)
+        raise TransitionRefused(str(FROZEN_MESSAGE))
 
 
 def criteria_update(*, rubric: Rubric, actor, rows: list[dict], added: dict | None = None, removed=()) -> list:

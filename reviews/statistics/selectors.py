@@ -15,6 +15,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.enums import AUTHORITY_KINDS, UnitType
 from accounts.models import Organisation
@@ -85,7 +86,7 @@ class Counts:
 
 
 def _count_columns(first: str) -> list[str]:
-    return [first, _("申报"), _("曾退回"), _("推荐"), _("入选"), _("推荐率"), _("入选率")]
+    return [first, _("申报"), _("曾退回"), pgettext("statistics column", "推荐"), _("入选"), _("推荐率"), _("入选率")]
 
 
 def _cases(campaign, authority):
@@ -212,7 +213,7 @@ def _year_over_year(*, authority) -> Table:
     table = Table(
         key="years",
         title=_("历年对比"),
-        columns=[_("年度"), _("申报"), _("推荐"), _("入选"), _("推荐率"), _("入选率")],
+        columns=[_("年度"), _("申报"), pgettext("statistics column", "推荐"), _("入选"), _("推荐率"), _("入选率")],
         series=[1, 2, 3],
         chart="line",
     )

@@ -92,6 +92,7 @@ WALK: dict[str | None, list[str]] = {
         "/accounts/security/",
         # The archived 2023 campaign, run the whole way.
         "/province/{earlier_year}/",
+        "/province/{earlier_year}/review/",
         "/province/{earlier_year}/results/",
         "/province/{earlier_year}/publication/",
         "/province/{earlier_year}/nrta/",
