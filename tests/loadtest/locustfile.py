@@ -13,58 +13,20 @@ one per simulated user; acknowledged saves are written to LOADTEST_RESULTS at th
 import itertools
 import json
 import os
+import sys
 import threading
-from html.parser import HTMLParser
+from pathlib import Path
 
 from locust import HttpUser, between, constant, events, task
+
+# locust loads this file by path: the project's root on the path for its modules.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.loadtest.editor_form import editor_fields  # noqa: E402
 
 CLIENTS = json.loads(open(os.environ["LOADTEST_CLIENTS"], encoding="utf-8").read())
 _next_client = itertools.count()
 _lock = threading.Lock()
 ACKNOWLEDGED: dict[int, dict] = {}
-
-
-class _EditorForm(HTMLParser):
-    """The fields of form#case-editor, as the browser would send them."""
-
-    def __init__(self):
-        super().__init__()
-        self.inside = False
-        self.fields: dict[str, str] = {}
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == "case-editor"
-        if not self.inside:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields[name] = attrs.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields[self._select] = attrs.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
 
 
 class _Applicant(HttpUser):
@@ -76,9 +38,7 @@ class _Applicant(HttpUser):
         self.case = self.client_spec["case"]
         self.client.cookies.set("sessionid", self.client_spec["session"])
         page = self.client.get(f"/cases/{self.case}/edit/", name="editor page")
-        parser = _EditorForm()
-        parser.feed(page.text)
-        self.fields = parser.fields
+        self.fields = editor_fields(page.text)
         self.section = next(name for name in self.fields if name.startswith("section__"))
         self.saves = 0
         self.csrf = self.client.cookies.get("csrftoken", "")
