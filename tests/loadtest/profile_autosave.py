@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 
 class _Recorder:
@@ -42,13 +43,10 @@ class _Recorder:
         self._wrapper.__exit__(*exc)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--saves", type=int, default=200)
-    parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
-    parser.add_argument("--sql", action="store_true", help="print the SQL of one autosave")
-    args = parser.parse_args()
-
+def prepare():
+    """A throw-away database (SQLite under a temporary directory unless DATABASE_URL is
+    set), one applicant signed in on a CSRF-enforcing test client, their draft's editor
+    loaded. Returns (client, case, the editor's fields, the CSRF token)."""
     directory = tempfile.mkdtemp(prefix="profile-autosave-")
     work = Path(directory)
     os.environ.update(
@@ -68,7 +66,6 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
     call_command("migrate", "--noinput", verbosity=0)
@@ -90,21 +87,44 @@ def main() -> int:
     page = browser.get(f"/cases/{case.pk}/edit/")
     assert page.status_code == 200, page.status_code
     fields = editor_fields(page.content.decode())
+    return browser, case, fields, browser.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one autosave")
+    parser.add_argument(
+        "--multipart",
+        action="store_true",
+        help="send the autosave as multipart/form-data (default: urlencoded, as the editor)",
+    )
+    args = parser.parse_args()
+    browser, case, fields, csrf = prepare()
+    from django.db import connection
+
     section = next(name for name in fields if name.startswith("section__"))
-    csrf = browser.cookies[settings.CSRF_COOKIE_NAME].value
     headers = {"HTTP_X_CSRFTOKEN": csrf, "HTTP_X_REQUESTED_WITH": "fetch", "HTTP_ACCEPT": "application/json"}
+    if not args.multipart:
+        headers["content_type"] = "application/x-www-form-urlencoded"
 
     state = {"saves": 0}
 
     def autosave():
         state["saves"] += 1
         fields[section] = "本案例以县级融媒体中心为主体，推进新闻宣传与政务服务融合。" + f"[save {state['saves']}]"
-        answer = browser.post(f"/cases/{case.pk}/autosave/", fields, **headers)
+        body = fields if args.multipart else urlencode(fields)
+        answer = browser.post(f"/cases/{case.pk}/autosave/", body, **headers)
         assert answer.status_code == 200, (answer.status_code, answer.content[:300])
         fields["version"] = str(answer.json()["version"])
 
     def trivial():
-        answer = browser.post("/loadtest/trivial/", {"csrfmiddlewaretoken": csrf})
+        answer = browser.post(
+            "/loadtest/trivial/",
+            urlencode({"csrfmiddlewaretoken": csrf}),
+            content_type="application/x-www-form-urlencoded",
+        )
         assert answer.status_code == 200, answer.status_code
 
     def measure(request, count):
