@@ -212,6 +212,9 @@ def case_autosave(request, pk: int):
             {"error": "invalid", "message": "；".join(f"{label}：{message}" for message in invalid.messages)},
             status=400,
         )
+    except PermissionDenied as denied:
+        # The right to edit went (the case was submitted elsewhere) after the read above.
+        return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
     except StaleEdit as stale:
         return JsonResponse(
             {

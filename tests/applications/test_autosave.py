@@ -117,3 +117,21 @@ def test_a_name_in_use_is_still_refused_by_the_autosave_with_nothing_written(cli
     assert response.status_code == 400 and "同名案例" in response.json()["message"]
     stored = Case.objects.get(pk=draft.pk)
     assert (stored.version, stored.sections) == (draft.version, draft.sections)
+
+
+def test_a_right_that_goes_between_the_read_and_the_write_is_answered_in_json(client, cast, draft, monkeypatch):
+    from applications.views import editor
+
+    read = editor.case_for_saving
+
+    def read_then_lose_the_right(**kwargs):
+        case = read(**kwargs)
+        _take_away_editing(case)  # as if the case were submitted from another tab now
+        return case
+
+    monkeypatch.setattr(editor, "case_for_saving", read_then_lose_the_right)
+    client.force_login(cast.applicant_a)
+    response = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="迟到的"))
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections) == (draft.version, draft.sections)
