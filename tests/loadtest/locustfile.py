@@ -40,6 +40,10 @@ class _Applicant(FastHttpUser):
     sends (static/js/case-editor.js: the form URL-encoded, its CSRF field included)."""
 
     abstract = True
+    # A browser's fetch waits as long as the server takes: the server's own limit
+    # (config/gunicorn.py, 120 s) decides, not the generator's default of 60 s.
+    network_timeout = 180.0
+    connection_timeout = 180.0
 
     def on_start(self):
         with _lock:
