@@ -6,6 +6,7 @@ from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, 
 from applications.models import Attachment, Campaign, Case, DeadlineExtension
 from core.text import comparison_key
 from workflow.models import TransitionRecord
+from workflow.permissions import permission_held
 from workflow.selectors import visible_to
 
 
@@ -14,6 +15,18 @@ def cases_visible_to(*, user):
     return visible_to(user=user, model=Case, codename="view_case").select_related(
         "campaign", "category", "unit", "authority"
     )
+
+
+def case_for_saving(*, user, pk: int) -> Case | None:
+    """The case `pk` with what a save of its content needs, in one query: its form
+    version, whether `user` may see it (`may_view`, as cases_visible_to decides) and edit
+    it (`may_change`), and whether its stamped scan is there (`has_stamped_scan`); None
+    when there is no such case."""
+    cases = Case.objects.select_related("schema").annotate(
+        may_view=permission_held(user=user, model=Case, codename="view_case"),
+        may_change=permission_held(user=user, model=Case, codename="change_case"),
+    )
+    return with_stamped_scan_flag(cases).filter(pk=pk).first()
 
 
 def cases_matching(queryset, term: str, *, by_unit: bool = True):

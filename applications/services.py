@@ -15,7 +15,7 @@ from applications.schema import OFFICIAL_CATEGORIES, official_definition, valida
 from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.text import comparison_key, normalise_line, normalise_prose
 from workflow.exceptions import TransitionRefused
-from workflow.permissions import permissions_sync
+from workflow.permissions import permission_held, permissions_sync
 
 MB = 1024 * 1024
 
@@ -235,25 +235,41 @@ def case_save_content(
     """Save a draft's content if nobody saved since `expected_version`; else StaleEdit.
 
     Saving never checks completeness: a half-written draft must always be savable.
-    Completeness is the submit transition's condition."""
-    _require_editable(case=case, actor=actor)
+    Completeness is the submit transition's condition.
+
+    One UPDATE decides everything the row must satisfy at the moment it is written: the
+    version the editor loaded, a state that may be edited, the actor's right to edit
+    (workflow.permissions.permission_held), and the name unique in its unit and campaign
+    (the database constraint). Only when it writes nothing does a second query say why:
+    PermissionDenied, or StaleEdit with the current version. The case comes back with
+    what this save wrote, its new version and time (no read of the row again)."""
+    organisation = getattr(actor, "organisation", None)
+    if organisation is None or not organisation.can_file:
+        raise PermissionDenied(_("该案例当前不可编辑。"))
     header, sections, figures = _keep_known(case.schema.definition, header, sections, figures)
     # A draft may be saved without a name (completeness is the submit's condition).
     title = case_title(title, required=False)
     key = comparison_key(title)
-    _refuse_same_name(campaign_id=case.campaign_id, unit_id=case.unit_id, key=key, exclude_pk=case.pk)
+    now = timezone.now()
+    may_change = permission_held(user=actor, model=Case, codename="change_case")
     try:
         with transaction.atomic():
-            updated = Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES).update(
-                title=title,
-                title_key=key,
-                header=header,
-                sections=sections,
-                figures=figures,
-                version=F("version") + 1,
-                updated_at=timezone.now(),
+            updated = (
+                Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES)
+                .filter(may_change)
+                .update(
+                    title=title,
+                    title_key=key,
+                    header=header,
+                    sections=sections,
+                    figures=figures,
+                    version=F("version") + 1,
+                    updated_at=now,
+                )
             )
     except IntegrityError as error:
+        # Only a row the actor may edit at the version they loaded is ever written, so
+        # this is the unique name (another case of the unit and campaign has it).
         refusal = _name_collision(
             error, campaign_id=case.campaign_id, unit_id=case.unit_id, key=key, exclude_pk=case.pk
         )
@@ -261,11 +277,17 @@ def case_save_content(
             raise
         raise refusal from error
     if not updated:
-        current = Case.objects.get(pk=case.pk)
-        if current.state not in EDITABLE_STATES:
+        current = (
+            Case.objects.filter(pk=case.pk)
+            .annotate(may_change=permission_held(user=actor, model=Case, codename="change_case"))
+            .values("state", "version", "may_change")
+            .first()
+        )
+        if current is None or current["state"] not in EDITABLE_STATES or not current["may_change"]:
             raise PermissionDenied(_("该案例当前不可编辑。"))
-        raise StaleEdit(current.version)
-    case.refresh_from_db()
+        raise StaleEdit(current["version"])
+    case.title, case.title_key, case.header, case.sections, case.figures = title, key, header, sections, figures
+    case.version, case.updated_at = expected_version + 1, now
     return case
 
 

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from applications.content import case_problems
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
-from applications.selectors import cases_visible_to, contact_defaults, open_campaigns, return_feedback
+from applications.selectors import (
+    case_for_saving,
+    cases_visible_to,
+    contact_defaults,
+    open_campaigns,
+    return_feedback,
+)
 from applications.services import StaleEdit, case_create, case_delete, case_save_content, case_title
 from core.feedback import report_errors
 from core.text import counted_length, normalise_line
@@ -185,10 +191,13 @@ def case_edit(request, pk: int):
 def case_autosave(request, pk: int):
     """The editor's background save. Answers JSON: the new version and what is still
     missing, or 409 with the current version when the page is stale."""
-    try:
-        case = _editable_case(request, pk)
-    except PermissionDenied as denied:
-        return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
+    # One query: the case, its form version, the user's rights on it, its stamped scan.
+    case = case_for_saving(user=request.user, pk=pk)
+    if case is None or not case.may_view:
+        raise Http404
+    organisation = request.user.organisation
+    if not (organisation and organisation.can_file and case.may_change):
+        return JsonResponse({"error": "forbidden", "message": _("该案例当前不可编辑。")}, status=403)
     form = CaseContentForm(request.POST, definition=case.schema.definition)
     if not form.is_valid():
         errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
@@ -203,6 +212,9 @@ def case_autosave(request, pk: int):
             {"error": "invalid", "message": "；".join(f"{label}：{message}" for message in invalid.messages)},
             status=400,
         )
+    except PermissionDenied as denied:
+        # The right to edit went (the case was submitted elsewhere) after the read above.
+        return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
     except StaleEdit as stale:
         return JsonResponse(
             {

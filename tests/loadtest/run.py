@@ -23,6 +23,7 @@ import json
 import os
 import re
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,7 @@ def _prepare(users: int, clients_file: Path) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
+    from django.utils.crypto import get_random_string
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -90,7 +92,14 @@ def _prepare(users: int, clients_file: Path) -> None:
         case = make_case(campaign=campaign, applicant=user, complete=False, title=f"压力测试案例{number:04d}")
         browser = Client()
         browser.force_login(user)
-        clients.append({"case": case.pk, "session": browser.cookies[settings.SESSION_COOKIE_NAME].value})
+        clients.append(
+            {
+                "case": case.pk,
+                "session": browser.cookies[settings.SESSION_COOKIE_NAME].value,
+                # The CSRF cookie a browser would hold (its secret; the page's field masks it).
+                "csrf": get_random_string(32, string.ascii_letters + string.digits),
+            }
+        )
     clients_file.write_text(json.dumps(clients), encoding="utf-8")
 
 

@@ -1,0 +1,137 @@
+"""The autosave is the deadline rush's request: one read of the case with the user's
+rights on it, one conditioned write, and nothing weaker than before (no lost save, no
+overwrite of a newer one, no write without the right to edit at the moment of writing)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.forms import CaseContentForm
+from applications.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from applications.services import StaleEdit, case_save_content
+from tests.factories import make_case
+
+
+def _post_data(case, **changes):
+    return {**CaseContentForm.initial_for(case), **changes}
+
+
+def _content(case, **changes):
+    return {
+        "title": case.title,
+        "header": case.header,
+        "sections": case.sections,
+        "figures": case.figures,
+        **changes,
+    }
+
+
+def _take_away_editing(case):
+    for model in (CaseUserObjectPermission, CaseGroupObjectPermission):
+        model.objects.filter(content_object=case, permission__codename="change_case").delete()
+
+
+@pytest.fixture
+def draft(cast):
+    return make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False)
+
+
+def test_an_autosave_reads_the_case_once_and_writes_it_once(client, cast, draft):
+    client.force_login(cast.applicant_a)
+    client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="一"))  # session warm
+    draft.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="二"))
+    assert response.status_code == 200
+    statements = [
+        q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    on_case = [sql for sql in statements if '"applications_case"' in sql.split(" WHERE ")[0]]
+    assert [sql.split()[0] for sql in on_case] == ["SELECT", "UPDATE"]
+    # The rights and the stamped scan are asked inside those two, not on their own.
+    assert not [
+        sql for sql in statements if sql.startswith("SELECT") and sql not in on_case and "auth_permission" in sql
+    ]
+    assert len(statements) <= 6, statements  # session, user, organisation, case, update (+ session touch)
+
+
+def test_the_saved_case_comes_back_as_the_database_holds_it(cast, draft):
+    saved = case_save_content(
+        case=draft,
+        actor=cast.applicant_a,
+        expected_version=draft.version,
+        **_content(draft, title=" 新的 名称 ", sections={**draft.sections, "overview": "改写。\r\n第二行"}),
+    )
+    stored = Case.objects.get(pk=draft.pk)
+    for field in ("title", "title_key", "header", "sections", "figures", "version", "updated_at"):
+        assert getattr(saved, field) == getattr(stored, field), field
+    assert stored.sections["overview"] == "改写。\n第二行"
+
+
+def test_a_right_taken_away_after_the_editor_loaded_refuses_the_save(client, cast, draft):
+    client.force_login(cast.applicant_a)
+    data = _post_data(draft, section__overview="不应保存")
+    _take_away_editing(draft)
+    response = client.post(reverse("case_autosave", args=[draft.pk]), data)
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    # The service asks in its UPDATE too: a caller that checked earlier cannot write.
+    with pytest.raises(PermissionDenied):
+        case_save_content(
+            case=draft, actor=cast.applicant_a, expected_version=draft.version, **_content(draft, title="新名称")
+        )
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections, stored.title) == (draft.version, draft.sections, draft.title)
+
+
+def test_stale_and_refused_are_told_apart(cast, draft):
+    newer = case_save_content(
+        case=draft,
+        actor=cast.applicant_a,
+        expected_version=draft.version,
+        **_content(draft, sections={**draft.sections, "overview": "另一个标签页"}),
+    )
+    with pytest.raises(StaleEdit) as stale:
+        case_save_content(
+            case=draft,
+            actor=cast.applicant_a,
+            expected_version=newer.version - 1,
+            **_content(draft, sections={**draft.sections, "overview": "旧页面"}),
+        )
+    assert stale.value.current_version == newer.version
+    # Someone without the right learns nothing of the version, nor of a name in use.
+    other = make_case(campaign=cast.campaign, applicant=cast.applicant_a, title="已有的名称", complete=False)
+    for version in (newer.version, newer.version - 1):
+        with pytest.raises(PermissionDenied):
+            case_save_content(case=other, actor=cast.applicant_b, expected_version=version, **_content(draft))
+    assert Case.objects.get(pk=draft.pk).sections["overview"] == "另一个标签页"
+
+
+def test_a_name_in_use_is_still_refused_by_the_autosave_with_nothing_written(client, cast, draft):
+    make_case(campaign=cast.campaign, applicant=cast.applicant_a, title="同名案例", complete=False)
+    client.force_login(cast.applicant_a)
+    response = client.post(
+        reverse("case_autosave", args=[draft.pk]), _post_data(draft, title="同名案例", section__overview="新内容")
+    )
+    assert response.status_code == 400 and "同名案例" in response.json()["message"]
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections) == (draft.version, draft.sections)
+
+
+def test_a_right_that_goes_between_the_read_and_the_write_is_answered_in_json(client, cast, draft, monkeypatch):
+    from applications.views import editor
+
+    read = editor.case_for_saving
+
+    def read_then_lose_the_right(**kwargs):
+        case = read(**kwargs)
+        _take_away_editing(case)  # as if the case were submitted from another tab now
+        return case
+
+    monkeypatch.setattr(editor, "case_for_saving", read_then_lose_the_right)
+    client.force_login(cast.applicant_a)
+    response = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="迟到的"))
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections) == (draft.version, draft.sections)
