@@ -182,6 +182,9 @@ class Case(CaseStateMachine):
             models.Index(fields=["unit", "state"]),
             # The province's pages count and list a campaign's cases by state and category.
             models.Index(fields=["campaign", "state", "category"], name="case_campaign_state_category"),
+            # Every list's default order (Meta.ordering): a page of the newest cases is
+            # read from the index and stops after the page, instead of sorting them all.
+            models.Index(fields=["updated_at", "id"], name="case_recent_first"),
         ]
         constraints = [
             # Two tabs or a double click cannot create two cases that nobody can tell
