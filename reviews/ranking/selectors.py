@@ -48,7 +48,7 @@ def review_queue(*, user, campaign, authority, filters: dict, sort: str):
         if filters.get(field):
             cases = cases.filter(**{field: filters[field]})
     cases = cases_matching(cases, filters.get("q", ""))
-    cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("sections", "figures")
+    cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("header", "sections", "figures")
     return cases.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["updated"]))
 
 
