@@ -14,6 +14,7 @@ from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_s
 from applications.selectors import cases_matching, cases_visible_to, running_extensions_of, with_stamped_scan_flag
 from core.documents.excel import Column, list_workbook
 from core.http import download_response
+from core.links import link_for_each
 from core.listing import ListParams
 from core.privacy import masked_header
 from core.worker_status import worker_status
@@ -59,10 +60,13 @@ def dashboard(request):
     if request.user.is_applicant:
         _read_drafts_on(page)
     extensions = running_extensions_of(unit=request.user.organisation) if request.user.is_applicant else []
+    link = link_for_each("case_detail")
     for case in page.object_list:
+        case.url = link(case.pk)
         case.shown_state = shown(case.state, case.campaign_id)
         if request.user.is_applicant:
-            case.missing = [p.message for p in case_problems(case)] if case.state in EDITABLE_STATES else []
+            case.editable = case.state in EDITABLE_STATES
+            case.missing = [p.message for p in case_problems(case)] if case.editable else []
             case.extension = next(
                 (
                     e
