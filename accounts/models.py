@@ -15,6 +15,7 @@ from accounts.enums import (
     UnitType,
 )
 from accounts.validators import credit_code_normalise, normalise_phone, validate_credit_code, validate_phone
+from core.choices import choice_label
 from core.text import comparison_key
 
 NAME_CONSTRAINT = "organisation_name_key_unique"
@@ -111,6 +112,10 @@ class Organisation(models.Model):
     def validate_constraints(self, exclude=None) -> None:
         # The name key is checked by validate_unique, with the other unit's name.
         super().validate_constraints(exclude=[*(exclude or ()), "name_key"])
+
+    def get_unit_type_display(self) -> str:
+        # One translation, not one per type (core.choices): lists show it per row.
+        return choice_label(UnitType, self.unit_type)
 
     @property
     def can_file(self) -> bool:

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.enums import AUTHORITY_KINDS, OrgKind
-from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase
+from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, CaseState
 from applications.lifecycle.machine import CaseStateMachine
 from applications.phases.machine import CampaignPhaseMachine
 from applications.schema import validate_definition
 from applications.uploads import kind_of_content_type, offered_name
+from core.choices import choice_label
 from core.text import comparison_key
 
 
@@ -182,6 +183,11 @@ class Case(CaseStateMachine):
             models.Index(fields=["unit", "state"]),
             # The province's pages count and list a campaign's cases by state and category.
             models.Index(fields=["campaign", "state", "category"], name="case_campaign_state_category"),
+            # Every list's default order (Meta.ordering): a page of the newest cases is
+            # read from the index and stops after the page, instead of sorting them all.
+            models.Index(fields=["updated_at", "id"], name="case_recent_first"),
+            # The same for an authority's queue of a campaign.
+            models.Index(fields=["campaign", "authority", "updated_at", "id"], name="case_authority_recent_first"),
         ]
         constraints = [
             # Two tabs or a double click cannot create two cases that nobody can tell
@@ -206,6 +212,10 @@ class Case(CaseStateMachine):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
+
+    def get_state_display(self) -> str:
+        # One translation, not one per state (core.choices): lists show it per row.
+        return choice_label(CaseState, self.state)
 
 
 # Guardian's direct foreign-key permission tables: real foreign keys to the case,

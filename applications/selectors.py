@@ -10,9 +10,10 @@ from workflow.permissions import permission_held
 from workflow.selectors import visible_to
 
 
-def cases_visible_to(*, user):
-    """Every case `user` may read, in one query: object permissions decide, nothing else."""
-    return visible_to(user=user, model=Case, codename="view_case").select_related(
+def cases_visible_to(*, user, whole: bool = False):
+    """Every case `user` may read, in one query: object permissions decide, nothing else.
+    `whole=True` when the query reads them all (counts): see workflow.selectors.visible_to."""
+    return visible_to(user=user, model=Case, codename="view_case", whole=whole).select_related(
         "campaign", "category", "unit", "authority"
     )
 

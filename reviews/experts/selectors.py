@@ -55,28 +55,27 @@ def stage_coverage(stage: ReviewStage, categories) -> list[dict]:
     grouped queries: its cases, those with fewer experts than the round wants, and
     those whose experts have all submitted."""
     cases = dict(stage_cases(stage).order_by().values_list("category_id").annotate(n=Count("pk")))
-    # Assignments grouped by case alone, then joined to the cases through their
-    # (campaign, state, category) index: never reading a case's row (its narratives).
+    # The round's assignments grouped by case, read from the (stage, case, submitted_at)
+    # index for the round's cases only (a stage also holds the assignments of cases
+    # that have left it), then joined to the cases through their (campaign, state,
+    # category) index: never reading a case's row (its narratives).
+    in_round = stage_cases(stage).select_related(None).order_by().values("pk")
     per_case = (
-        ExpertAssignment.objects.filter(stage=stage)
+        ExpertAssignment.objects.filter(stage=stage, case__in=in_round)
         .order_by()
         .values("case_id")
         .annotate(n=Count("pk"), s=Count("submitted_at"))
     )
     inner, inner_params = per_case.query.sql_with_params()
-    in_round, round_params = stage_cases(stage).select_related(None).order_by().values("pk").query.sql_with_params()
     case_table = Case._meta.db_table
     sql = (
         "SELECT c.category_id, SUM(CASE WHEN a.n >= %s THEN 1 ELSE 0 END), SUM(CASE WHEN a.s = a.n THEN 1 ELSE 0 END) "
         f"FROM ({inner}) a INNER JOIN {case_table} c ON c.id = a.case_id "
-        f"WHERE c.campaign_id = %s AND c.state = %s AND c.id IN ({in_round}) GROUP BY c.category_id"
+        "WHERE c.campaign_id = %s AND c.state = %s GROUP BY c.category_id"
     )
     with connection.cursor() as cursor:
         # The ORM's own SQL and table name; every value a parameter.
-        cursor.execute(
-            sql,
-            (stage.reviewers_per_case, *inner_params, stage.campaign_id, CaseState.IN_EXPERT_REVIEW, *round_params),
-        )
+        cursor.execute(sql, (stage.reviewers_per_case, *inner_params, stage.campaign_id, CaseState.IN_EXPERT_REVIEW))
         tallies = {category_id: (full, done) for category_id, full, done in cursor.fetchall()}
     rows = []
     for category in categories:

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -156,16 +156,20 @@ def _running_total(criteria, rows) -> dict:
 
 def _next_pending(assignment):
     """The expert's next case still to score, in the queue's order (after this one,
-    else from the start); None when this is the last."""
-    pending = list(
+    else from the start); None when this is the last. One row read, whatever the
+    number of pending cases: those after this one sort first, and only the title is
+    read (never the narratives)."""
+    position, case_id = assignment.case.category.position, assignment.case_id
+    after = Q(case__category__position__gt=position) | Q(case__category__position=position, case_id__gt=case_id)
+    return (
         ExpertAssignment.objects.filter(expert=assignment.expert, stage=assignment.stage, submitted_at__isnull=True)
         .exclude(pk=assignment.pk)
-        .select_related("case", "case__category")
-        .order_by("case__category__position", "case_id")
+        .annotate(after=ExpressionWrapper(after, output_field=BooleanField()))
+        .select_related("case")
+        .only("pk", "case__id", "case__state", "case__title")
+        .order_by("-after", "case__category__position", "case_id")
+        .first()
     )
-    key = (assignment.case.category.position, assignment.case_id)
-    after = [a for a in pending if (a.case.category.position, a.case_id) > key]
-    return (after or pending or [None])[0]
 
 
 @login_required

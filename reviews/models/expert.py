@@ -163,6 +163,12 @@ class ExpertAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stage", "case", "expert"], name="one_assignment_per_expert_case_stage"),
         ]
+        indexes = [
+            # The round's coverage (experts and submissions per case) and every expert's
+            # load and progress, counted from the index alone.
+            models.Index(fields=["stage", "case", "submitted_at"], name="assignment_case_progress"),
+            models.Index(fields=["expert", "stage", "submitted_at"], name="assignment_expert_progress"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} / {self.expert}"

@@ -17,6 +17,7 @@ from applications.models import Campaign
 from core.bulk import bulk_report
 from core.documents.excel import Column
 from core.jobs import ListTable, export_list, list_export
+from core.links import link_for_each
 from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.models import RankingTable
 from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue
@@ -74,7 +75,12 @@ def queue(request, year: int):
     params, filters, sort, cases, categories, units = _listing(request, campaign, authority)
     everything = review_queue(user=request.user, campaign=campaign, authority=authority, filters={}, sort=sort)
     counts = state_counts(everything)
-    page = params.page_of(cases, per_page=PAGE_SIZE)
+    # Unfiltered, the counts per state already say how many the list holds: no COUNT.
+    unfiltered = not any(filters.values())
+    page = params.page_of(cases, per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None)
+    link = link_for_each("case_detail")
+    for case in page.object_list:
+        case.url = link(case.pk)
     querystring = params.querystring(page=None)
     return render(
         request,

@@ -7,6 +7,7 @@ from accounts.models import Organisation
 from accounts.roles import reviewing_authority
 from applications.models import Case
 from applications.selectors import cases_matching, cases_visible_to, with_stamped_scan_flag
+from core.links import link_for_each
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
 
@@ -14,6 +15,29 @@ from reviews.models import RankingEntry, RankingTable
 def case_table_locked(*, case) -> bool:
     """The ranking table holding the case has gone to the province."""
     return RankingEntry.objects.filter(case=case, table__status=RankingTableStatus.SUBMITTED).exists()
+
+
+def ranking_rows(*, table, moved: str = "") -> list[dict]:
+    """The table's order as the ranking page shows it, one plain row per entry: what
+    each row prints (never the cases' narratives), numbers already as text, the link
+    made without a reverse() per row. An authority may rank hundreds of cases on one
+    page (it is sorted by dragging), so a row must cost little to read and render."""
+    link = link_for_each("case_detail")
+    entries = table.entries.order_by("rank").values_list(
+        "case_id", "rank", "case__title", "case__unit__name", "case__category__name"
+    )
+    return [
+        {
+            "case": str(case_id),
+            "rank": str(rank),
+            "title": title,
+            "unit": unit,
+            "category": category,
+            "url": link(case_id),
+            "moved": str(case_id) == moved,
+        }
+        for case_id, rank, title, unit, category in entries
+    ]
 
 
 def review_queue(*, user, campaign, authority, filters: dict, sort: str):
@@ -24,7 +48,7 @@ def review_queue(*, user, campaign, authority, filters: dict, sort: str):
         if filters.get(field):
             cases = cases.filter(**{field: filters[field]})
     cases = cases_matching(cases, filters.get("q", ""))
-    cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("sections", "figures")
+    cases = with_stamped_scan_flag(cases).select_related("ranking_entry").defer("header", "sections", "figures")
     return cases.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["updated"]))
 
 

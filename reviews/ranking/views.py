@@ -23,7 +23,7 @@ from core.params import parse_id, parse_int
 from reviews.models import RankingTable
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
 from reviews.ranking.forms import TableReturnForm
-from reviews.ranking.selectors import authority_of, campaign_overview
+from reviews.ranking.selectors import authority_of, campaign_overview, ranking_rows
 from reviews.ranking.services import (
     case_return_to_authority,
     ranking_move,
@@ -64,22 +64,9 @@ def ranking(request, year: int):
     authority = _authority(request)
     campaign = get_object_or_404(Campaign, year=year)
     table = table_for(campaign=campaign, authority=authority)
-    # The whole order on one page (it is sorted by dragging), each row only what it
-    # shows: never the cases' narratives.
-    entries = (
-        table.entries.select_related("case", "case__unit", "case__category")
-        .only(
-            "pk",
-            "rank",
-            "table_id",
-            "case__id",
-            "case__state",
-            "case__title",
-            "case__unit__name",
-            "case__category__name",
-        )
-        .order_by("rank")
-    )
+    # The whole order on one page: it is sorted by dragging.
+    moved = request.GET.get("moved", "")
+    entries = ranking_rows(table=table, moved=moved)
     return render(
         request,
         "reviews/ranking.html",
@@ -89,7 +76,7 @@ def ranking(request, year: int):
             "table": table,
             "entries": entries,
             "problems": submission_problems(table=table),
-            "moved": request.GET.get("moved", ""),
+            "moved": moved,
             "moved_direction": request.GET.get("direction", ""),
         },
     )

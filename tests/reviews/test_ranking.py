@@ -113,6 +113,21 @@ def test_keyboard_buttons_and_rank_numbers_through_the_page(client, cast, three)
     assert "排序号重复：1。" in page.content.decode()
 
 
+def test_the_page_lists_the_order_with_its_controls_only_while_the_table_is_open(client, cast, three):
+    a, b, c = (case.pk for case in three)
+    client.force_login(cast.reviewer_a)
+    page = client.get(reverse("reviews:ranking", args=[2024])).content.decode()
+    rows = [page.index(f'id="case-{pk}"') for pk in (a, b, c)]
+    assert rows == sorted(rows), "in the order's ranks"
+    assert f'href="{reverse("case_detail", args=[c])}"' in page
+    assert f'name="rank__{c}" value="3"' in page and f'id="step-{c}-up"' in page
+    # Submitted: the order is read-only, with no field, button or form to move a case.
+    RankingTable.objects.filter(authority=cast.city_a).update(status="submitted")
+    page = client.get(reverse("reviews:ranking", args=[2024])).content.decode()
+    assert f'id="case-{c}"' in page and f'href="{reverse("case_detail", args=[c])}"' in page
+    assert "rank__" not in page and "step-" not in page
+
+
 def test_another_authoritys_reviewer_cannot_touch_this_order(client, cast, three):
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     client.force_login(cast.reviewer_b)
