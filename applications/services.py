@@ -12,6 +12,7 @@ from applications.figures import figures_clean
 from applications.lifecycle import hooks
 from applications.models import Attachment, Campaign, Case, Category, EvidenceLink, FormSchema
 from applications.schema import OFFICIAL_CATEGORIES, official_definition, validate_definition
+from applications.selectors import campaign_closed_reason
 from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.text import comparison_key, normalise_line, normalise_prose
 from workflow.exceptions import TransitionRefused
@@ -21,6 +22,15 @@ MB = 1024 * 1024
 
 
 @transaction.atomic
+def campaign_require_open(campaign: Campaign) -> None:
+    """Refuse any change to an archived campaign: its settings, rounds, assignments,
+    scores and lists are the year's record. The state is read afresh, as the caller's
+    copy may predate the move to 归档."""
+    state = Campaign.objects.values_list("state", flat=True).get(pk=campaign.pk)
+    if state == CampaignPhase.ARCHIVED:
+        raise TransitionRefused(campaign_closed_reason(campaign))
+
+
 def campaign_create(
     *,
     year: int,

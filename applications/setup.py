@@ -20,7 +20,7 @@ from accounts import roles
 from applications.lifecycle import hooks
 from applications.models import Campaign, CampaignSettingChange, Category, FormSchema
 from applications.schema import validate_definition
-from applications.services import campaign_create, schema_add_version
+from applications.services import campaign_create, campaign_require_open, schema_add_version
 
 # Sections of the history, as the settings page names them.
 SECTION_CREATED = _("创建")
@@ -46,7 +46,9 @@ def settings_record(
     *, campaign: Campaign, actor, section: str, changes: list[tuple[str, str, str]], subject: str = ""
 ) -> list[CampaignSettingChange]:
     """Append one history row per (field label, old, new), and one record of the change
-    in the security audit log (等保: settings changes are audited events)."""
+    in the security audit log (等保: settings changes are audited events). Refused
+    once the campaign is archived: every recorded change passes here."""
+    campaign_require_open(campaign)
     now = timezone.now()
     audit.record(
         actor=actor,
@@ -78,6 +80,7 @@ def settings_apply(
     row whole and save it, recording each field that changed. Nothing is written when the
     row is invalid (ValidationError) or the actor is not the province's administrator."""
     roles.require_province_admin(actor)
+    campaign_require_open(campaign)
     model = type(instance)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=instance.pk)
@@ -232,6 +235,7 @@ def schema_publish(*, category: Category, actor, definition: dict) -> FormSchema
     """Publish a new version of the category's form: new drafts use it, cases already
     written keep theirs. ValidationError when the definition is invalid or unchanged."""
     roles.require_province_admin(actor)
+    campaign_require_open(category.campaign)
     validate_definition(definition)
     with transaction.atomic():
         latest = category.schemas.select_for_update().order_by("-version").first()
