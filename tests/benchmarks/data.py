@@ -93,9 +93,10 @@ def insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple], **fixed)
     rows = iter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY: an INSERT's parameters are quoted into its text by the client and
-            # parsed back by the server, which for 30 kB of narrative a case was most
-            # of the time.
+            # COPY: with INSERTs the client quotes every parameter into the statement's
+            # text (psycopg's client-side binding, Django's default) and the server
+            # parses it back: 30 kB of narrative a case. What remains is the server
+            # storing the narratives (jsonb, compressed): about 2 ms a case.
             columns_sql = ", ".join(quote(f.column) for f in fields)
             with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns_sql}) FROM STDIN") as copy:
                 for row in rows:
