@@ -265,6 +265,9 @@ def main() -> int:
         for name, role, url in pages(world):
             if only and name not in only:
                 continue
+            # Signed in again: a role whose pages were measured long ago (the slow
+            # pages at 100,000 cases take minutes) has outlived the idle timeout.
+            clients[role].force_login(roles[role])
             median, floor, ratio, queries = measure_ratio(
                 clients["applicant"], clients[role], url, repeat=3 if short else REPEAT, warmup=1 if short else WARMUP
             )
