@@ -5,8 +5,10 @@
 # reloading development server. `make loadtest` the deadline
 # rush (PostgreSQL).
 # `make bench` prints the benchmarks (every page at 100 and 10,000 cases beside a
-# trivial view, the documents, the aggregation, the NRTA package); `make bench
-# BENCH_SHORT=1` is CI's quick run (100 and 500 cases), `BENCH_LARGE=1` goes to 100,000.
+# trivial view, the documents, the aggregation, the NRTA package, the last `make
+# loadtest`'s figures, a summary against the targets); `make bench BENCH_SHORT=1` is
+# CI's quick run (100 and 500 cases), `BENCH_LARGE=1` goes to 100,000; `make bench-pg`
+# the same on a throw-away PostgreSQL. Figures also land in var/bench/.
 
 PYTHON ?= python3
 VENV := .venv
@@ -36,7 +38,7 @@ LOADTEST_USERS ?= 300
 LOADTEST_SECONDS ?= 180
 LOADTEST_WORKERS ?= 4
 
-.PHONY: run dev test bench loadtest messages prepare check-debs-run check-debs-test
+.PHONY: run dev test bench bench-pg loadtest messages prepare check-debs-run check-debs-test
 
 run: check-debs-run $(VENV)/.installed-run messages var/secret-key
 	$(RUN_ENV) $(MAKE) --no-print-directory prepare
@@ -66,11 +68,18 @@ test: check-debs-test $(VENV)/.installed-dev messages
 bench: check-debs-run $(VENV)/.installed-dev
 	BENCH_SHORT=$(BENCH_SHORT) BENCH_LARGE=$(BENCH_LARGE) $(PY) -m tests.benchmarks.run
 
+bench-pg: check-debs-run $(VENV)/.installed-dev
+	BENCH_SHORT=$(BENCH_SHORT) BENCH_LARGE=$(BENCH_LARGE) bash .ci/with-postgres $(PY) -m tests.benchmarks.run
+
 # 300 applicants autosaving for 3 minutes against gunicorn + the worker on a throw-away
 # PostgreSQL, 127.0.0.1 only; stops by itself. Shorter: LOADTEST_USERS=50 LOADTEST_SECONDS=30.
+# Its output is kept in var/bench/loadtest.txt, which `make bench` prints; its exit status
+# is the load test's.
 loadtest: check-debs-run $(VENV)/.installed-dev messages
-	bash .ci/with-postgres $(PY) -m tests.loadtest.run --users $(LOADTEST_USERS) \
-		--seconds $(LOADTEST_SECONDS) --workers $(LOADTEST_WORKERS)
+	@mkdir -p var/bench
+	{ bash .ci/with-postgres $(PY) -m tests.loadtest.run --users $(LOADTEST_USERS) \
+		--seconds $(LOADTEST_SECONDS) --workers $(LOADTEST_WORKERS); echo $$? > var/bench/loadtest.status; } \
+		| tee var/bench/loadtest.txt; exit "$$(cat var/bench/loadtest.status)"
 
 messages: $(VENV)/.installed-run
 	$(TOOL_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
