@@ -13,6 +13,7 @@ from applications.enums import CaseState
 from applications.models import Case
 from demo.cases import DEMO_CASES
 from reviews.enums import CriterionKind, RankingTableStatus
+from reviews.experts.services import assignment_totals_refresh
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable, Score
 from tests.factories import (
     OrganisationFactory,
@@ -142,6 +143,8 @@ class World:
             ),
             batch_size=5000,
         )
+        # Written in bulk, not through score_save: store each review's total as it would.
+        assignment_totals_refresh(stage=stage)
         # Every case the authority recommended sits in its submitted ranking table.
         ranked = [case for case in cases if case.state not in UNRANKED]
         tables = {}
