@@ -3,11 +3,12 @@ to the individual scores it comes from. A few queries for the whole campaign."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation
 from applications.enums import PROVINCIAL_STATES, CaseState
 from applications.models import Case
 from reviews.enums import Aggregation
@@ -15,6 +16,7 @@ from reviews.experts.aggregation import (
     CriterionSpec,
     Dispersion,
     dispersion,
+    round2,
     rule_label,
 )
 from reviews.models import Criterion, ExpertAssignment, RankingEntry, ReviewStage, Score
@@ -41,7 +43,7 @@ class CaseResult:
     result: Decimal | None = None
     rule: str = ""  # the aggregation actually applied: 「3位专家，算术平均」
     excluded: bool = False  # a gate (政治性) failed: out whatever the total
-    spread: Dispersion | None = None  # stdev None until the trace is loaded
+    spread: Dispersion | None = None
     flagged: bool = False  # experts disagree beyond the rubric's threshold
     category_rank: int | None = None
     # Equal results share a place (并列): shared_rank is the place of the first of them;
@@ -56,6 +58,19 @@ class CaseResult:
     @property
     def complete(self) -> bool:
         return self.assigned > 0 and self.scored == self.assigned
+
+
+@dataclass(frozen=True)
+class ResultCase:
+    """What a row of the results page shows of its case, read with the figures."""
+
+    pk: int
+    title: str
+    state: str
+    unit_name: str
+
+    def get_state_display(self) -> str:
+        return CaseState(self.state).label
 
 
 def criterion_specs(rubric) -> list[CriterionSpec]:
@@ -93,7 +108,7 @@ _PER_CASE_SQL = f"""
 agg AS (
     SELECT c.id AS case_id, c.category_id AS category_id, c.state AS state, re.rank AS arank,
            COUNT(ea.id) AS m, COUNT({_CENTS}) AS n, SUM({_CENTS}) AS s, MIN({_CENTS}) AS lo, MAX({_CENTS}) AS hi,
-           MAX({_FAILED}) AS failed, 0 AS mid
+           SUM({_CENTS} * {_CENTS}) AS sq, MAX({_FAILED}) AS failed, 0 AS mid
     FROM {{case}} c
     LEFT JOIN {{entry}} re ON re.case_id = c.id
     LEFT JOIN {{assignment}} ea ON ea.case_id = c.id AND ea.stage_id = %s
@@ -117,7 +132,7 @@ sub AS (
 ),
 agg AS (
     SELECT case_id, category_id, state, arank, COUNT(aid) AS m, COUNT(cents) AS n, SUM(cents) AS s,
-           MIN(cents) AS lo, MAX(cents) AS hi, MAX(failed) AS failed,
+           MIN(cents) AS lo, MAX(cents) AS hi, SUM(cents * cents) AS sq, MAX(failed) AS failed,
            SUM(CASE WHEN cents IS NOT NULL AND (rn = (cnt + 1) / 2 OR rn = (cnt + 2) / 2) THEN cents ELSE 0 END)
                AS mid
     FROM sub GROUP BY case_id, category_id, state, arank
@@ -127,7 +142,7 @@ _FIGURES_SQL = """
 WITH {per_case}
 fig AS (
     SELECT case_id, category_id, state, arank, m AS assigned, n, {result} AS result,
-           COALESCE(hi - lo, 0) AS spread, failed,
+           COALESCE(hi - lo, 0) AS spread, s, sq, failed,
            CASE WHEN n = 0 OR failed = 1 THEN 1 ELSE 0 END AS unranked
     FROM agg
 ),
@@ -141,9 +156,10 @@ ranked AS (
            COUNT(*) OVER (PARTITION BY category_id, unranked, result) AS same
     FROM fig
 )
-SELECT case_id, category_id, state, arank, assigned, n, result, spread, failed, unranked, position, shared, same
-FROM ranked{outer}
-ORDER BY category_id, position{limit}
+SELECT p.case_id, p.category_id, p.state, p.arank, p.assigned, p.n, p.result, p.spread, p.failed, p.unranked,
+       p.position, p.shared, p.same, p.s, p.sq{names}
+FROM (SELECT * FROM ranked{outer} ORDER BY category_id, position{limit}) p{names_join}
+ORDER BY p.category_id, p.position
 """
 
 # The cases of a round: the campaign's cases in provincial review, of the round's
@@ -241,6 +257,7 @@ def case_figures(
     top: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    names: bool = False,
 ) -> list[CaseResult]:
     """The round's results without the trace (CaseResult.case is the case's id until a
     caller puts the case there), in each category's order. One query.
@@ -248,7 +265,8 @@ def case_figures(
     `category_id` / `case_ids` narrow the cases (ranks are then among those: pass
     `case_ids` only for figures, never for places); `states` keeps the rows in those
     states and `top` the first `top` of each category, after the ranks are taken over
-    the whole category; `limit`/`offset` give a page of that."""
+    the whole category; `limit`/`offset` give a page of that. With `names`, the case is a
+    ResultCase carrying what a row of the page shows (title, state, unit)."""
     params: list = [stage.pk, stage.campaign_id, *sorted(PROVINCIAL_STATES)]
     where = ""
     if category_id is not None:
@@ -274,6 +292,14 @@ def case_figures(
         params += [limit, offset]
     per_case = _PER_CASE_MEDIAN_SQL if rubric.aggregation == Aggregation.MEDIAN else _PER_CASE_SQL
     sql = _FIGURES_SQL.format(
+        # The rows' names are read for the rows returned only (a page), after the places.
+        names=", c.title, o.name" if names else "",
+        names_join=(
+            f" JOIN {Case._meta.db_table} c ON c.id = p.case_id"
+            f" JOIN {Organisation._meta.db_table} o ON o.id = c.unit_id"
+            if names
+            else ""
+        ),
         per_case=per_case.format(
             case=Case._meta.db_table,
             entry=RankingEntry._meta.db_table,
@@ -290,11 +316,12 @@ def case_figures(
     threshold = rubric.dispersion_threshold * 100
     labels: dict[int, str] = {}  # the rule's words depend only on the number of experts
     found = []
-    for case_id, category_id_, state, arank, assigned, n, result, spread, failed, unranked, pos, shared, same in rows:
+    for row in rows:
+        case_id, category_id_, state, arank, assigned, n, result, spread, failed, unranked, pos, shared, same = row[:13]
         ranked = not unranked
         found.append(
             CaseResult(
-                case=case_id,
+                case=ResultCase(pk=case_id, title=row[15], state=state, unit_name=row[16]) if names else case_id,
                 assigned=assigned,
                 scored=n,
                 result=_from_cents(result),
@@ -302,7 +329,7 @@ def case_figures(
                 if n in labels
                 else labels.setdefault(n, rule_label(rubric.aggregation, n, rubric.trim_min_experts)),
                 excluded=bool(failed),
-                spread=Dispersion(None, _from_cents(spread)),
+                spread=Dispersion(_stdev(n, row[13], row[14]), _from_cents(spread)),
                 flagged=spread > threshold,
                 category_rank=pos if ranked else None,
                 shared_rank=shared if ranked else None,
@@ -314,6 +341,18 @@ def case_figures(
             )
         )
     return found
+
+
+def _stdev(n: int, total, squares) -> Decimal:
+    """The population standard deviation of n totals from their sum and sum of squares
+    in hundredths (exact integers): sqrt(n·Σx² − (Σx)²) / n, as aggregation.dispersion."""
+    if n < 2:
+        return Decimal(0)
+    variance = int(n) * int(squares) - int(total) * int(total)
+    return round2(Decimal(variance).sqrt(_PRECISE) / int(n) / 100)
+
+
+_PRECISE = Context(prec=40)
 
 
 def _from_cents(value) -> Decimal | None:

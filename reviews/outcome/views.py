@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,6 @@ from reviews.experts.aggregation import rule_description, specs_of
 from reviews.experts.forms import AdvanceForm
 from reviews.experts.results import (
     CategorySummary,
-    attach_cases,
     attach_trace,
     case_figures,
     case_id_of,
@@ -61,7 +61,7 @@ from reviews.outcome.publication import (
     objection_record,
 )
 from reviews.outcome.rules import selection_rules_update
-from reviews.outcome.selectors import quota_warnings, selection_rules_for
+from reviews.outcome.selectors import categories_with_selected, quota_warnings, selection_rules_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
@@ -82,7 +82,11 @@ RESULT_FILTER_LABELS = [
     ("in_review", gettext_lazy("评审中")),
 ]
 # The results page's own parameters, kept by its forms and links.
-RESULTS_PARAMETERS = ("stage", "category", "state", "page")
+RESULTS_PARAMETERS = ("stage", "category", "state", "page", "trace")
+
+
+# A case id no case has, replaced in the rows' links by each row's own.
+_ROW_SENTINEL = 987654321
 
 
 class _FigurePages:
@@ -100,7 +104,15 @@ def _results_page(request, campaign, stage, *, advance_form=None):
     params = ListParams(request)
     rubric = campaign.rubric
     criteria = list(rubric.criteria.all())
-    categories = list(campaign.categories.all())
+    # The categories with their selected counts (for the quota warnings) and whether the
+    # 公示 is out (decisions can then no longer be undone): one query.
+    categories = list(
+        categories_with_selected(campaign).annotate(
+            notice_published=Exists(
+                Publication.objects.filter(campaign=OuterRef("campaign"), kind=PublicationKind.NOTICE)
+            )
+        )
+    )
     category_id = params.object_id("category", [category.pk for category in categories])
     shown = params.choice("state", RESULT_FILTERS)
     summaries = category_summary(stage=stage)
@@ -115,7 +127,13 @@ def _results_page(request, campaign, stage, *, advance_form=None):
     page = params.page_of(
         _FigurePages(
             lambda limit, offset: case_figures(
-                stage=stage, rubric=rubric, category_id=category_id, states=states, limit=limit, offset=offset
+                stage=stage,
+                rubric=rubric,
+                category_id=category_id,
+                states=states,
+                limit=limit,
+                offset=offset,
+                names=True,
             )
         ),
         per_page=RESULTS_PAGE_SIZE,
@@ -123,17 +141,28 @@ def _results_page(request, campaign, stage, *, advance_form=None):
     )
     rows = list(page.object_list)
     ids = [case_id_of(row) for row in rows]
-    attach_cases(rows, Case.objects.filter(pk__in=ids).select_related("unit").only(*RESULT_CASE_FIELDS))
-    attach_trace(rows, stage=stage, rubric=rubric, specs=specs_of(criteria))
+    # Each expert's scores behind the figures of the rows shown, when asked for.
+    trace = params.choice("trace", ("1",)) == "1"
+    if trace:
+        attach_trace(rows, stage=stage, rubric=rubric, specs=specs_of(criteria))
+    gate_words = {True: _("通过"), False: _("不通过")}
+    # Each row's links, from one reverse per kind (a reverse costs more than the row).
+    links = {
+        name: reverse(*route, args=[_ROW_SENTINEL, *extra])
+        for name, (route, extra) in {
+            "detail": (("case_detail",), []),
+            "select": (("case_transition",), ["select"]),
+            "reject": (("case_transition",), ["reject_selection"]),
+            "reconsider": (("case_transition",), ["reconsider_selection"]),
+        }.items()
+    }
     for result in rows:
+        pk = str(result.case.pk)
+        result.links = {name: url.replace(str(_ROW_SENTINEL), pk, 1) for name, url in links.items()}
         for score in result.scores:
             # One cell per criterion, in the rubric's order: the trace behind each total.
             score.cells = [
-                (
-                    {True: _("通过"), False: _("不通过")}.get(score.gates.get(c.pk), "—")
-                    if c.is_gate
-                    else score.values.get(c.pk, "—")
-                )
+                gate_words.get(score.gates.get(c.pk), "—") if c.is_gate else score.values.get(c.pk, "—")
                 for c in criteria
             ]
     # The other rounds' figures beside this round's, for the cases shown.
@@ -170,27 +199,25 @@ def _results_page(request, campaign, stage, *, advance_form=None):
             "category_summary": summary,
             "rows": rows,
             "shown": shown,
+            "trace": trace,
+            "trace_toggle": params.querystring(trace=None if trace else "1"),
             "filters": [
                 (value, label, summary.count(RESULT_FILTERS.get(value))) for value, label in RESULT_FILTER_LABELS
             ],
             "page": page,
             "advanceable_state": CaseState.IN_EXPERT_REVIEW,
-            "warnings": quota_warnings(campaign=campaign),
+            "warnings": quota_warnings(campaign=campaign, categories=categories),
             "advance_form": advance_form
             or AdvanceForm(campaign=campaign, initial={"stage": stage.pk}, auto_id="id_advance_%s"),
             "results_parameters": RESULTS_PARAMETERS,
             "can_advance": any(s.advanceable for _c, s in summary_rows),
             "decide_actions": DECIDE_ACTIONS,
             "keep": kept_parameters(request, RESULTS_PARAMETERS) or [("stage", stage.pk)],
-            "notice_published": Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists(),
+            "notice_published": any(category.notice_published for category in categories),
             "failed": advance_form,
         },
         status=400 if advance_form is not None else 200,
     )
-
-
-# What a row of the results shows of its case (never the narratives).
-RESULT_CASE_FIELDS = ("title", "state", "campaign_id", "category_id", "unit__name")
 
 
 @login_required
