@@ -179,20 +179,23 @@ def _scope(*, stage, where: str = "") -> str:
     )
 
 
-_SUMMARY_SQL = """
-WITH per_case AS (
-    SELECT c.category_id AS category_id, c.state AS state, COUNT(ea.id) AS m,
-           COUNT(CASE WHEN ea.submitted_at IS NOT NULL THEN ea.total END) AS n,
-           MAX(CASE WHEN ea.submitted_at IS NOT NULL AND ea.total IS NOT NULL AND ea.failed_gate THEN 1 ELSE 0 END)
-               AS failed
-    FROM {case} c LEFT JOIN {assignment} ea ON ea.case_id = c.id AND ea.stage_id = %s
-    WHERE {scope}
-    GROUP BY c.id, c.category_id, c.state
-)
-SELECT category_id, state, COUNT(*), SUM(CASE WHEN m > 0 AND n = m THEN 1 ELSE 0 END),
-       SUM(CASE WHEN n > 0 AND failed = 0 THEN 1 ELSE 0 END)
-FROM per_case
-GROUP BY category_id, state
+# Per category and state: the cases, those every assigned expert has submitted, and
+# those scored with no gate failed. EXISTS probes of the assignments' index per case,
+# no grouping of the assignments.
+_DONE = "ea.submitted_at IS NOT NULL AND ea.total IS NOT NULL"
+_SUMMARY_SQL = f"""
+SELECT c.category_id, c.state, COUNT(*),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id)
+                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
+                                 AND NOT ({_DONE}))
+           THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id AND {_DONE})
+                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
+                                 AND {_DONE} AND ea.failed_gate)
+           THEN 1 ELSE 0 END)
+FROM {{case}} c
+WHERE {{scope}}
+GROUP BY c.category_id, c.state
 """
 
 
@@ -234,7 +237,7 @@ def category_summary(*, stage) -> dict[int, CategorySummary]:
         case=Case._meta.db_table, assignment=ExpertAssignment._meta.db_table, scope=_scope(stage=stage)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [stage.pk, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
+        cursor.execute(sql, [*[stage.pk] * 4, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
         rows = cursor.fetchall()
     found: dict[int, CategorySummary] = defaultdict(CategorySummary)
     for category_id, state, cases, complete, scored_clean in rows:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from reviews.enums import Aggregation
-from reviews.experts.results import case_figures, case_id_of, stage_results
+from reviews.experts.results import case_figures, case_id_of, category_summary, stage_results
 from reviews.experts.services import assignment_create, assignment_reopen, assignment_totals_refresh, score_save
 from reviews.models import ExpertAssignment, Rubric
 from reviews.outcome import views as outcome_views
@@ -207,3 +207,12 @@ def test_the_trace_is_shown_on_demand_for_the_page(client, cast, case_in):
     assert "各专家评分</summary>" not in client.get(url).content.decode()
     shown = client.get(url, {"trace": "1"}).content.decode()
     assert "各专家评分</summary>" in shown and "<td>80.00</td>" in shown  # each criterion's score, and the total
+
+
+def test_the_category_summary_counts_the_round(cast, panel):
+    stage, cases, _totals, _excluded = panel
+    summary = category_summary(stage=stage)[cases["A"].category_id]
+    assert summary.cases == 5 and summary.in_review == 5
+    assert summary.complete == 4  # E: one of its two experts has not submitted
+    assert summary.advanceable == 4  # C failed the gate
+    assert summary.count(("reviewed",)) == 0
