@@ -23,6 +23,11 @@ class CriterionSpec:
     is_gate: bool
 
 
+def specs_of(criteria) -> list[CriterionSpec]:
+    """The rubric's criteria (model instances, in order) as the pure functions take them."""
+    return [CriterionSpec(id=c.pk, weight=c.weight, max_score=c.max_score, is_gate=c.is_gate) for c in criteria]
+
+
 def round2(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
@@ -36,6 +41,16 @@ def weighted_total(*, criteria: list[CriterionSpec], values: dict[int, Decimal])
         return Decimal(0)
     total = sum((c.weight * values[c.id] / c.max_score for c in scored), Decimal(0))
     return round2(total * 100 / weights)
+
+
+def assignment_figures(
+    *, criteria: list[CriterionSpec], values: dict[int, Decimal], gates: dict[int, bool]
+) -> tuple[Decimal, bool]:
+    """(weighted total, a gate failed) of one submitted review: what the expert's
+    assignment stores. A missing score counts 0, a missing gate does not fail."""
+    scored = {c.id: values.get(c.id, Decimal(0)) for c in criteria if not c.is_gate}
+    failed = any(gates.get(c.id) is False for c in criteria if c.is_gate)
+    return weighted_total(criteria=criteria, values=scored), failed
 
 
 def applied_method(method: str, count: int, trim_from: int = TRIM_FROM) -> str:

@@ -108,21 +108,22 @@ class AdvanceForm(StageForm):
             "max_value": _("不能大于%(limit_value)s。"),
         },
     )
+    # Chosen by the boxes in the rows of the results (a page at a time): the round may
+    # have thousands of cases, so they are never all listed as options.
     cases = ModelMultipleIdChoiceField(
         label=_("或选择晋级案例（可多选）"),
         queryset=Case.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.MultipleHiddenInput,
         error_messages=id_choice_messages(
             required=_("请至少选择一个案例。"), invalid=_("所选案例不属于本次征集，请刷新页面后重试。")
         ),
     )
 
-    def __init__(self, *args, campaign, offer=(), **kwargs):
+    def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, campaign=campaign, **kwargs)
+        # Any case of the campaign; the service refuses those that cannot advance.
         self.fields["cases"].queryset = Case.objects.filter(campaign=campaign)
-        # The page lists the round's advanceable cases; the service checks any other id.
-        self.fields["cases"].choices = [(case.pk, case.title) for case in offer]
 
     def clean(self):
         cleaned = super().clean()

@@ -3,21 +3,23 @@ to the individual scores it comes from. A few queries for the whole campaign."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from applications.enums import PROVINCIAL_STATES
+from accounts.models import Organisation
+from applications.enums import PROVINCIAL_STATES, CaseState
 from applications.models import Case
+from reviews.enums import Aggregation
 from reviews.experts.aggregation import (
     CriterionSpec,
     Dispersion,
     dispersion,
-    panel_result,
+    round2,
     rule_label,
-    weighted_total,
 )
-from reviews.models import Criterion, ExpertAssignment, Score
+from reviews.models import Criterion, ExpertAssignment, RankingEntry, ReviewStage, Score
 
 
 @dataclass
@@ -35,8 +37,9 @@ class ExpertScore:
 @dataclass
 class CaseResult:
     case: object
-    scores: list[ExpertScore] = field(default_factory=list)
+    scores: list[ExpertScore] = field(default_factory=list)  # the trace, when asked for
     assigned: int = 0
+    scored: int = 0  # reviews submitted
     result: Decimal | None = None
     rule: str = ""  # the aggregation actually applied: 「3位专家，算术平均」
     excluded: bool = False  # a gate (政治性) failed: out whatever the total
@@ -47,15 +50,27 @@ class CaseResult:
     # the order inside the group (the authority's priority, then id) stays as it was.
     shared_rank: int | None = None
     tied: bool = False
-
-    @property
-    def authority_rank(self) -> int | None:
-        entry = getattr(self.case, "ranking_entry", None)
-        return entry.rank if entry else None
+    authority_rank: int | None = None
+    position: int = 0  # place in the category's order, ranked or not (1-based)
+    category_id: int | None = None
+    state: str = ""  # the case's state when the figures were read
 
     @property
     def complete(self) -> bool:
-        return self.assigned > 0 and len(self.scores) == self.assigned
+        return self.assigned > 0 and self.scored == self.assigned
+
+
+@dataclass(frozen=True)
+class ResultCase:
+    """What a row of the results page shows of its case, read with the figures."""
+
+    pk: int
+    title: str
+    state: str
+    unit_name: str
+
+    def get_state_display(self) -> str:
+        return CaseState(self.state).label
 
 
 def criterion_specs(rubric) -> list[CriterionSpec]:
@@ -65,117 +80,394 @@ def criterion_specs(rubric) -> list[CriterionSpec]:
     ]
 
 
-def stage_results(*, stage, rubric) -> dict[int, list[CaseResult]]:
-    """Category id -> its cases' results, best first (excluded and unscored last)."""
-    specs = criterion_specs(rubric)
-    cases = (
-        Case.objects.filter(campaign=stage.campaign, state__in=PROVINCIAL_STATES)
-        .select_related("unit", "authority", "category", "ranking_entry")
-        .defer("sections", "figures", "header")
-    )
-    shortlist = set(stage.shortlist.values_list("pk", flat=True))
-    results = {case.pk: CaseResult(case=case) for case in cases if not shortlist or case.pk in shortlist}
-    for case_id, n in _assignment_counts(stage).items():
-        if case_id in results:
-            results[case_id].assigned = n
+# --- the figures, in SQL ---------------------------------------------------------------------
+#
+# Every submitted review stores its expert's exact total (ExpertAssignment.total, two
+# places). The panel's figure is computed in integer hundredths, so SQLite's floating
+# point never touches it: a total t becomes ROUND(t*100) (exact for two places), and
+# ROUND_HALF_UP of a non-negative p/q is (2p + q) / (2q) in integer division, on SQLite
+# and PostgreSQL alike. Ranks are window functions over the whole category, so a page
+# of the category keeps the category-wide places.
 
-    rows = (
-        Score.objects.filter(assignment__stage=stage, assignment__submitted_at__isnull=False)
-        .values_list(
-            "assignment_id",
-            "assignment__case_id",
-            "assignment__expert_id",
-            "assignment__expert__display_name",
-            "assignment__expert__username",
-            "criterion_id",
-            "value",
-            "passed",
-            "comment",
-        )
-        .order_by("assignment_id")
-    )
-    per_assignment: dict[int, dict] = {}
-    for assignment_id, case_id, expert_id, display, username, criterion_id, value, passed, comment in rows:
-        entry = per_assignment.setdefault(
-            assignment_id,
-            {
-                "case_id": case_id,
-                "expert_id": expert_id,
-                "name": display or username,
-                "values": {},
-                "gates": {},
-                "comments": {},
-            },
-        )
-        if value is not None:
-            entry["values"][criterion_id] = value
-        if passed is not None:
-            entry["gates"][criterion_id] = passed
-        entry["comments"][criterion_id] = comment
+_RESULT_SQL = {
+    Aggregation.MEAN: "CASE WHEN n > 0 THEN (2 * s + n) / (2 * n) END",
+    Aggregation.TRIMMED_MEAN: (
+        "CASE WHEN n >= {trim} THEN (2 * (s - lo - hi) + n - 2) / (2 * (n - 2))"
+        " WHEN n > 0 THEN (2 * s + n) / (2 * n) END"
+    ),
+    # Odd: the middle total; even: the half-sum of the two middle ones, rounded half up.
+    Aggregation.MEDIAN: ("CASE WHEN n > 0 AND n - 2 * (n / 2) = 1 THEN mid WHEN n > 0 THEN (mid + 1) / 2 END"),
+}
 
-    for assignment_id, entry in per_assignment.items():
-        result = results.get(entry["case_id"])
-        if result is None:
-            continue
-        values = {spec.id: entry["values"].get(spec.id, Decimal(0)) for spec in specs if not spec.is_gate}
-        failed = any(entry["gates"].get(spec.id) is False for spec in specs if spec.is_gate)
-        result.scores.append(
-            ExpertScore(
-                assignment_id=assignment_id,
-                expert_id=entry["expert_id"],
-                expert_name=entry["name"],
-                values=values,
-                gates=entry["gates"],
-                comments=entry["comments"],
-                total=weighted_total(criteria=specs, values=values),
-                failed_gate=failed,
+# One row per case of the round: assigned and submitted reviews, the sum, lowest and
+# highest of the totals in hundredths, whether a gate failed, and (for the median) the
+# sum of the middle one or two totals.
+_CENTS = "CASE WHEN ea.submitted_at IS NOT NULL THEN CAST(ROUND(ea.total * 100) AS INTEGER) END"
+_FAILED = "CASE WHEN ea.submitted_at IS NOT NULL AND ea.total IS NOT NULL AND ea.failed_gate THEN 1 ELSE 0 END"
+_PER_CASE_SQL = f"""
+agg AS (
+    SELECT c.id AS case_id, c.category_id AS category_id, c.state AS state, re.rank AS arank,
+           COUNT(ea.id) AS m, COUNT({_CENTS}) AS n, SUM({_CENTS}) AS s, MIN({_CENTS}) AS lo, MAX({_CENTS}) AS hi,
+           SUM({_CENTS} * {_CENTS}) AS sq, MAX({_FAILED}) AS failed, 0 AS mid
+    FROM {{case}} c
+    LEFT JOIN {{entry}} re ON re.case_id = c.id
+    LEFT JOIN {{assignment}} ea ON ea.case_id = c.id AND ea.stage_id = %s
+    WHERE {{scope}}
+    GROUP BY c.id, c.category_id, c.state, re.rank
+),"""
+# The median needs each total's place among its case's totals: a window first.
+_PER_CASE_MEDIAN_SQL = f"""
+sub AS (
+    SELECT c.id AS case_id, c.category_id AS category_id, c.state AS state, re.rank AS arank, ea.id AS aid,
+           {_CENTS} AS cents, {_FAILED} AS failed,
+           ROW_NUMBER() OVER (
+               PARTITION BY c.id
+               ORDER BY CASE WHEN ea.submitted_at IS NULL OR ea.total IS NULL THEN 1 ELSE 0 END, ea.total
+           ) AS rn,
+           COUNT({_CENTS}) OVER (PARTITION BY c.id) AS cnt
+    FROM {{case}} c
+    LEFT JOIN {{entry}} re ON re.case_id = c.id
+    LEFT JOIN {{assignment}} ea ON ea.case_id = c.id AND ea.stage_id = %s
+    WHERE {{scope}}
+),
+agg AS (
+    SELECT case_id, category_id, state, arank, COUNT(aid) AS m, COUNT(cents) AS n, SUM(cents) AS s,
+           MIN(cents) AS lo, MAX(cents) AS hi, SUM(cents * cents) AS sq, MAX(failed) AS failed,
+           SUM(CASE WHEN cents IS NOT NULL AND (rn = (cnt + 1) / 2 OR rn = (cnt + 2) / 2) THEN cents ELSE 0 END)
+               AS mid
+    FROM sub GROUP BY case_id, category_id, state, arank
+),"""
+
+_FIGURES_SQL = """
+WITH {per_case}
+fig AS (
+    SELECT case_id, category_id, state, arank, m AS assigned, n, {result} AS result,
+           COALESCE(hi - lo, 0) AS spread, s, sq, failed,
+           CASE WHEN n = 0 OR failed = 1 THEN 1 ELSE 0 END AS unranked
+    FROM agg
+),
+ranked AS (
+    SELECT fig.*,
+           ROW_NUMBER() OVER (
+               PARTITION BY category_id
+               ORDER BY unranked, COALESCE(result, 0) DESC, COALESCE(arank, 1000000), case_id
+           ) AS position,
+           RANK() OVER (PARTITION BY category_id, unranked ORDER BY COALESCE(result, 0) DESC) AS shared,
+           COUNT(*) OVER (PARTITION BY category_id, unranked, result) AS same
+    FROM fig
+)
+SELECT p.case_id, p.category_id, p.state, p.arank, p.assigned, p.n, p.result, p.spread, p.failed, p.unranked,
+       p.position, p.shared, p.same, p.s, p.sq{names}
+FROM (SELECT * FROM ranked{outer} ORDER BY category_id, position{limit}) p{names_join}
+ORDER BY p.category_id, p.position
+"""
+
+# The cases of a round: the campaign's cases in provincial review, of the round's
+# shortlist when it has one.
+_SCOPE_SQL = (
+    "c.campaign_id = %s AND c.state IN ({states}){where}"
+    " AND (NOT EXISTS (SELECT 1 FROM {shortlist} sl WHERE sl.reviewstage_id = %s)"
+    " OR EXISTS (SELECT 1 FROM {shortlist} sl WHERE sl.reviewstage_id = %s AND sl.case_id = c.id))"
+)
+
+
+def _scope(*, stage, where: str = "") -> str:
+    return _SCOPE_SQL.format(
+        states=", ".join(["%s"] * len(PROVINCIAL_STATES)),
+        where=where,
+        shortlist=ReviewStage.shortlist.through._meta.db_table,
+    )
+
+
+# Per category and state: the cases, those every assigned expert has submitted, and
+# those scored with no gate failed. EXISTS probes of the assignments' index per case,
+# no grouping of the assignments.
+_DONE = "ea.submitted_at IS NOT NULL AND ea.total IS NOT NULL"
+_SUMMARY_SQL = f"""
+SELECT c.category_id, c.state, COUNT(*),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id)
+                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
+                                 AND NOT ({_DONE}))
+           THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id AND {_DONE})
+                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
+                                 AND {_DONE} AND ea.failed_gate)
+           THEN 1 ELSE 0 END)
+FROM {{case}} c
+WHERE {{scope}}
+GROUP BY c.category_id, c.state
+"""
+
+
+@dataclass
+class CategorySummary:
+    """How far one category of a round has come: counts by state, and how many cases
+    every assigned expert has scored."""
+
+    cases: int = 0
+    complete: int = 0  # every assigned expert has submitted
+    by_state: dict[str, int] = field(default_factory=dict)
+    advanceable: int = 0  # scored, no gate failed, still in expert review
+
+    def count(self, states=None) -> int:
+        if states is None:
+            return self.cases
+        return sum(self.by_state.get(state, 0) for state in states)
+
+    @property
+    def in_review(self) -> int:
+        return self.by_state.get(CaseState.IN_EXPERT_REVIEW, 0)
+
+    @property
+    def undecided(self) -> int:
+        return self.by_state.get(CaseState.REVIEWED, 0)
+
+    @property
+    def selected(self) -> int:
+        return self.by_state.get(CaseState.SELECTED, 0) + self.by_state.get(CaseState.RECOMMENDED_TO_NRTA, 0)
+
+    @property
+    def not_selected(self) -> int:
+        return self.by_state.get(CaseState.NOT_SELECTED, 0)
+
+
+def category_summary(*, stage) -> dict[int, CategorySummary]:
+    """Category id -> its summary in `stage` (categories without cases absent). One query."""
+    sql = _SUMMARY_SQL.format(
+        case=Case._meta.db_table, assignment=ExpertAssignment._meta.db_table, scope=_scope(stage=stage)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*[stage.pk] * 4, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
+        rows = cursor.fetchall()
+    found: dict[int, CategorySummary] = defaultdict(CategorySummary)
+    for category_id, state, cases, complete, scored_clean in rows:
+        summary = found[category_id]
+        summary.cases += cases
+        summary.complete += complete or 0
+        summary.by_state[state] = cases
+        if state == CaseState.IN_EXPERT_REVIEW:
+            summary.advanceable += scored_clean or 0
+    return dict(found)
+
+
+def case_figures(
+    *,
+    stage,
+    rubric,
+    category_id: int | None = None,
+    case_ids=None,
+    states=None,
+    top: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    names: bool = False,
+) -> list[CaseResult]:
+    """The round's results without the trace (CaseResult.case is the case's id until a
+    caller puts the case there), in each category's order. One query.
+
+    `category_id` / `case_ids` narrow the cases (ranks are then among those: pass
+    `case_ids` only for figures, never for places); `states` keeps the rows in those
+    states and `top` the first `top` of each category, after the ranks are taken over
+    the whole category; `limit`/`offset` give a page of that. With `names`, the case is a
+    ResultCase carrying what a row of the page shows (title, state, unit)."""
+    params: list = [stage.pk, stage.campaign_id, *sorted(PROVINCIAL_STATES)]
+    where = ""
+    if category_id is not None:
+        where += " AND c.category_id = %s"
+        params.append(category_id)
+    if case_ids is not None:
+        case_ids = list(case_ids)
+        if not case_ids:
+            return []
+        where += f" AND c.id IN ({', '.join(['%s'] * len(case_ids))})"
+        params.extend(case_ids)
+    params += [stage.pk, stage.pk]
+    outer_terms = []
+    if states is not None:
+        outer_terms.append(f"state IN ({', '.join(['%s'] * len(states))})")
+        params.extend(states)
+    if top is not None:
+        outer_terms.append("position <= %s")
+        params.append(top)
+    limit_sql = ""
+    if limit is not None:
+        limit_sql = " LIMIT %s OFFSET %s"
+        params += [limit, offset]
+    per_case = _PER_CASE_MEDIAN_SQL if rubric.aggregation == Aggregation.MEDIAN else _PER_CASE_SQL
+    sql = _FIGURES_SQL.format(
+        # The rows' names are read for the rows returned only (a page), after the places.
+        names=", c.title, o.name" if names else "",
+        names_join=(
+            f" JOIN {Case._meta.db_table} c ON c.id = p.case_id"
+            f" JOIN {Organisation._meta.db_table} o ON o.id = c.unit_id"
+            if names
+            else ""
+        ),
+        per_case=per_case.format(
+            case=Case._meta.db_table,
+            entry=RankingEntry._meta.db_table,
+            assignment=ExpertAssignment._meta.db_table,
+            scope=_scope(stage=stage, where=where),
+        ),
+        result=_RESULT_SQL[rubric.aggregation].format(trim=int(rubric.trim_min_experts)),
+        outer=(" WHERE " + " AND ".join(outer_terms)) if outer_terms else "",
+        limit=limit_sql,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    threshold = rubric.dispersion_threshold * 100
+    labels: dict[int, str] = {}  # the rule's words depend only on the number of experts
+    found = []
+    for row in rows:
+        case_id, category_id_, state, arank, assigned, n, result, spread, failed, unranked, pos, shared, same = row[:13]
+        ranked = not unranked
+        found.append(
+            CaseResult(
+                case=ResultCase(pk=case_id, title=row[15], state=state, unit_name=row[16]) if names else case_id,
+                assigned=assigned,
+                scored=n,
+                result=_from_cents(result),
+                rule=labels[n]
+                if n in labels
+                else labels.setdefault(n, rule_label(rubric.aggregation, n, rubric.trim_min_experts)),
+                excluded=bool(failed),
+                spread=Dispersion(_stdev(n, row[13], row[14]), _from_cents(spread)),
+                flagged=spread > threshold,
+                category_rank=pos if ranked else None,
+                shared_rank=shared if ranked else None,
+                tied=ranked and same > 1,
+                authority_rank=arank,
+                position=pos,
+                category_id=category_id_,
+                state=state,
             )
         )
+    return found
 
-    for result in results.values():
-        totals = [score.total for score in result.scores]
-        result.excluded = any(score.failed_gate for score in result.scores)
-        result.result = panel_result(totals, rubric.aggregation, rubric.trim_min_experts)
-        result.rule = rule_label(rubric.aggregation, len(totals), rubric.trim_min_experts)
-        result.spread = dispersion(totals)
-        result.flagged = result.spread.spread > rubric.dispersion_threshold
 
+def _stdev(n: int, total, squares) -> Decimal:
+    """The population standard deviation of n totals from their sum and sum of squares
+    in hundredths (exact integers): sqrt(n·Σx² − (Σx)²) / n, as aggregation.dispersion."""
+    if n < 2:
+        return Decimal(0)
+    variance = int(n) * int(squares) - int(total) * int(total)
+    return round2(Decimal(variance).sqrt(_PRECISE) / int(n) / 100)
+
+
+_PRECISE = Context(prec=40)
+
+
+def _from_cents(value) -> Decimal | None:
+    return None if value is None else Decimal(int(value)).scaleb(-2)
+
+
+def attach_cases(results: list[CaseResult], cases) -> None:
+    """Put each case (from `cases`, a queryset or list) in its result; results whose
+    case is not among them keep the id."""
+    by_id = {case.pk: case for case in cases}
+    for result in results:
+        result.case = by_id.get(result.case, result.case)
+
+
+def attach_trace(results: list[CaseResult], *, stage, rubric, specs=None) -> None:
+    """Each expert's submitted scores behind each result (one query), and the spread's
+    standard deviation from their totals."""
+    if not results:
+        return
+    by_case = {case_id_of(result): result for result in results}
+    rows = Score.objects.filter(assignment__stage=stage, assignment__submitted_at__isnull=False).order_by(
+        "assignment_id"
+    )
+    if len(by_case) <= 500:
+        rows = rows.filter(assignment__case_id__in=list(by_case))
+    rows = rows.values_list(
+        "assignment_id",
+        "assignment__case_id",
+        "assignment__expert_id",
+        "assignment__expert__display_name",
+        "assignment__expert__username",
+        "assignment__total",
+        "assignment__failed_gate",
+        "criterion_id",
+        "value",
+        "passed",
+        "comment",
+    )
+    specs = specs if specs is not None else criterion_specs(rubric)
+    per_assignment: dict[int, ExpertScore] = {}
+    for (
+        assignment_id,
+        case_id,
+        expert_id,
+        display,
+        username,
+        total,
+        failed,
+        criterion_id,
+        value,
+        passed,
+        comment,
+    ) in rows.iterator(chunk_size=5000):
+        result = by_case.get(case_id)
+        if result is None or total is None:
+            continue
+        score = per_assignment.get(assignment_id)
+        if score is None:
+            score = per_assignment[assignment_id] = ExpertScore(
+                assignment_id=assignment_id,
+                expert_id=expert_id,
+                expert_name=display or username,
+                values={},
+                gates={},
+                comments={},
+                total=total,
+                failed_gate=failed,
+            )
+            result.scores.append(score)
+        if value is not None:
+            score.values[criterion_id] = value
+        if passed is not None:
+            score.gates[criterion_id] = passed
+        score.comments[criterion_id] = comment
+    scored_ids = [spec.id for spec in specs if not spec.is_gate]
+    for score in per_assignment.values():
+        for criterion_id in scored_ids:
+            score.values.setdefault(criterion_id, Decimal(0))
+    for result in results:
+        result.spread = dispersion([score.total for score in result.scores])
+
+
+def case_id_of(result: CaseResult) -> int:
+    return result.case if isinstance(result.case, int) else result.case.pk
+
+
+def stage_results(*, stage, rubric, trace: bool = True) -> dict[int, list[CaseResult]]:
+    """Category id -> its cases' results, best first (excluded and unscored last), each
+    with its case; with `trace`, each expert's scores behind it. Three queries."""
+    results = case_figures(stage=stage, rubric=rubric)
+    # What the results' readers (sheets, rankings) show of a case, never the narratives.
+    cases = (
+        Case.objects.filter(campaign=stage.campaign, state__in=PROVINCIAL_STATES)
+        .select_related("unit", "authority")
+        .only("title", "state", "campaign_id", "category_id", "unit__name", "authority__name")
+    )
+    attach_cases(results, cases)
+    if trace:
+        attach_trace(results, stage=stage, rubric=rubric)
     by_category: dict[int, list[CaseResult]] = defaultdict(list)
-    for result in results.values():
-        by_category[result.case.category_id].append(result)
-    for category_results in by_category.values():
-        category_results.sort(key=_ranking_key)
-        rank = 0
-        previous = None
-        for item in category_results:
-            if item.result is not None and not item.excluded:
-                rank += 1
-                item.category_rank = rank
-                if previous is not None and previous.result == item.result:
-                    previous.tied = item.tied = True
-                    item.shared_rank = previous.shared_rank
-                else:
-                    item.shared_rank = rank
-                previous = item
+    for result in results:
+        by_category[result.category_id].append(result)
     return dict(by_category)
 
 
-def _ranking_key(result: CaseResult):
-    # Best result first; excluded and unscored cases last; ties broken by the
-    # authority's own priority, then by case id for a stable order.
-    unranked = result.result is None or result.excluded
-    return (unranked, -(result.result or 0), result.authority_rank or 10**6, result.case.pk)
-
-
-def _assignment_counts(stage) -> dict[int, int]:
-    from django.db.models import Count
-
-    return dict(
-        ExpertAssignment.objects.filter(stage=stage)
-        .values_list("case_id")
-        .annotate(n=Count("id"))
-        .values_list("case_id", "n")
-    )
+def case_ranks(*, stage, rubric) -> dict[int, int]:
+    """Case id -> its place in its category (ranked cases only). One query."""
+    return {
+        case_id_of(result): result.category_rank
+        for result in case_figures(stage=stage, rubric=rubric)
+        if result.category_rank is not None
+    }
 
 
 def shown_rank(result: CaseResult):

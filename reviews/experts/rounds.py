@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from applications.enums import CaseState
 from reviews.enums import StageStatus
-from reviews.experts.results import CaseResult, stage_results
+from reviews.experts.results import CaseResult, case_figures, case_id_of
 from reviews.models import ExpertAssignment, ReviewStage, Rubric
 from workflow.exceptions import TransitionRefused
 
@@ -17,13 +17,14 @@ def next_stage_of(stage: ReviewStage) -> ReviewStage | None:
     return ReviewStage.objects.filter(campaign=stage.campaign, order__gt=stage.order).order_by("order").first()
 
 
-def advanceable(results: dict[int, list[CaseResult]]) -> list[CaseResult]:
+def advanceable(results) -> list[CaseResult]:
     """The results a round can advance: scored, no gate failed, still in expert review."""
+    if isinstance(results, dict):
+        results = [result for items in results.values() for result in items]
     return [
         result
-        for items in results.values()
-        for result in items
-        if result.result is not None and not result.excluded and result.case.state == CaseState.IN_EXPERT_REVIEW
+        for result in results
+        if result.result is not None and not result.excluded and result.state == CaseState.IN_EXPERT_REVIEW
     ]
 
 
@@ -38,13 +39,13 @@ def stage_advance(
     if (case_ids is None) == (top_n is None):
         raise TransitionRefused(_("请填写每类晋级数量，或选择晋级的案例（二选一）。"))
     rubric = Rubric.objects.get(campaign=stage.campaign)
-    candidates = advanceable(stage_results(stage=stage, rubric=rubric))
+    candidates = advanceable(case_figures(stage=stage, rubric=rubric))
     if top_n is not None:
         if top_n < 1:
             raise TransitionRefused(_("每类晋级数量至少为1。"))
-        chosen = [result.case.pk for result in candidates if result.category_rank <= top_n]
+        chosen = [case_id_of(result) for result in candidates if result.category_rank <= top_n]
     else:
-        allowed = {result.case.pk for result in candidates}
+        allowed = {case_id_of(result) for result in candidates}
         refused = [case_id for case_id in case_ids if case_id not in allowed]
         if refused:
             raise TransitionRefused(
@@ -73,16 +74,16 @@ def stage_advance(
     return following
 
 
-def results_by_stage(*, campaign, rubric, besides=None) -> list[tuple[ReviewStage, dict[int, CaseResult]]]:
-    """Every round (but `besides`) with its results by case id, in the rounds' order
-    (a few queries a round, whatever the number of cases)."""
+def results_by_stage(
+    *, campaign, rubric, besides=None, case_ids=None
+) -> list[tuple[ReviewStage, dict[int, CaseResult]]]:
+    """Every round (but `besides`) with its figures by case id (of `case_ids` only, when
+    given), in the rounds' order: one query a round, whatever the number of cases."""
     found = []
     stages = ReviewStage.objects.filter(campaign=campaign).order_by("order")
     if besides is not None:
         stages = stages.exclude(pk=besides.pk)
     for stage in stages:
-        by_case = {
-            result.case.pk: result for items in stage_results(stage=stage, rubric=rubric).values() for result in items
-        }
-        found.append((stage, by_case))
+        figures = case_figures(stage=stage, rubric=rubric, case_ids=case_ids)
+        found.append((stage, {case_id_of(result): result for result in figures}))
     return found

@@ -15,6 +15,7 @@ from accounts import roles
 from applications.enums import CaseState
 from core.text import normalise_prose
 from reviews.enums import CriterionKind, StageStatus
+from reviews.experts.aggregation import assignment_figures, specs_of
 from reviews.experts.notifications import queue_assigned, queue_unassigned
 from reviews.experts.planning import plan_assignments
 from reviews.experts.selectors import stage_cases
@@ -335,8 +336,15 @@ def score_save(
         if rubric.frozen_at is None:
             Rubric.objects.filter(pk=rubric.pk, frozen_at__isnull=True).update(frozen_at=timezone.now())
         if submit:
+            # Every criterion is in `parsed` (a submission needs them all): the stored
+            # total and gate the results sum (aggregation.assignment_figures).
+            locked.total, locked.failed_gate = assignment_figures(
+                criteria=specs_of(criteria),
+                values={cid: value for cid, (value, _passed, _c) in parsed.items() if value is not None},
+                gates={cid: passed for cid, (_value, passed, _c) in parsed.items() if passed is not None},
+            )
             locked.submitted_at = timezone.now()
-            locked.save(update_fields=["submitted_at"])
+            locked.save(update_fields=["submitted_at", "total", "failed_gate"])
     assignment.refresh_from_db()
     return problems
 
@@ -346,7 +354,36 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
     roles.require_province_admin(actor)
     if assignment.case.state != CaseState.IN_EXPERT_REVIEW:
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
-    assignment.submitted_at = None
-    assignment.save(update_fields=["submitted_at"])
+    # Reopened, the review counts for nothing until it is submitted again.
+    assignment.submitted_at, assignment.total, assignment.failed_gate = None, None, False
+    assignment.save(update_fields=["submitted_at", "total", "failed_gate"])
     audit.record(actor=actor, action="score.reopened", obj=assignment, case=assignment.case_id)
     return assignment
+
+
+def assignment_totals_refresh(*, stage: ReviewStage) -> int:
+    """Recompute the stored total and gate of every submitted review of `stage` from its
+    scores (for reviews written in bulk, e.g. by the benchmarks, not by score_save).
+    Returns how many were written."""
+    rubric = Rubric.objects.get(campaign=stage.campaign)
+    specs = specs_of(rubric.criteria.all())
+    values: dict[int, dict] = {}
+    gates: dict[int, dict] = {}
+    rows = Score.objects.filter(assignment__stage=stage, assignment__submitted_at__isnull=False).values_list(
+        "assignment_id", "criterion_id", "value", "passed"
+    )
+    for assignment_id, criterion_id, value, passed in rows.iterator(chunk_size=5000):
+        values.setdefault(assignment_id, {})
+        gates.setdefault(assignment_id, {})
+        if value is not None:
+            values[assignment_id][criterion_id] = value
+        if passed is not None:
+            gates[assignment_id][criterion_id] = passed
+    changed = []
+    for assignment in ExpertAssignment.objects.filter(stage=stage, submitted_at__isnull=False).only("pk"):
+        assignment.total, assignment.failed_gate = assignment_figures(
+            criteria=specs, values=values.get(assignment.pk, {}), gates=gates.get(assignment.pk, {})
+        )
+        changed.append(assignment)
+    ExpertAssignment.objects.bulk_update(changed, ["total", "failed_gate"], batch_size=1000)
+    return len(changed)

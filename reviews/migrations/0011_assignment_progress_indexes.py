@@ -15,10 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='expertassignment',
-            index=models.Index(fields=['stage', 'case', 'submitted_at'], name='assignment_case_progress'),
-        ),
-        migrations.AddIndex(
-            model_name='expertassignment',
             index=models.Index(fields=['expert', 'stage', 'submitted_at'], name='assignment_expert_progress'),
         ),
     ]

@@ -156,6 +156,12 @@ class ExpertAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交评审时间"), null=True, blank=True)
+    # The expert's weighted total (0–100, two places, ROUND_HALF_UP) and whether a gate
+    # (政治性) failed, computed by aggregation.weighted_total when the review is
+    # submitted and cleared when it is reopened, so the panel's figures are summed in
+    # SQL over one row per expert instead of recomputed from every score.
+    total = models.DecimalField(_("加权得分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    failed_gate = models.BooleanField(_("否决项不通过"), default=False)
 
     class Meta:
         verbose_name = _("评审分配")
@@ -164,9 +170,11 @@ class ExpertAssignment(models.Model):
             models.UniqueConstraint(fields=["stage", "case", "expert"], name="one_assignment_per_expert_case_stage"),
         ]
         indexes = [
-            # The round's coverage (experts and submissions per case) and every expert's
-            # load and progress, counted from the index alone.
-            models.Index(fields=["stage", "case", "submitted_at"], name="assignment_case_progress"),
+            # The results read a round's submitted totals case by case, from the index alone.
+            models.Index(
+                fields=["stage", "case", "submitted_at", "total", "failed_gate"], name="assignment_stage_case_total"
+            ),
+            # Every expert's load and progress, counted from the index alone.
             models.Index(fields=["expert", "stage", "submitted_at"], name="assignment_expert_progress"),
         ]
 

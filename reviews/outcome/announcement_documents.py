@@ -20,7 +20,7 @@ from core.documents import EXCEL_BODY, EXCEL_HEADING, EXCEL_TITLE, excel, offici
 from core.documents.excel import Column
 from core.files import build_filename
 from reviews.enums import PublicationKind
-from reviews.experts.results import stage_results
+from reviews.experts.results import case_ranks
 from reviews.models import Publication, ReviewStage, Rubric
 from reviews.table_documents import plain_text
 
@@ -69,12 +69,7 @@ def _category_ranks(campaign) -> dict[int, int]:
     rubric = Rubric.objects.filter(campaign=campaign).first()
     if stage is None or rubric is None:
         return {}
-    return {
-        result.case.pk: result.category_rank
-        for results in stage_results(stage=stage, rubric=rubric).values()
-        for result in results
-        if result.category_rank is not None
-    }
+    return case_ranks(stage=stage, rubric=rubric)
 
 
 def announcement_document(campaign) -> AnnouncementDocument:

@@ -8,7 +8,7 @@ from applications.enums import CaseState
 from applications.models import Campaign, Case
 from core.ordering import OrderedList, moved
 from reviews.enums import PublicationKind
-from reviews.experts.results import stage_results
+from reviews.experts.results import case_ranks
 from reviews.models import NrtaEntry, Publication, Rubric
 from reviews.outcome.announcement_documents import current_stage
 
@@ -38,9 +38,7 @@ def nrta_candidates(campaign) -> list:
     ranks = {}
     stage, rubric = current_stage(campaign), Rubric.objects.filter(campaign=campaign).first()
     if cases and stage is not None and rubric is not None:
-        ranks = {
-            r.case.pk: r.category_rank for items in stage_results(stage=stage, rubric=rubric).values() for r in items
-        }
+        ranks = case_ranks(stage=stage, rubric=rubric)
 
     def order(case):
         rank = ranks.get(case.pk)

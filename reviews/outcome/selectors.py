@@ -1,5 +1,5 @@
 """What the province's selection reads."""
 
-from reviews.outcome.rules import quota_warnings, selection_rules_for
+from reviews.outcome.rules import categories_with_selected, quota_warnings, selection_rules_for
 
-__all__ = ["quota_warnings", "selection_rules_for"]
+__all__ = ["categories_with_selected", "quota_warnings", "selection_rules_for"]

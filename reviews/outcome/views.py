@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,21 +14,27 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import province_name
 from applications.bulk import CaseBulkForm, cases_transition_each
-from applications.enums import CaseState
+from applications.enums import PROVINCIAL_STATES, CaseState
 from applications.models import Case
 from applications.selectors import cases_visible_to
 from core.bulk import bulk_report
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
-from core.listing import back_to_list, kept_parameters
+from core.listing import ListParams, back_to_list, kept_parameters
 from core.paging import page_of
 from reviews.access import chosen_stage, province_campaign
 from reviews.enums import PublicationKind
-from reviews.experts.aggregation import rule_description
+from reviews.experts.aggregation import rule_description, specs_of
 from reviews.experts.forms import AdvanceForm
-from reviews.experts.results import stage_results
-from reviews.experts.rounds import advanceable, next_stage_of, results_by_stage, stage_advance
+from reviews.experts.results import (
+    CategorySummary,
+    attach_trace,
+    case_figures,
+    case_id_of,
+    category_summary,
+)
+from reviews.experts.rounds import stage_advance
 from reviews.experts.score_sheet import render_score_sheet_xlsx, score_sheet_filename
 from reviews.experts.services import rubric_is_frozen
 from reviews.models import Publication, Rubric
@@ -54,54 +61,159 @@ from reviews.outcome.publication import (
     objection_record,
 )
 from reviews.outcome.rules import selection_rules_update
-from reviews.outcome.selectors import quota_warnings, selection_rules_for
+from reviews.outcome.selectors import categories_with_selected, quota_warnings, selection_rules_for
 from workflow.exceptions import TransitionRefused
 from workflow.services import apply_transition
 
+# The results page: a summary per category, then one category at a time, a page at a
+# time, each case with its category-wide place (nobody reads every row of a campaign).
+RESULTS_PAGE_SIZE = 25
+RESULT_FILTERS = {
+    "undecided": (CaseState.REVIEWED,),
+    "selected": (CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA),
+    "not_selected": (CaseState.NOT_SELECTED,),
+    "in_review": (CaseState.IN_EXPERT_REVIEW,),
+}
+RESULT_FILTER_LABELS = [
+    ("", gettext_lazy("全部")),
+    ("undecided", gettext_lazy("待决定")),
+    ("selected", gettext_lazy("已入选")),
+    ("not_selected", gettext_lazy("未入选")),
+    ("in_review", gettext_lazy("评审中")),
+]
+# The results page's own parameters, kept by its forms and links.
+RESULTS_PARAMETERS = ("stage", "category", "state", "page", "trace")
+
+
+# A case id no case has, replaced in the rows' links by each row's own.
+_ROW_SENTINEL = 987654321
+
+
+class _FigurePages:
+    """A category's figures as the paginator slices them: one query for the page asked
+    for, the places taken over the whole category."""
+
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def __getitem__(self, bounds: slice):
+        return self.fetch(limit=bounds.stop - bounds.start, offset=bounds.start)
+
 
 def _results_page(request, campaign, stage, *, advance_form=None):
-    rubric = Rubric.objects.get(campaign=campaign)
-    by_category = stage_results(stage=stage, rubric=rubric)
+    params = ListParams(request)
+    rubric = campaign.rubric
     criteria = list(rubric.criteria.all())
-    for items in by_category.values():
-        for result in items:
-            for score in result.scores:
-                # One cell per criterion, in the rubric's order: the trace behind each total.
-                score.cells = [
-                    (
-                        {True: _("通过"), False: _("不通过")}.get(score.gates.get(c.pk), "—")
-                        if c.is_gate
-                        else score.values.get(c.pk, "—")
-                    )
-                    for c in criteria
-                ]
-    # The other rounds' figures beside this round's, case by case.
-    others = results_by_stage(campaign=campaign, rubric=rubric, besides=stage)
-    for items in by_category.values():
-        for result in items:
-            result.other_rounds = [by_case.get(result.case.pk) for _other, by_case in others]
-    categories = [(category, by_category.get(category.pk, [])) for category in campaign.categories.all()]
-    offer = [result.case for result in advanceable(by_category)]
+    # The categories with their selected counts (for the quota warnings) and whether the
+    # 公示 is out (decisions can then no longer be undone): one query.
+    categories = list(
+        categories_with_selected(campaign).annotate(
+            notice_published=Exists(
+                Publication.objects.filter(campaign=OuterRef("campaign"), kind=PublicationKind.NOTICE)
+            )
+        )
+    )
+    category_id = params.object_id("category", [category.pk for category in categories])
+    shown = params.choice("state", RESULT_FILTERS)
+    summaries = category_summary(stage=stage)
+    if category_id is None:
+        # The first category with cases in this round, else the first.
+        category_id = next(
+            (category.pk for category in categories if category.pk in summaries),
+            categories[0].pk if categories else None,
+        )
+    states = RESULT_FILTERS.get(shown)
+    summary = summaries.get(category_id) or CategorySummary()
+    page = params.page_of(
+        _FigurePages(
+            lambda limit, offset: case_figures(
+                stage=stage,
+                rubric=rubric,
+                category_id=category_id,
+                states=states,
+                limit=limit,
+                offset=offset,
+                names=True,
+            )
+        ),
+        per_page=RESULTS_PAGE_SIZE,
+        count=summary.count(states),
+    )
+    rows = list(page.object_list)
+    ids = [case_id_of(row) for row in rows]
+    # Each expert's scores behind the figures of the rows shown, when asked for.
+    trace = params.choice("trace", ("1",)) == "1"
+    if trace:
+        attach_trace(rows, stage=stage, rubric=rubric, specs=specs_of(criteria))
+    gate_words = {True: _("通过"), False: _("不通过")}
+    # Each row's links, from one reverse per kind (a reverse costs more than the row).
+    links = {
+        name: reverse(*route, args=[_ROW_SENTINEL, *extra])
+        for name, (route, extra) in {
+            "detail": (("case_detail",), []),
+            "select": (("case_transition",), ["select"]),
+            "reject": (("case_transition",), ["reject_selection"]),
+            "reconsider": (("case_transition",), ["reconsider_selection"]),
+        }.items()
+    }
+    for result in rows:
+        pk = str(result.case.pk)
+        result.links = {name: url.replace(str(_ROW_SENTINEL), pk, 1) for name, url in links.items()}
+        for score in result.scores:
+            # One cell per criterion, in the rubric's order: the trace behind each total.
+            score.cells = [
+                gate_words.get(score.gates.get(c.pk), "—") if c.is_gate else score.values.get(c.pk, "—")
+                for c in criteria
+            ]
+    # The other rounds' figures beside this round's, for the cases shown.
+    stages = stage.siblings
+    others = [
+        (other, {case_id_of(r): r for r in case_figures(stage=other, rubric=rubric, case_ids=ids)})
+        for other in stages
+        if other.pk != stage.pk
+    ]
+    for result in rows:
+        result.other_rounds = [by_case.get(result.case.pk) for _other, by_case in others]
+    summary_rows = [(category, summaries.get(category.pk) or CategorySummary()) for category in categories]
     return render(
         request,
         "reviews/results.html",
         {
             "campaign": campaign,
             "stage": stage,
-            "stages": campaign.stages.order_by("order"),
+            "stages": stages,
             "other_stages": [other for other, _by_case in others],
-            "next_stage": next_stage_of(stage),
+            "next_stage": next((other for other in stages if other.order > stage.order), None),
             "rubric": rubric,
             "rule": rule_description(rubric.aggregation, rubric.trim_min_experts),
             "criteria": criteria,
-            "categories": categories,
-            "warnings": quota_warnings(campaign=campaign),
+            "summary": summary_rows,
+            "totals": CategorySummary(
+                cases=sum(s.cases for _c, s in summary_rows),
+                complete=sum(s.complete for _c, s in summary_rows),
+                by_state={
+                    state: sum(s.by_state.get(state, 0) for _c, s in summary_rows) for state in PROVINCIAL_STATES
+                },
+            ),
+            "category": next((category for category in categories if category.pk == category_id), None),
+            "category_summary": summary,
+            "rows": rows,
+            "shown": shown,
+            "trace": trace,
+            "trace_toggle": params.querystring(trace=None if trace else "1"),
+            "filters": [
+                (value, label, summary.count(RESULT_FILTERS.get(value))) for value, label in RESULT_FILTER_LABELS
+            ],
+            "page": page,
+            "advanceable_state": CaseState.IN_EXPERT_REVIEW,
+            "warnings": quota_warnings(campaign=campaign, categories=categories),
             "advance_form": advance_form
-            or AdvanceForm(campaign=campaign, offer=offer, initial={"stage": stage.pk}, auto_id="id_advance_%s"),
-            "can_advance": bool(offer),
+            or AdvanceForm(campaign=campaign, initial={"stage": stage.pk}, auto_id="id_advance_%s"),
+            "results_parameters": RESULTS_PARAMETERS,
+            "can_advance": any(s.advanceable for _c, s in summary_rows),
             "decide_actions": DECIDE_ACTIONS,
-            "keep": kept_parameters(request, ("stage",)) or [("stage", stage.pk)],
-            "notice_published": Publication.objects.filter(campaign=campaign, kind=PublicationKind.NOTICE).exists(),
+            "keep": kept_parameters(request, RESULTS_PARAMETERS) or [("stage", stage.pk)],
+            "notice_published": any(category.notice_published for category in categories),
             "failed": advance_form,
         },
         status=400 if advance_form is not None else 200,
@@ -118,7 +230,7 @@ def results(request, year: int):
 @login_required
 @require_POST
 def stage_advance_view(request, year: int):
-    """晋级下一轮: the top N of each category of a round, or chosen cases."""
+    """晋级下一轮: the top N of each category of a round, or cases chosen in its rows."""
     campaign = province_campaign(request, year)
     form = AdvanceForm(request.POST, campaign=campaign, auto_id="id_advance_%s")
     if form.is_valid():
@@ -139,11 +251,7 @@ def stage_advance_view(request, year: int):
                 % {"name": following.name, "n": following.shortlist.count()},
             )
             return redirect(f"{reverse('reviews:results', args=[year])}?stage={following.pk}")
-    stage = form.cleaned_data.get("stage") or chosen_stage(campaign, None)
-    rubric = Rubric.objects.get(campaign=campaign)
-    form.fields["cases"].choices = [
-        (result.case.pk, result.case.title) for result in advanceable(stage_results(stage=stage, rubric=rubric))
-    ]
+    stage = chosen_stage(campaign, getattr(form.cleaned_data.get("stage"), "pk", None))
     return _results_page(request, campaign, stage, advance_form=form)
 
 
@@ -201,7 +309,7 @@ def results_decide(request, year: int):
         outcome = cases_transition_each(cases=data["cases"], action=data["action"], actor=request.user, comment=comment)
         label = dict(DECIDE_ACTIONS)[data["action"]]
         bulk_report(request, outcome, done=_("已对%%(n)d个案例执行「%(action)s」。") % {"action": label})
-    return back_to_list(reverse("reviews:results", args=[year]), request.POST, ("stage",))
+    return back_to_list(reverse("reviews:results", args=[year]), request.POST, RESULTS_PARAMETERS)
 
 
 @login_required

@@ -21,6 +21,7 @@ from applications.models import Case, CaseGroupObjectPermission, CaseUserObjectP
 from core.text import comparison_key
 from demo.cases import DEMO_CASES
 from reviews.enums import CriterionKind, RankingTableStatus
+from reviews.experts.services import assignment_totals_refresh
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable, Score
 from tests.factories import (
     OrganisationFactory,
@@ -227,6 +228,8 @@ class World:
             ("assignment_id", "criterion_id", "value"),
             ((a, c, _score(60 + (a * 7 + c * 3) % 40)) for a in submitted for c in self._criteria),
         )
+        # Written in bulk, not through score_save: store each review's total as it would.
+        assignment_totals_refresh(stage=stage)
         # Every case the authority recommended sits in its submitted ranking table.
         entries = []
         for case in cases:
