@@ -361,15 +361,18 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
     return assignment
 
 
-def assignment_totals_refresh(*, stage: ReviewStage) -> int:
-    """Recompute the stored total and gate of every submitted review of `stage` from its
-    scores (for reviews written in bulk, e.g. by the benchmarks, not by score_save).
-    Returns how many were written."""
+def assignment_totals_refresh(*, stage: ReviewStage, only=None) -> int:
+    """Recompute the stored total and gate of every submitted review of `stage` (or of
+    the reviews whose ids are `only`) from its scores, for reviews written in bulk (e.g.
+    by the benchmarks), not by score_save. Returns how many were written."""
     rubric = Rubric.objects.get(campaign=stage.campaign)
     specs = specs_of(rubric.criteria.all())
     values: dict[int, dict] = {}
     gates: dict[int, dict] = {}
-    rows = Score.objects.filter(assignment__stage=stage, assignment__submitted_at__isnull=False).values_list(
+    submitted = ExpertAssignment.objects.filter(stage=stage, submitted_at__isnull=False)
+    if only is not None:
+        submitted = submitted.filter(pk__in=list(only))
+    rows = Score.objects.filter(assignment__in=submitted).values_list(
         "assignment_id", "criterion_id", "value", "passed"
     )
     for assignment_id, criterion_id, value, passed in rows.iterator(chunk_size=5000):
@@ -380,7 +383,7 @@ def assignment_totals_refresh(*, stage: ReviewStage) -> int:
         if passed is not None:
             gates[assignment_id][criterion_id] = passed
     changed = []
-    for assignment in ExpertAssignment.objects.filter(stage=stage, submitted_at__isnull=False).only("pk"):
+    for assignment in submitted.only("pk"):
         assignment.total, assignment.failed_gate = assignment_figures(
             criteria=specs, values=values.get(assignment.pk, {}), gates=gates.get(assignment.pk, {})
         )

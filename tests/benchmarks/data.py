@@ -229,7 +229,7 @@ class World:
             ((a, c, _score(60 + (a * 7 + c * 3) % 40)) for a in submitted for c in self._criteria),
         )
         # Written in bulk, not through score_save: store each review's total as it would.
-        assignment_totals_refresh(stage=stage)
+        assignment_totals_refresh(stage=self._stage, only=submitted)
         # Every case the authority recommended sits in its submitted ranking table.
         entries = []
         for case in cases:
