@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from applications.enums import CaseState
+from applications.services import campaign_require_open
 from reviews.enums import StageStatus
 from reviews.experts.results import CaseResult, case_figures, case_id_of
 from reviews.models import ExpertAssignment, ReviewStage, Rubric
@@ -36,6 +37,7 @@ def stage_advance(
     or the chosen `case_ids`. The next round is created (as 第N轮, blind like this one)
     when the campaign has none; it must not have started assigning yet."""
     roles.require_province_admin(actor)
+    campaign_require_open(stage.campaign)
     if (case_ids is None) == (top_n is None):
         raise TransitionRefused(_("请填写每类晋级数量，或选择晋级的案例（二选一）。"))
     rubric = Rubric.objects.get(campaign=stage.campaign)

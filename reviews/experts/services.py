@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 import audit
 from accounts import roles
 from applications.enums import CaseState
+from applications.services import campaign_require_open
 from core.text import normalise_prose
 from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.aggregation import assignment_figures, specs_of
@@ -66,6 +67,7 @@ def rubric_is_frozen(rubric: Rubric) -> bool:
 def criterion_save(*, criterion: Criterion, actor) -> Criterion:
     """Add or change a criterion, as long as nobody has scored against the rubric."""
     roles.require_province_admin(actor)
+    campaign_require_open(criterion.rubric.campaign)
     if rubric_is_frozen(criterion.rubric):
         raise TransitionRefused(_("已有专家评分，评审细则已冻结，不能再修改。"))
     criterion.full_clean()
@@ -75,6 +77,7 @@ def criterion_save(*, criterion: Criterion, actor) -> Criterion:
 
 def stage_set_status(*, stage: ReviewStage, actor, status: str) -> ReviewStage:
     roles.require_province_admin(actor)
+    campaign_require_open(stage.campaign)
     with transaction.atomic():
         if status == StageStatus.OPEN:
             ReviewStage.objects.filter(campaign=stage.campaign, status=StageStatus.OPEN).exclude(pk=stage.pk).update(
@@ -119,6 +122,7 @@ def _assign(*, stage, case, expert) -> ExpertAssignment:
 def assignment_create(*, stage: ReviewStage, case, expert, actor) -> ExpertAssignment:
     """Assign by hand: refused for a conflicted or full expert, or a case not in review."""
     roles.require_province_admin(actor)
+    campaign_require_open(stage.campaign)
     if not roles.is_expert(expert):
         raise TransitionRefused(_("只能分配给评审专家。"))
     if case.state != CaseState.IN_EXPERT_REVIEW or case.campaign_id != stage.campaign_id:
@@ -139,6 +143,7 @@ def assignment_create(*, stage: ReviewStage, case, expert, actor) -> ExpertAssig
 @transaction.atomic
 def assignment_remove(*, assignment: ExpertAssignment, actor) -> None:
     roles.require_province_admin(actor)
+    campaign_require_open(assignment.stage.campaign)
     if assignment.is_submitted:
         raise TransitionRefused(_("专家已提交评审，不能取消分配；如需调整请先退回评分。"))
     case = assignment.case
@@ -171,6 +176,7 @@ def auto_assign(*, stage: ReviewStage, actor) -> dict[int, int]:
     balanced and capped, never a conflicted expert. Returns case id -> reviewers still
     missing (empty when every case has its N)."""
     roles.require_province_admin(actor)
+    campaign_require_open(stage.campaign)
     return _fill_assignments(stage=stage)
 
 
@@ -229,6 +235,7 @@ def conflict_declare(*, assignment: ExpertAssignment, actor, reason: str) -> dic
         raise TransitionRefused(_("回避理由%(problem)s") % {"problem": invalid.messages[0]}) from None
     if actor.pk != assignment.expert_id:
         raise PermissionDenied(_("只能申报本人的回避。"))
+    campaign_require_open(assignment.stage.campaign)
     if not reason:
         raise TransitionRefused(_("请填写回避理由。"))
     if assignment.is_submitted:
@@ -352,6 +359,7 @@ def score_save(
 def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
     """The province lets an expert change a submitted review."""
     roles.require_province_admin(actor)
+    campaign_require_open(assignment.stage.campaign)
     if assignment.case.state != CaseState.IN_EXPERT_REVIEW:
         raise TransitionRefused(_("该案例已不在专家评审阶段。"))
     # Reopened, the review counts for nothing until it is submitted again.

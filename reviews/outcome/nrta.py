@@ -6,6 +6,7 @@ from django.db import transaction
 
 from applications.enums import CaseState
 from applications.models import Campaign, Case
+from applications.services import campaign_require_open
 from core.ordering import OrderedList, moved
 from reviews.enums import PublicationKind
 from reviews.experts.results import case_ranks
@@ -67,6 +68,7 @@ def nrta_append(*, case, record=None) -> None:
 @transaction.atomic
 def nrta_move(*, campaign, case_id: int, step: int) -> None:
     """Move a case one place up (-1) or down (+1) in the list."""
+    campaign_require_open(campaign)
     order = _order_of(campaign)
     _campaign, case_ids = order.lock()
     if case_id in case_ids:

@@ -18,6 +18,7 @@ import audit
 from accounts import roles
 from applications.enums import AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Case
+from applications.services import campaign_require_open
 from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.ordering import OrderedList, moved
 from reviews.enums import RankingTableStatus
@@ -74,6 +75,7 @@ def _rewrite(order: OrderedList, table: RankingTable, case_ids: list[int]) -> No
 
 
 def _require_open(table: RankingTable) -> None:
+    campaign_require_open(table.campaign)
     if table.is_locked:
         raise TransitionRefused(_("推荐排序表已报送省局，排序已锁定。"))
 
@@ -264,6 +266,7 @@ def ranking_return(*, table: RankingTable, actor, reason: str) -> RankingTable:
     first (an authority has one open table at a time)."""
     reason = (reason or "").strip()
     roles.require_province_admin(actor, message=_("只有省局管理员可以退回推荐排序表。"))
+    campaign_require_open(table.campaign)
     if not reason:
         raise TransitionRefused(_("退回推荐排序表需要填写理由。"))
     with transaction.atomic():
@@ -304,6 +307,7 @@ def case_return_to_authority(*, case, actor, reason: str):
     submitted again or its recommendation revoked."""
     reason = (reason or "").strip()
     roles.require_province_admin(actor, message=_("只有省局管理员可以退回案例。"))
+    campaign_require_open(case.campaign)
     if not reason:
         raise TransitionRefused(_("退回案例需要填写理由。"))
     with transaction.atomic():
