@@ -188,6 +188,9 @@ class Case(CaseStateMachine):
             models.Index(fields=["updated_at", "id"], name="case_recent_first"),
             # The same for an authority's queue of a campaign.
             models.Index(fields=["campaign", "authority", "updated_at", "id"], name="case_authority_recent_first"),
+            # The province's overview counts each authority's ranked cases per category
+            # from this index alone (a probe of the ranking entries' case index each).
+            models.Index(fields=["campaign", "authority", "category"], name="case_authority_category"),
         ]
         constraints = [
             # Two tabs or a double click cannot create two cases that nobody can tell

@@ -97,6 +97,9 @@ class RankingEntry(models.Model):
             models.UniqueConstraint(fields=["table", "rank"], name="one_case_per_rank"),
             models.CheckConstraint(name="rank_starts_at_one", condition=models.Q(rank__gte=1)),
         ]
+        # The province's overview asks of each case whether a table of its own authority
+        # ranks it: answered from this index, without reading the entry.
+        indexes = [models.Index(fields=["case", "table"], name="ranking_entry_case_table")]
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.case_id}"

@@ -1,6 +1,6 @@
 """What the authority's review and the province's overview of the ranking tables read."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
 from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
@@ -67,6 +67,46 @@ def authority_of(user):
     return reviewing_authority(user)
 
 
+def _ranked_per_category(*, campaign, authorities) -> dict[int, dict[int, int]]:
+    """{authority id: {category id: cases in that authority's ranking tables}}.
+
+    Counted from the cases' (campaign, authority, category) index, each case probing the
+    entries' unique case index for an entry in a table of its own authority: no read of
+    the cases' rows (wide: their narratives), which joining each entry to its case cost
+    (0.1 s at 100,000 cases). The entries per authority, counted from the tables'
+    side, confirm that no table ranks another authority's case; if one did, the join
+    counts them as before: the figures are always the tables' own."""
+    by_category: dict[int, dict[int, int]] = {a.pk: {} for a in authorities}
+    in_own_table = RankingEntry.objects.filter(
+        case=OuterRef("pk"), table__campaign=campaign, table__authority_id=OuterRef("authority_id")
+    )
+    ranked = (
+        Case.objects.filter(campaign=campaign)
+        .order_by()
+        .values("authority_id", "category_id")
+        .annotate(n=Count("id", filter=Q(Exists(in_own_table))))
+    )
+    per_authority = {
+        row["table__authority_id"]: row["n"]
+        for row in RankingEntry.objects.filter(table__campaign=campaign)
+        .order_by()
+        .values("table__authority_id")
+        .annotate(n=Count("id"))
+    }
+    counted: dict[int, int] = {}
+    for row in ranked:
+        if row["n"]:
+            by_category.setdefault(row["authority_id"], {})[row["category_id"]] = row["n"]
+            counted[row["authority_id"]] = counted.get(row["authority_id"], 0) + row["n"]
+    if counted == per_authority:
+        return by_category
+    by_category = {a.pk: {} for a in authorities}
+    entries = RankingEntry.objects.filter(table__campaign=campaign).values("table__authority_id", "case__category_id")
+    for row in entries.annotate(n=Count("id")):
+        by_category.setdefault(row["table__authority_id"], {})[row["case__category_id"]] = row["n"]
+    return by_category
+
+
 def campaign_overview(*, campaign):
     """Per authority: cases per state, recommendations per category, and its table, in a
     few queries whatever the number of cases."""
@@ -74,10 +114,7 @@ def campaign_overview(*, campaign):
     by_state: dict[int, dict[str, int]] = {a.pk: {} for a in authorities}
     for row in Case.objects.filter(campaign=campaign).values("authority_id", "state").annotate(n=Count("id")):
         by_state.setdefault(row["authority_id"], {})[row["state"]] = row["n"]
-    by_category: dict[int, dict[int, int]] = {a.pk: {} for a in authorities}
-    entries = RankingEntry.objects.filter(table__campaign=campaign).values("table__authority_id", "case__category_id")
-    for row in entries.annotate(n=Count("id")):
-        by_category[row["table__authority_id"]][row["case__category_id"]] = row["n"]
+    by_category = _ranked_per_category(campaign=campaign, authorities=authorities)
     # The current table of each authority (the open one, else the latest) and how many
     # supplementary tables it has.
     tables, supplementary = {}, {}

@@ -68,6 +68,17 @@ def test_auto_assignment_gives_n_reviewers_and_never_a_conflicted_expert(cast, c
     assert {a.expert_id for a in assignments} == {e.pk for e in free}
     assert all(assignments.filter(case=c).count() == 3 for c in cases)
     assert max(assignments.filter(expert=e).count() for e in free) <= 4
+    # The page's load and progress per expert: this round's assignments, and those submitted.
+    submit_review(assignments.filter(expert=free[0]).first())
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.province_admin)
+    experts = client.get(reverse("reviews:review_manage", args=[cast.campaign.year])).context["experts"]
+    shown = {e.pk: (e.load, e.submitted) for e in experts}
+    for expert in [same_unit, same_city, *free]:
+        load = assignments.filter(expert=expert).count()
+        assert shown[expert.pk] == (load, 1 if expert == free[0] else 0)
 
     # With a maximum load of 2, three experts cannot give four cases three reviewers each.
     ExpertAssignment.objects.filter(stage=stage).delete()

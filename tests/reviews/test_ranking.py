@@ -147,3 +147,40 @@ def test_review_pages_answer_404_to_other_roles(client, cast, three, user):
     for name in ("reviews:ranking_order", "reviews:ranking_step", "reviews:ranking_scan", "reviews:ranking_submit"):
         assert client.post(reverse(name, args=[2024]), {"order": "1"}).status_code == 404
     assert client.get(reverse("reviews:overview", args=[2024])).status_code == 404
+
+
+def test_the_overview_counts_each_authoritys_ranked_cases_per_category_as_its_tables_hold_them(cast, case_at):
+    """The overview counts from the cases' index (each case probing for an entry in its
+    own authority's table): the same figures as joining every entry to its case, also
+    when a table ranks another authority's case (then it joins)."""
+    from django.db.models import Count
+
+    from reviews.ranking.selectors import _ranked_per_category
+    from tests.factories import make_case
+
+    services = make_case(campaign=cast.campaign, applicant=cast.applicant_a, category_code="services")
+    apply_transition(subject=services, action="submit", actor=cast.applicant_a)
+    apply_transition(subject=services, action="recommend", actor=cast.reviewer_a)
+    ranked = [case_at("recommended"), case_at("recommended", applicant=cast.applicant_b), services]
+    case_at("submitted")
+    authorities = [cast.city_a, cast.city_b]
+
+    def joined():
+        by_category = {a.pk: {} for a in authorities}
+        rows = RankingEntry.objects.filter(table__campaign=cast.campaign).values(
+            "table__authority_id", "case__category_id"
+        )
+        for row in rows.annotate(n=Count("id")):
+            by_category[row["table__authority_id"]][row["case__category_id"]] = row["n"]
+        return by_category
+
+    fast = _ranked_per_category(campaign=cast.campaign, authorities=authorities)
+    assert fast == joined()
+    assert sum(fast[cast.city_a.pk].values()) == 2 and sum(fast[cast.city_b.pk].values()) == 1
+    # City A's table ranks city B's case (no service does this; the figures stay the tables').
+    entry = RankingEntry.objects.get(case=ranked[1])
+    entry.table = table_for(campaign=cast.campaign, authority=cast.city_a)
+    entry.rank = 3
+    entry.save()
+    fast = _ranked_per_category(campaign=cast.campaign, authorities=authorities)
+    assert fast == joined() and sum(fast[cast.city_a.pk].values()) == 3

@@ -35,3 +35,46 @@ def test_both_shapes_of_the_visibility_query_read_exactly_what_guardian_grants(c
         assert set(cases_visible_to(user=user, whole=True).values_list("pk", flat=True)) == granted, user
     assert set(cases_visible_to(user=cast.expert_assigned).values_list("pk", flat=True)), "an expert reads by user rows"
     assert set(cases_visible_to(user=cast.reviewer_a).values_list("pk", flat=True)), "a reviewer by group rows"
+
+
+def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(cast, case_at):
+    """visible_state_counts (the province's dashboard) counts A's states from the state
+    index once guardian's rows confirm that every case of A is readable: the same
+    figures as probing every case, also when a row is missing (then it probes) or a
+    draft is readable beyond the grant table (counted as such)."""
+    from guardian.shortcuts import assign_perm
+
+    from applications.enums import SEEN_BY_AUTHORITY_STATES
+    from applications.selectors import cases_visible_to
+    from workflow.selectors import state_counts, visible_state_counts
+
+    for state in ("in_expert_review", "recommended", "not_recommended", "draft", "submitted", "returned"):
+        case_at(state)
+        case_at(state, applicant=cast.applicant_b)
+
+    def both(user):
+        fast = visible_state_counts(
+            user=user, model=Case, codename="view_case", expected_states=SEEN_BY_AUTHORITY_STATES
+        )
+        return fast, state_counts(cases_visible_to(user=user))
+
+    readers = [cast.province_admin, cast.reviewer_a, cast.applicant_a, cast.expert_assigned, cast.expert_unassigned]
+    for user in readers:
+        fast, probed = both(user)
+        assert fast == probed, user
+    fast, _probed = both(cast.province_admin)
+    assert fast["submitted"] == 2 and fast["draft"] == 0
+    # A draft readable beyond the table: counted, and A still counted whole.
+    draft = Case.objects.filter(state="draft").first()
+    group = cast.province_admin.groups.first()
+    assign_perm("applications.view_case", group, draft)
+    fast, probed = both(cast.province_admin)
+    assert fast == probed and fast["draft"] == 1
+    # A row missing on a submitted case: that case is not counted.
+    from guardian.shortcuts import remove_perm
+
+    submitted = Case.objects.filter(state="submitted").first()
+    for held in cast.province_admin.groups.all():
+        remove_perm("applications.view_case", held, submitted)
+    fast, probed = both(cast.province_admin)
+    assert fast == probed and fast["submitted"] == 1
