@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0014_case_authority_category_index'),
-        ('reviews', '0011_assignment_progress_indexes'),
+        ('reviews', '0012_assignment_total'),
     ]
 
     operations = [
