@@ -68,3 +68,21 @@ def moved(ids: list[int], item: int, *, to_rank: int) -> list[int]:
     position = min(max(to_rank, 1), len(order) + 1) - 1
     order.insert(position, item)
     return order
+
+
+def placed(ids: list[int], ranks: dict[int, int]) -> list[int]:
+    """`ids` with each item of `ranks` at the rank given (item -> rank, distinct, each
+    in 1..n); the others keep their relative order around them. One item moved is
+    `moved()`; items given their own ranks stay; a whole permutation is that order.
+
+    Exact because the items go in by ascending rank: inserting one never shifts one
+    inserted before it (that one sits lower), and the k-th of them, with k-1 placed
+    below it and distinct ranks above it, always finds its position within the list."""
+    if len(set(ranks.values())) != len(ranks) or not all(1 <= rank <= len(ids) for rank in ranks.values()):
+        raise ValueError(f"Ranks must be distinct and within 1..{len(ids)}: {ranks}")
+    order = [item for item in ids if item not in ranks]
+    if len(order) + len(ranks) != len(ids):
+        raise ValueError(f"An item to place is not in the list: {ranks}")
+    for item, rank in sorted(ranks.items(), key=lambda pair: pair[1]):
+        order.insert(rank - 1, item)
+    return order
