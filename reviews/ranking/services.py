@@ -6,6 +6,8 @@ Every change of the order rewrites the table's entries as ranks 1..n and bumps t
 table's order_version; a database trigger checks 1..n on that bump, so the order can
 never hold a gap or a tie, whatever writes it."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -177,7 +179,7 @@ def ranking_move(*, table: RankingTable, actor, case_id: int, to_rank: int) -> R
 
 def _check_typed(values: list[int], n: int) -> None:
     """Typed ranks: each once, each within 1..n; anything else refused with what is wrong."""
-    duplicates = sorted({v for v in values if values.count(v) > 1})
+    duplicates = sorted(v for v, times in Counter(values).items() if times > 1)
     if duplicates:
         raise TransitionRefused(_("排序号重复：%(ranks)s。") % {"ranks": "、".join(map(str, duplicates))})
     if not all(1 <= v <= n for v in values):
