@@ -49,16 +49,33 @@ class OrderedList:
         owner as locked and the ids. Django refuses this outside a transaction."""
         owner = self.owner.select_for_update().get()
         self._locked = True
-        return owner, self.ids()
+        self._ids = self.ids()
+        return owner, list(self._ids)
 
     def rewrite(self, ids: list[int]) -> None:
-        """Replace the list by `ids`, ranked 1..n. Only after `lock()`, in its transaction."""
+        """Replace the list by `ids`, ranked 1..n. Only after `lock()`, in its transaction.
+
+        Only the ranks that change are written: the rows before the first difference
+        and, for a list of the same length, after the last one stay. A step up or down
+        in a list of 4,000 writes two rows, not 4,000 (0.16 s each time)."""
         if not self._locked:
             raise RuntimeError("OrderedList.rewrite() needs lock() first, in the same transaction.")
         if len(set(ids)) != len(ids):
             raise ValueError(f"An id stands twice in the order: {ids}")
-        self.entries.delete()
-        self.entries.model.objects.bulk_create(self.make_entry(item, rank) for rank, item in enumerate(ids, start=1))
+        old = self._ids
+        head = 0
+        while head < min(len(old), len(ids)) and old[head] == ids[head]:
+            head += 1
+        tail = 0  # rows kept at the end: same ids at the same ranks, so same lengths only
+        if len(old) == len(ids):
+            while tail < len(ids) - head and old[-1 - tail] == ids[-1 - tail]:
+                tail += 1
+        # Ranks head+1 .. len-tail of the old list go, those of the new list come.
+        self.entries.filter(**{f"{self.rank_field}__gt": head, f"{self.rank_field}__lte": len(old) - tail}).delete()
+        self.entries.model.objects.bulk_create(
+            self.make_entry(item, rank) for rank, item in enumerate(ids[head : len(ids) - tail], start=head + 1)
+        )
+        self._ids = list(ids)
 
 
 def moved(ids: list[int], item: int, *, to_rank: int) -> list[int]:
@@ -67,4 +84,22 @@ def moved(ids: list[int], item: int, *, to_rank: int) -> list[int]:
     order = [other for other in ids if other != item]
     position = min(max(to_rank, 1), len(order) + 1) - 1
     order.insert(position, item)
+    return order
+
+
+def placed(ids: list[int], ranks: dict[int, int]) -> list[int]:
+    """`ids` with each item of `ranks` at the rank given (item -> rank, distinct, each
+    in 1..n); the others keep their relative order around them. One item moved is
+    `moved()`; items given their own ranks stay; a whole permutation is that order.
+
+    Exact because the items go in by ascending rank: inserting one never shifts one
+    inserted before it (that one sits lower), and the k-th of them, with k-1 placed
+    below it and distinct ranks above it, always finds its position within the list."""
+    if len(set(ranks.values())) != len(ranks) or not all(1 <= rank <= len(ids) for rank in ranks.values()):
+        raise ValueError(f"Ranks must be distinct and within 1..{len(ids)}: {ranks}")
+    order = [item for item in ids if item not in ranks]
+    if len(order) + len(ranks) != len(ids):
+        raise ValueError(f"An item to place is not in the list: {ranks}")
+    for item, rank in sorted(ranks.items(), key=lambda pair: pair[1]):
+        order.insert(rank - 1, item)
     return order

@@ -17,6 +17,7 @@ EXTRA = [
     ("province.assignment.category", "province", "/province/{year}/review/?category={category}&page=2"),
     ("dashboard.province.state", "province", "/?state=in_expert_review&page=2"),
     ("expert.queue.page", "expert", "/expert/?page=2"),
+    ("authority.ranking.page", "authority", "/review/{year}/ranking/?page=2"),
     ("province.results.category", "province", "/province/{year}/results/?category={category}&page=2"),
     ("province.results.state", "province", "/province/{year}/results/?category={category}&state=in_review"),
 ]

@@ -17,14 +17,17 @@ def case_table_locked(*, case) -> bool:
     return RankingEntry.objects.filter(case=case, table__status=RankingTableStatus.SUBMITTED).exists()
 
 
-def ranking_rows(*, table, moved: str = "") -> list[dict]:
-    """The table's order as the ranking page shows it, one plain row per entry: what
-    each row prints (never the cases' narratives), numbers already as text, the link
-    made without a reverse() per row. An authority may rank hundreds of cases on one
-    page (it is sorted by dragging), so a row must cost little to read and render."""
+def ranking_rows(*, table, first: int, last: int, total: int, moved: str = "") -> list[dict]:
+    """The ranks first..last of the table's order (a page of it) as the ranking page
+    shows them, one plain row per entry: what each row prints (never the cases'
+    narratives), numbers already as text, the link made without a reverse() per row,
+    whether the row holds the first or the last rank of the whole order (`total`).
+    Read by the (table, rank) index, whatever page and however long the order."""
     link = link_for_each("case_detail")
-    entries = table.entries.order_by("rank").values_list(
-        "case_id", "rank", "case__title", "case__unit__name", "case__category__name"
+    entries = (
+        table.entries.filter(rank__gte=first, rank__lte=last)
+        .order_by("rank")
+        .values_list("case_id", "rank", "case__title", "case__unit__name", "case__category__name")
     )
     return [
         {
@@ -35,6 +38,8 @@ def ranking_rows(*, table, moved: str = "") -> list[dict]:
             "category": category,
             "url": link(case_id),
             "moved": str(case_id) == moved,
+            "is_first": rank == 1,
+            "is_last": rank == total,
         }
         for case_id, rank, title, unit, category in entries
     ]

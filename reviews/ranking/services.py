@@ -6,6 +6,8 @@ Every change of the order rewrites the table's entries as ranks 1..n and bumps t
 table's order_version; a database trigger checks 1..n on that bump, so the order can
 never hold a gap or a tie, whatever writes it."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -20,7 +22,7 @@ from applications.enums import AUTHORITY_PHASES, CampaignPhase, CaseState
 from applications.models import Case
 from applications.services import campaign_require_open
 from applications.uploads import PDF, display_name, offered_name, vet_upload
-from core.ordering import OrderedList, moved
+from core.ordering import OrderedList, moved, placed
 from reviews.enums import RankingTableStatus
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable
 from reviews.ranking.notifications import queue_table_notification
@@ -110,42 +112,106 @@ def ranking_remove(*, case, record=None) -> None:
 # --- the authority arranging its order -------------------------------------------------
 
 
-@transaction.atomic
-def ranking_set_order(*, table: RankingTable, actor, case_ids: list[int]) -> RankingTable:
-    """Put the recommended cases in this order (first = highest priority)."""
+def _reorder(*, table: RankingTable, actor, arrange, version: int | None = None) -> RankingTable:
+    """The one way the authority changes its order: its reviewer only, the table open
+    and the campaign not archived, the order read under the table's lock and
+    `arrange(current ids)` giving the new one (or refusing). `version`: the table's
+    order_version the page showing the order was made from; refused if the order has
+    changed since (a colleague's move, a case recommended or withdrawn), as what was
+    typed or dragged then means another order."""
     require_reviewer_of(authority=table.authority, actor=actor)
-    order = _order_of(table)
-    table, current = order.lock()
-    _require_open(table)
-    if sorted(case_ids) != sorted(current):
-        # Someone recommended or withdrew a case since this page was loaded.
-        raise TransitionRefused(_("推荐案例已有变化，请刷新页面后重新排序。"))
-    if case_ids != current:
-        _rewrite(order, table, case_ids)
-        audit.record(actor=actor, action="ranking.changed", obj=table, before=current, after=case_ids)
+    with transaction.atomic():
+        order = _order_of(table)
+        table, current = order.lock()
+        _require_open(table)
+        if version is not None and version != table.order_version:
+            raise TransitionRefused(_("推荐排序在本页打开后已有变化，请刷新页面后重新排序。"))
+        case_ids = arrange(current)
+        if case_ids != current:
+            _rewrite(order, table, case_ids)
+            audit.record(actor=actor, action="ranking.changed", obj=table, before=current, after=case_ids)
     return table
 
 
+def _changed_since_loaded() -> TransitionRefused:
+    # Someone recommended or withdrew a case since this page was loaded.
+    return TransitionRefused(_("推荐案例已有变化，请刷新页面后重新排序。"))
+
+
+def _window(current: list[int], first: int, size: int, case_ids) -> int:
+    """The index in `current` where the page showing ranks first..first+size-1 starts,
+    after checking that those ranks still hold exactly `case_ids`."""
+    start = first - 1
+    if start < 0 or sorted(current[start : start + size]) != sorted(case_ids):
+        raise _changed_since_loaded()
+    return start
+
+
+def ranking_set_order(
+    *, table: RankingTable, actor, case_ids: list[int], first: int | None = None, version: int | None = None
+) -> RankingTable:
+    """Put the recommended cases in this order (first = highest priority). With
+    `first`: the cases of one page of the order, the ranks first..first+len-1, in
+    their new order (a drag within the page); the rest of the order stays."""
+
+    def arrange(current: list[int]) -> list[int]:
+        if first is None:
+            if sorted(case_ids) != sorted(current):
+                raise _changed_since_loaded()
+            return list(case_ids)
+        start = _window(current, first, len(case_ids), case_ids)
+        return [*current[:start], *case_ids, *current[start + len(case_ids) :]]
+
+    return _reorder(table=table, actor=actor, arrange=arrange, version=version)
+
+
 def ranking_move(*, table: RankingTable, actor, case_id: int, to_rank: int) -> RankingTable:
-    """Move one case to a rank (clamped to 1..n); the others keep their relative order."""
-    order = ordered_case_ids(table)
-    if case_id not in order:
-        raise TransitionRefused(_("该案例不在推荐排序表中。"))
-    return ranking_set_order(table=table, actor=actor, case_ids=moved(order, case_id, to_rank=to_rank))
+    """Move one case to a rank (clamped to 1..n); the others keep their relative order.
+    Across pages as within one: the order is one list."""
+
+    def arrange(current: list[int]) -> list[int]:
+        if case_id not in current:
+            raise TransitionRefused(_("该案例不在推荐排序表中。"))
+        return moved(current, case_id, to_rank=to_rank)
+
+    return _reorder(table=table, actor=actor, arrange=arrange)
 
 
-def ranking_set_ranks(*, table: RankingTable, actor, ranks: dict[int, int]) -> RankingTable:
-    """The order from rank numbers typed by hand: case id -> rank. Numbers must be
-    1..n, each once; anything else is refused with what is wrong."""
-    n = len(ranks)
-    values = sorted(ranks.values())
-    if values != list(range(1, n + 1)):
-        duplicates = sorted({v for v in values if values.count(v) > 1})
-        if duplicates:
-            raise TransitionRefused(_("排序号重复：%(ranks)s。") % {"ranks": "、".join(map(str, duplicates))})
+def _check_typed(values: list[int], n: int) -> None:
+    """Typed ranks: each once, each within 1..n; anything else refused with what is wrong."""
+    duplicates = sorted(v for v, times in Counter(values).items() if times > 1)
+    if duplicates:
+        raise TransitionRefused(_("排序号重复：%(ranks)s。") % {"ranks": "、".join(map(str, duplicates))})
+    if not all(1 <= v <= n for v in values):
         raise TransitionRefused(_("排序号须为 1 至 %(n)d 的连续整数，每个号只用一次。") % {"n": n})
-    order = [case_id for case_id, _rank in sorted(ranks.items(), key=lambda item: item[1])]
-    return ranking_set_order(table=table, actor=actor, case_ids=order)
+
+
+def ranking_set_ranks(
+    *, table: RankingTable, actor, ranks: dict[int, int], first: int | None = None, version: int | None = None
+) -> RankingTable:
+    """The order from rank numbers typed by hand: case id -> rank.
+
+    Without `first`: the whole order, numbers 1..n each once. With `first`: the cases
+    of one page (the ranks first..first+len-1 when the page was made from order
+    `version`), each number 1..n of the whole order and each once on the page; every
+    case whose number was changed goes to exactly that rank (to another page, too), the
+    others keep their relative order. Renumbering a whole page is that page's order, as
+    on the whole table."""
+    if first is None:
+        n = len(ranks)
+        values = sorted(ranks.values())
+        if values != list(range(1, n + 1)):
+            _check_typed(values, n)
+        order = [case_id for case_id, _rank in sorted(ranks.items(), key=lambda item: item[1])]
+        return ranking_set_order(table=table, actor=actor, case_ids=order)
+
+    def arrange(current: list[int]) -> list[int]:
+        _check_typed(list(ranks.values()), len(current))
+        start = _window(current, first, len(ranks), ranks)
+        rank_now = {case_id: start + i + 1 for i, case_id in enumerate(current[start : start + len(ranks)])}
+        return placed(current, {case_id: r for case_id, r in ranks.items() if r != rank_now[case_id]})
+
+    return _reorder(table=table, actor=actor, arrange=arrange, version=version)
 
 
 # --- the stamped scan, the submission to the province and its return -------------------

@@ -19,6 +19,7 @@ from applications.uploads import PDF, offered_name
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.paging import page_of
 from core.params import parse_id, parse_int
 from reviews.models import RankingTable
 from reviews.ranking.documents import ranking_filename, render_ranking_pdf, render_ranking_xlsx
@@ -58,15 +59,42 @@ def review_home(request):
     return redirect("reviews:queue", year=campaign.year)
 
 
+# Rows of the order on one page. An authority may recommend as many cases as it
+# likes (各地推荐的典型案例数量不作限制): thousands of rows, each with its field and two
+# buttons, are neither read nor rendered at once. Ranks are global: a typed rank
+# moves a case to any page, 上移/下移 at a page's edge cross into the next page.
+RANKING_PAGE_SIZE = 100
+
+
+def _page_with_rank(rank: int) -> int:
+    return (rank - 1) // RANKING_PAGE_SIZE + 1
+
+
+def _ranking_url(year: int, *, page: int | None = None, moved: int | None = None, direction: str = "") -> str:
+    query = {}
+    if page and page > 1:
+        query["page"] = page
+    if moved is not None:
+        query["moved"] = moved
+        if direction:
+            query["direction"] = direction
+    url = reverse("reviews:ranking", args=[year])
+    return url + (f"?{urlencode(query)}" if query else "") + (f"#case-{moved}" if moved is not None else "")
+
+
 @login_required
 def ranking(request, year: int):
-    """The priority order of all the authority's recommended cases, and its table."""
+    """The priority order of all the authority's recommended cases, a page of it at a
+    time, and its table (whole, as a document)."""
     authority = _authority(request)
     campaign = get_object_or_404(Campaign, year=year)
     table = table_for(campaign=campaign, authority=authority)
-    # The whole order on one page: it is sorted by dragging.
+    table.campaign = campaign  # the one read above, not read again for the table's checks
+    total = table.entries.count()
+    page = page_of(request, table.entries.order_by("rank"), size=RANKING_PAGE_SIZE, count=total)
+    page.querystring_without_page = ""  # the pages' links carry no marked row
     moved = request.GET.get("moved", "")
-    entries = ranking_rows(table=table, moved=moved)
+    entries = ranking_rows(table=table, first=page.start_index(), last=page.end_index(), total=total, moved=moved)
     return render(
         request,
         "reviews/ranking.html",
@@ -75,6 +103,8 @@ def ranking(request, year: int):
             "authority": authority,
             "table": table,
             "entries": entries,
+            "page": page,
+            "total": total,
             "problems": submission_problems(table=table),
             "moved": moved,
             "moved_direction": request.GET.get("direction", ""),
@@ -88,17 +118,34 @@ def _table_for_post(request, year: int) -> RankingTable:
     return table_for(campaign=campaign, authority=authority)
 
 
+def _posted_int(request, name: str) -> int | None:
+    """An optional number the page's form carries (its first rank, its order version);
+    ValueError if present and not one."""
+    value = request.POST.get(name, "")
+    if value == "":
+        return None
+    number = parse_int(value, minimum=0, maximum=10**9)
+    if number is None:
+        raise ValueError(f"{name} is not a number")
+    return number
+
+
 @login_required
 @require_POST
 def ranking_order(request, year: int):
-    """Save the order: from rank numbers typed by hand, or the list a drag left."""
+    """Save the order: from rank numbers typed by hand, or the list a drag left, on one
+    page of the order (`first`, its first rank, and `version`, the order it showed)."""
     table = _table_for_post(request, year)
+    back = _ranking_url(year)
     try:
+        first, version = _posted_int(request, "first"), _posted_int(request, "version")
+        if first is not None:
+            back = _ranking_url(year, page=_page_with_rank(max(first, 1)))
         if request.POST.get("order"):
             order = [parse_id(part) for part in request.POST["order"].split(",") if part.strip()]
             if None in order:
                 raise ValueError("an id that is not one")
-            ranking_set_order(table=table, actor=request.user, case_ids=order)
+            ranking_set_order(table=table, actor=request.user, case_ids=order, first=first, version=version)
         else:
             ranks = {}
             for key, value in request.POST.items():
@@ -110,21 +157,28 @@ def ranking_order(request, year: int):
                     if rank is None:
                         raise TransitionRefused(_("排序号须为整数。"))
                     ranks[case_id] = rank
-            ranking_set_ranks(table=table, actor=request.user, ranks=ranks)
+            shown = dict(table.entries.filter(case_id__in=list(ranks)).values_list("case_id", "rank"))
+            ranking_set_ranks(table=table, actor=request.user, ranks=ranks, first=first, version=version)
+            changed = [case_id for case_id, rank in ranks.items() if shown.get(case_id) != rank]
+            if first is not None and len(changed) == 1:
+                # One case typed to a new rank: the page it went to, the case marked.
+                back = _ranking_url(year, page=_page_with_rank(ranks[changed[0]]), moved=changed[0])
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
     except ValueError:
         messages.error(request, _("排序数据有误，请刷新页面后重试。"))
     else:
         messages.success(request, _("推荐排序已保存。"))
-    return redirect("reviews:ranking", year=year)
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def ranking_step(request, year: int):
-    """Move one case one place up or down: the keyboard's (and no-script) way to sort."""
+    """Move one case one place up or down: the keyboard's (and no-script) way to sort.
+    At a page's edge the case crosses into the neighbouring page, which then shows."""
     table = _table_for_post(request, year)
+    case_id = None
     try:
         case_id = parse_id(request.POST.get("case"))
         if case_id is None:
@@ -136,12 +190,14 @@ def ranking_step(request, year: int):
         messages.error(request, _("排序数据有误，请刷新页面后重试。"))
     except (TransitionRefused, PermissionDenied) as error:
         report_errors(request, error)
-    # Back at the moved row with its button focused (autofocus, no script needed): the
-    # keyboard user presses Enter again to move it further.
-    case = request.POST.get("case", "")
+    # Back at the moved row, on its page, with its button focused (autofocus, no script
+    # needed): the keyboard user presses Enter again to move it further.
     direction = request.POST.get("direction", "")
-    query = urlencode({"moved": case, "direction": direction}) if case.isdigit() and direction in ("up", "down") else ""
-    return redirect(reverse("reviews:ranking", args=[year]) + (f"?{query}" if query else "") + f"#case-{case}")
+    if case_id is None or direction not in ("up", "down"):
+        return redirect("reviews:ranking", year=year)
+    rank = table.entries.filter(case_id=case_id).values_list("rank", flat=True).first()
+    page = _page_with_rank(rank) if rank else None
+    return redirect(_ranking_url(year, page=page, moved=case_id, direction=direction))
 
 
 @login_required

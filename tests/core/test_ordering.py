@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import Campaign, Case
-from core.ordering import OrderedList, moved
+from core.ordering import OrderedList, moved, placed
 from reviews.models import NrtaEntry
 from reviews.outcome.nrta import nrta_append, nrta_move
 from reviews.ranking.services import ranking_move, ranking_set_order, table_for
@@ -71,6 +71,45 @@ def test_a_rewrite_needs_the_lock_and_distinct_ids(cast, cases):
         with pytest.raises(ValueError, match="twice"):
             order.rewrite([cases[0], cases[1], cases[0]])
     assert ranks(cast.campaign) == []
+
+
+def test_a_rewrite_writes_only_the_ranks_that_change_and_leaves_the_list_exact(cast):
+    """Rows before the first difference (and after the last, at the same length) are
+    kept as they are; whatever the change, the list read back is the one written."""
+    import random
+
+    ids = [make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False).pk for _ in range(8)]
+    extra = ids.pop()
+    order = nrta_list(cast.campaign)
+    with transaction.atomic():
+        order.lock()
+        order.rewrite(ids)
+    rows = dict(NrtaEntry.objects.values_list("case_id", "pk"))
+    with transaction.atomic():
+        order.lock()
+        order.rewrite(moved(ids, ids[4], to_rank=3))  # ranks 3..5 change
+    after = dict(NrtaEntry.objects.values_list("case_id", "pk"))
+    assert [case_id for case_id in ids if after[case_id] == rows[case_id]] == [ids[0], ids[1], ids[5], ids[6]]
+    chooser = random.Random(12)
+    current = order.ids()
+    for _ in range(30):
+        change = chooser.choice(["move", "place", "append", "remove", "reverse"])
+        if change == "move":
+            current = moved(current, chooser.choice(current), to_rank=chooser.randint(1, len(current)))
+        elif change == "place":
+            picked = chooser.sample(current, 2)
+            current = placed(current, dict(zip(picked, chooser.sample(range(1, len(current) + 1), 2), strict=True)))
+        elif change == "append" and extra not in current:
+            current = [*current, extra]
+        elif change == "remove" and len(current) > 3:
+            victim = chooser.choice(current)
+            current = [case_id for case_id in current if case_id != victim]
+        else:
+            current = list(reversed(current))
+        with transaction.atomic():
+            order.lock()
+            order.rewrite(current)
+        assert ranks(cast.campaign) == list(enumerate(current, start=1))
 
 
 def test_the_nrta_list_appends_and_moves_within_ranks_one_to_n(cast, cases):
