@@ -28,8 +28,12 @@ def visible_to(*, user, model, codename: str, whole: bool = False):
     by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
     by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
     if whole:
+        # One list of the ids (`pk IN (… UNION …)`), not two `pk IN` joined by OR: for
+        # an OR of two IN, PostgreSQL reads the whole table and tests each row against
+        # both lists (100,000 cases read for an applicant's 2,000); one IN it answers by
+        # probing the primary key for each permitted id.
         return model._default_manager.filter(
-            Q(pk__in=by_user.values("content_object_id")) | Q(pk__in=by_group.values("content_object_id"))
+            pk__in=by_user.values("content_object_id").union(by_group.values("content_object_id"))
         )
     return model._default_manager.filter(
         Exists(by_user.filter(content_object=OuterRef("pk"))) | Exists(by_group.filter(content_object=OuterRef("pk")))
@@ -80,7 +84,9 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
         get_group_obj_perms_model(model)
         .objects.filter(group__in=memberships, permission__content_type=content_type, permission__codename=codename)
         .values("group_id")
-        .annotate(n=Count("id"))
+        # COUNT(*): counted from guardian's unique (group, permission, subject) index
+        # alone on PostgreSQL, not from every row of the table (90,000 for the province).
+        .annotate(n=Count("*"))
         .order_by("-n", "group_id")[:1]
     )
     widest = next(iter(held), None)
@@ -98,7 +104,9 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     outside = model._default_manager.filter(
         state__in=[value for value, _label in field.choices if value not in expected]
     )
-    everything = model._default_manager.order_by().values("state").annotate(n=Count("id"))
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the state index alone (an
+    # index-only scan) instead of reading every row for its id.
+    everything = model._default_manager.order_by().values("state").annotate(n=Count("*"))
     in_expected = {row["state"]: row["n"] for row in everything if row["state"] in expected}
     outside_rows = list(
         outside.order_by()
