@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -28,12 +29,21 @@ def visible_to(*, user, model, codename: str, whole: bool = False):
     by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
     by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
     if whole:
-        return model._default_manager.filter(
-            Q(pk__in=by_user.values("content_object_id")) | Q(pk__in=by_group.values("content_object_id"))
-        )
+        # One list of the ids (`pk IN (… UNION …)`), not two `pk IN` joined by OR: for
+        # an OR of two IN, PostgreSQL reads the whole table and tests each row against
+        # both lists (100,000 cases read for an applicant's 2,000); one IN it answers by
+        # probing the primary key for each permitted id.
+        return model._default_manager.filter(pk__in=_permitted_ids(by_user, by_group))
     return model._default_manager.filter(
         Exists(by_user.filter(content_object=OuterRef("pk"))) | Exists(by_group.filter(content_object=OuterRef("pk")))
     )
+
+
+def _permitted_ids(by_user, by_group):
+    """The subjects' ids of guardian's rows `by_user` and `by_group`, as one subquery
+    (UNION ALL: an IN needs no duplicates removed, and removing them cost a hash of
+    every id)."""
+    return by_user.values("content_object_id").union(by_group.values("content_object_id"), all=True)
 
 
 def _held(*, user, model, codename: str) -> Q:
@@ -80,7 +90,9 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
         get_group_obj_perms_model(model)
         .objects.filter(group__in=memberships, permission__content_type=content_type, permission__codename=codename)
         .values("group_id")
-        .annotate(n=Count("id"))
+        # COUNT(*): counted from guardian's unique (group, permission, subject) index
+        # alone on PostgreSQL, not from every row of the table (90,000 for the province).
+        .annotate(n=Count("*"))
         .order_by("-n", "group_id")[:1]
     )
     widest = next(iter(held), None)
@@ -98,13 +110,23 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     outside = model._default_manager.filter(
         state__in=[value for value, _label in field.choices if value not in expected]
     )
-    everything = model._default_manager.order_by().values("state").annotate(n=Count("id"))
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the state index alone (an
+    # index-only scan) instead of reading every row for its id.
+    everything = model._default_manager.order_by().values("state").annotate(n=Count("*"))
     in_expected = {row["state"]: row["n"] for row in everything if row["state"] in expected}
-    outside_rows = list(
-        outside.order_by()
-        .values("state")
-        .annotate(n=Count("id", filter=_held(user=user, model=model, codename=codename)))
-    )
+    held = _held(user=user, model=model, codename=codename)
+    if connection.vendor == "postgresql":
+        # PostgreSQL runs the two EXISTS once per subject outside A (10,000 drafts at
+        # 100,000 cases: 0.6 s, each probe joining the permission anew); as one
+        # `pk IN (… UNION …)` (visible_to's whole set) it hashes the permitted ids once.
+        by_user = get_user_obj_perms_model(model).objects.filter(
+            user=user, permission__content_type=content_type, permission__codename=codename
+        )
+        by_group = get_group_obj_perms_model(model).objects.filter(
+            group__in=memberships, permission__content_type=content_type, permission__codename=codename
+        )
+        held = Q(pk__in=_permitted_ids(by_user, by_group))
+    outside_rows = list(outside.order_by().values("state").annotate(n=Count("id", filter=held)))
     # G outside A is part of what the user reads outside A: none when that is none (the
     # province and the drafts), else counted by a probe of the widest group's rows.
     widest_outside = outside.filter(Exists(by_widest)).count() if any(row["n"] for row in outside_rows) else 0

@@ -199,6 +199,25 @@ GROUP BY c.category_id, c.state
 """
 
 
+# The same figures for PostgreSQL, which runs the four probes above once per case (0.5 s
+# at 100,000 cases, 40,000 cases in scope) but hashes a join: the round's assignments
+# grouped by case in one pass of their (stage, case, submitted_at, total, failed_gate)
+# index, joined to the cases in scope. SQLite keeps the probes.
+_SUMMARY_SQL_JOINED = f"""
+SELECT c.category_id, c.state, COUNT(*),
+       SUM(CASE WHEN a.n > 0 AND a.undone = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN a.done > 0 AND a.failed = 0 THEN 1 ELSE 0 END)
+FROM {{case}} c
+LEFT JOIN (SELECT ea.case_id, COUNT(*) AS n,
+                  SUM(CASE WHEN {_DONE} THEN 0 ELSE 1 END) AS undone,
+                  SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS done,
+                  SUM(CASE WHEN {_DONE} AND ea.failed_gate THEN 1 ELSE 0 END) AS failed
+           FROM {{assignment}} ea WHERE ea.stage_id = %s GROUP BY ea.case_id) a ON a.case_id = c.id
+WHERE {{scope}}
+GROUP BY c.category_id, c.state
+"""
+
+
 @dataclass
 class CategorySummary:
     """How far one category of a round has come: counts by state, and how many cases
@@ -233,11 +252,13 @@ class CategorySummary:
 
 def category_summary(*, stage) -> dict[int, CategorySummary]:
     """Category id -> its summary in `stage` (categories without cases absent). One query."""
-    sql = _SUMMARY_SQL.format(
+    joined = connection.vendor == "postgresql"
+    sql = (_SUMMARY_SQL_JOINED if joined else _SUMMARY_SQL).format(
         case=Case._meta.db_table, assignment=ExpertAssignment._meta.db_table, scope=_scope(stage=stage)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*[stage.pk] * 4, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
+        probes = [stage.pk] * (1 if joined else 4)
+        cursor.execute(sql, [*probes, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
         rows = cursor.fetchall()
     found: dict[int, CategorySummary] = defaultdict(CategorySummary)
     for category_id, state, cases, complete, scored_clean in rows:

@@ -174,8 +174,10 @@ class ExpertAssignment(models.Model):
             models.Index(
                 fields=["stage", "case", "submitted_at", "total", "failed_gate"], name="assignment_stage_case_total"
             ),
-            # Every expert's load and progress, counted from the index alone.
-            models.Index(fields=["expert", "stage", "submitted_at"], name="assignment_expert_progress"),
+            # Every expert's load and progress, counted from the index alone (the id
+            # last: PostgreSQL needs it in the index to count ids without the table;
+            # SQLite keeps it in every index anyway).
+            models.Index(fields=["expert", "stage", "submitted_at", "id"], name="assignment_expert_progress"),
         ]
 
     def __str__(self) -> str:
