@@ -133,6 +133,19 @@ def test_the_expert_searches_by_name_and_number_but_never_by_unit(client, cast, 
     assert [(row[0], row[2], row[4]) for row in rows] == [(river.pk, "松花江融媒体", "待评审")]
 
 
+def test_the_experts_page_counts_what_each_filter_lists(client, cast, case_in):
+    """The queue's count comes from its progress figures, not a COUNT of its own: it
+    must still be what the filter lists (pending, submitted, all, searched)."""
+    cases = [case_in("in_expert_review", title=f"案例{n}") for n in range(3)]
+    submit_review(ExpertAssignment.objects.get(case=cases[0]))
+    case_in("in_expert_review", expert=cast.expert_unassigned)  # another expert's: not counted
+    client.force_login(cast.expert_assigned)
+    url = reverse("reviews:expert_queue")
+    for query, expected in [({}, 3), ({"status": "pending"}, 2), ({"status": "submitted"}, 1), ({"q": "案例1"}, 1)]:
+        page = client.get(url, query).context["page"]
+        assert page.paginator.count == expected == len(page.object_list), query
+
+
 def test_the_experts_export_holds_only_its_own_assignments(client, cast, case_in):
     case_in("in_expert_review")
     case_in("in_expert_review", expert=cast.expert_unassigned)
