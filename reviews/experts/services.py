@@ -19,6 +19,8 @@ from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.aggregation import assignment_figures, specs_of
 from reviews.experts.notifications import queue_assigned, queue_unassigned
 from reviews.experts.planning import plan_assignments
+from reviews.experts.result_rows import refresh_cases, result_rows_batched
+from reviews.experts.results import result_rows_refresh
 from reviews.experts.selectors import stage_cases
 from reviews.models import ConflictDeclaration, Criterion, ExpertAssignment, Panel, ReviewStage, Rubric, Score
 from workflow.exceptions import TransitionRefused
@@ -177,7 +179,8 @@ def auto_assign(*, stage: ReviewStage, actor) -> dict[int, int]:
     missing (empty when every case has its N)."""
     roles.require_province_admin(actor)
     campaign_require_open(stage.campaign)
-    return _fill_assignments(stage=stage)
+    with result_rows_batched():  # each case's result row once, not once per assignment
+        return _fill_assignments(stage=stage)
 
 
 @_notify_new_assignments
@@ -397,4 +400,12 @@ def assignment_totals_refresh(*, stage: ReviewStage, only=None) -> int:
         )
         changed.append(assignment)
     ExpertAssignment.objects.bulk_update(changed, ["total", "failed_gate"], batch_size=1000)
+    # bulk_update sends no signal: the results' stored rows follow here.
+    if only is None:
+        result_rows_refresh(stage=stage, rubric=rubric)
+    else:
+        refresh_cases(
+            stage_ids=[stage.pk],
+            case_ids=set(ExpertAssignment.objects.filter(pk__in=list(only)).values_list("case_id", flat=True)),
+        )
     return len(changed)

@@ -32,6 +32,7 @@ from reviews.experts.results import (
     attach_trace,
     case_figures,
     case_id_of,
+    category_page,
     category_summary,
 )
 from reviews.experts.rounds import stage_advance
@@ -126,14 +127,13 @@ def _results_page(request, campaign, stage, *, advance_form=None):
     summary = summaries.get(category_id) or CategorySummary()
     page = params.page_of(
         _FigurePages(
-            lambda limit, offset: case_figures(
+            lambda limit, offset: category_page(
                 stage=stage,
                 rubric=rubric,
                 category_id=category_id,
                 states=states,
                 limit=limit,
                 offset=offset,
-                names=True,
             )
         ),
         per_page=RESULTS_PAGE_SIZE,
