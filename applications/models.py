@@ -183,6 +183,9 @@ class Case(CaseStateMachine):
             models.Index(fields=["unit", "state"]),
             # The province's pages count and list a campaign's cases by state and category.
             models.Index(fields=["campaign", "state", "category"], name="case_campaign_state_category"),
+            # The 公示 page's list of the selected cases by category and title: a page of
+            # ids from the index alone, not every selected case's row read to sort them.
+            models.Index(fields=["campaign", "state", "category", "title"], name="case_state_category_title"),
             # Every list's default order (Meta.ordering): a page of the newest cases is
             # read from the index and stops after the page, instead of sorting them all.
             models.Index(fields=["updated_at", "id"], name="case_recent_first"),
