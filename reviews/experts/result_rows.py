@@ -11,7 +11,8 @@ it touches, in its own transaction.
 - the authority's order of its table: reviews.ranking.services._rewrite;
 - a round created, its shortlist set (晋级): ReviewStage post_save, the shortlist's
   m2m_changed;
-- the aggregation (mean, median, trimmed mean) or its threshold: the Rubric's post_save.
+- the aggregation (mean, median, trimmed mean) or the experts it trims from: the
+  Rubric's post_save (the disagreement threshold is applied when the page reads).
 
 Writes in bulk that bypass these (the benchmark's world, the tests' put_in_state)
 call `result_rows_refresh` themselves. tests/reviews/test_result_rows.py compares the
@@ -25,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from applications.enums import PROVINCIAL_STATES
 from applications.models import Campaign, Case
 from reviews.experts.results import result_rows_refresh
-from reviews.models import ExpertAssignment, ReviewStage, Rubric
+from reviews.models import ExpertAssignment, ResultRow, ReviewStage, Rubric
 
 # Inside `result_rows_batched()`: the (stage id, case id) pairs to refresh at its end.
 _pending: ContextVar[set | None] = ContextVar("result_rows_pending", default=None)
@@ -84,6 +85,8 @@ def _case_saved(sender, instance, created, update_fields=None, **kwargs):
             return  # an edit of the form, a title …
     elif instance.state not in PROVINCIAL_STATES:
         return  # a draft saved whole: never in a round (states change by apply_transition)
+    if instance.state not in PROVINCIAL_STATES and not ResultRow.objects.filter(case_id=instance.pk).exists():
+        return  # neither in a round nor leaving one (a draft submitted, recommended …)
     refresh_campaign_cases(campaign_id=instance.campaign_id, case_ids=[instance.pk])
 
 
@@ -101,7 +104,9 @@ def _shortlist_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_campaign_cases(campaign_id=instance.campaign_id, case_ids=[instance.pk])
 
 
-def _rubric_saved(sender, instance, **kwargs):
+def _rubric_saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and not {"aggregation", "trim_min_experts"} & set(update_fields):
+        return  # the threshold, the freeze …: the rows do not hold them
     for stage in ReviewStage.objects.filter(campaign_id=instance.campaign_id).only("pk", "campaign_id"):
         result_rows_refresh(stage=stage, rubric=instance)
 
