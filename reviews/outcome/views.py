@@ -333,10 +333,6 @@ def _answer_auto_id(objection_id) -> str:
     return f"id_objection{objection_id}_%s"
 
 
-# A list of cases shows names, never the texts (kilobytes each).
-NARRATIVES = ("header", "sections", "figures")
-
-
 class _SelectedPages:
     """The selected cases as the paginator slices them: the page's ids in the list's
     order from the cases' (campaign, state, category, title) index alone, then those
