@@ -359,6 +359,7 @@ def score_save(
     return problems
 
 
+@transaction.atomic  # the review and its case's result row together
 def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
     """The province lets an expert change a submitted review."""
     roles.require_province_admin(actor)
@@ -372,6 +373,7 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
     return assignment
 
 
+@transaction.atomic  # the totals and the result rows computed from them together
 def assignment_totals_refresh(*, stage: ReviewStage, only=None) -> int:
     """Recompute the stored total and gate of every submitted review of `stage` (or of
     the reviews whose ids are `only`) from its scores, for reviews written in bulk (e.g.
