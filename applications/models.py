@@ -187,6 +187,9 @@ class Case(CaseStateMachine):
             # it named to count and join the cases from the index alone (an index-only
             # scan), instead of reading every case's row of the campaign.
             models.Index(fields=["campaign", "state", "category", "id"], name="case_campaign_state_category"),
+            # The 公示 page's list of the selected cases by category and title: a page of
+            # ids from the index alone, not every selected case's row read to sort them.
+            models.Index(fields=["campaign", "state", "category", "title", "id"], name="case_state_category_title"),
             # Every list's default order (Meta.ordering): a page of the newest cases is
             # read from the index and stops after the page, instead of sorting them all.
             models.Index(fields=["updated_at", "id"], name="case_recent_first"),

@@ -10,6 +10,9 @@ class ReviewsConfig(AppConfig):
         from reviews.hooks import connect
 
         connect()
+        from reviews.experts import result_rows
+
+        result_rows.connect()
         # The NRTA package is a long job (core/jobs.py): its kind registered wherever the
         # worker runs, which loads no URLconf.
         import reviews.outcome.nrta_package  # noqa: F401

@@ -219,6 +219,7 @@ def put_in_state(case: Case, state: str, *, expert: User | None = None) -> Case:
         (`case_at` in conftest walks the real road). The campaign is put in the phase in which
     that state's next moves are taken (`natural_phase`). Returns the case as it now is."""
     from applications.models import CaseGroupObjectPermission, CaseUserObjectPermission
+    from reviews.experts.result_rows import refresh_campaign_cases
     from reviews.models import ExpertAssignment
 
     state = CaseState(state)
@@ -230,4 +231,6 @@ def put_in_state(case: Case, state: str, *, expert: User | None = None) -> Case:
         ExpertAssignment.objects.create(stage=open_first_stage(case.campaign), case=case, expert=expert)
     case = Case.objects.select_related("campaign", "unit", "authority").get(pk=case.pk)
     grant_case_permissions([case])
+    # The state was written past apply_transition: the results' stored rows follow here.
+    refresh_campaign_cases(campaign_id=case.campaign_id, case_ids=[case.pk])
     return case

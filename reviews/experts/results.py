@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -19,7 +19,7 @@ from reviews.experts.aggregation import (
     round2,
     rule_label,
 )
-from reviews.models import Criterion, ExpertAssignment, RankingEntry, ReviewStage, Score
+from reviews.models import Criterion, ExpertAssignment, RankingEntry, ResultRow, ReviewStage, Rubric, Score
 
 
 @dataclass
@@ -179,45 +179,6 @@ def _scope(*, stage, where: str = "") -> str:
     )
 
 
-# Per category and state: the cases, those every assigned expert has submitted, and
-# those scored with no gate failed. EXISTS probes of the assignments' index per case,
-# no grouping of the assignments.
-_DONE = "ea.submitted_at IS NOT NULL AND ea.total IS NOT NULL"
-_SUMMARY_SQL = f"""
-SELECT c.category_id, c.state, COUNT(*),
-       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id)
-                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
-                                 AND NOT ({_DONE}))
-           THEN 1 ELSE 0 END),
-       SUM(CASE WHEN EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id AND {_DONE})
-                 AND NOT EXISTS (SELECT 1 FROM {{assignment}} ea WHERE ea.stage_id = %s AND ea.case_id = c.id
-                                 AND {_DONE} AND ea.failed_gate)
-           THEN 1 ELSE 0 END)
-FROM {{case}} c
-WHERE {{scope}}
-GROUP BY c.category_id, c.state
-"""
-
-
-# The same figures for PostgreSQL, which runs the four probes above once per case (0.5 s
-# at 100,000 cases, 40,000 cases in scope) but hashes a join: the round's assignments
-# grouped by case in one pass of their (stage, case, submitted_at, total, failed_gate)
-# index, joined to the cases in scope. SQLite keeps the probes.
-_SUMMARY_SQL_JOINED = f"""
-SELECT c.category_id, c.state, COUNT(*),
-       SUM(CASE WHEN a.n > 0 AND a.undone = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN a.done > 0 AND a.failed = 0 THEN 1 ELSE 0 END)
-FROM {{case}} c
-LEFT JOIN (SELECT ea.case_id, COUNT(*) AS n,
-                  SUM(CASE WHEN {_DONE} THEN 0 ELSE 1 END) AS undone,
-                  SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS done,
-                  SUM(CASE WHEN {_DONE} AND ea.failed_gate THEN 1 ELSE 0 END) AS failed
-           FROM {{assignment}} ea WHERE ea.stage_id = %s GROUP BY ea.case_id) a ON a.case_id = c.id
-WHERE {{scope}}
-GROUP BY c.category_id, c.state
-"""
-
-
 @dataclass
 class CategorySummary:
     """How far one category of a round has come: counts by state, and how many cases
@@ -250,25 +211,234 @@ class CategorySummary:
         return self.by_state.get(CaseState.NOT_SELECTED, 0)
 
 
+# Per category and state, from the stored rows (their summary index alone): the cases,
+# those every assigned expert has submitted, and those scored with no gate failed.
+# Grouped by the index's own columns (a few groups per category and state), the
+# sums taken here.
+_SUMMARY_SQL = """
+SELECT category_id, state, assigned, scored, failed, COUNT(*)
+FROM {rows} WHERE stage_id = %s
+GROUP BY category_id, state, assigned, scored, failed
+"""
+
+
 def category_summary(*, stage) -> dict[int, CategorySummary]:
-    """Category id -> its summary in `stage` (categories without cases absent). One query."""
-    joined = connection.vendor == "postgresql"
-    sql = (_SUMMARY_SQL_JOINED if joined else _SUMMARY_SQL).format(
-        case=Case._meta.db_table, assignment=ExpertAssignment._meta.db_table, scope=_scope(stage=stage)
-    )
+    """Category id -> its summary in `stage` (categories without cases absent). One
+    query, on the stored result rows."""
     with connection.cursor() as cursor:
-        probes = [stage.pk] * (1 if joined else 4)
-        cursor.execute(sql, [*probes, stage.campaign_id, *sorted(PROVINCIAL_STATES), stage.pk, stage.pk])
+        cursor.execute(_SUMMARY_SQL.format(rows=ResultRow._meta.db_table), [stage.pk])
         rows = cursor.fetchall()
     found: dict[int, CategorySummary] = defaultdict(CategorySummary)
-    for category_id, state, cases, complete, scored_clean in rows:
+    for category_id, state, assigned, scored, failed, cases in rows:
         summary = found[category_id]
         summary.cases += cases
-        summary.complete += complete or 0
-        summary.by_state[state] = cases
-        if state == CaseState.IN_EXPERT_REVIEW:
-            summary.advanceable += scored_clean or 0
+        summary.by_state[state] = summary.by_state.get(state, 0) + cases
+        if assigned > 0 and scored == assigned:
+            summary.complete += cases  # every assigned expert has submitted
+        if state == CaseState.IN_EXPERT_REVIEW and scored > 0 and not failed:
+            summary.advanceable += cases  # scored, no gate failed
     return dict(found)
+
+
+# --- the stored rows (reviews.models.ResultRow) ------------------------------------------------
+#
+# Written from the same per-case SQL as the live figures, for one round and some of its
+# cases (or all): the rows of those cases are deleted, then those still in the round's
+# scope written again. Read by the results page a page at a time.
+
+_REFRESH_SQL = """
+WITH {per_case}
+fig AS (SELECT agg.*, {result} AS result FROM agg)
+INSERT INTO {rows} (stage_id, case_id, category_id, state, arank, assigned, scored, total, squares, low, high,
+                    failed, result, sort_result, unranked)
+SELECT %s, case_id, category_id, state, COALESCE(arank, 1000000), m, n, s, sq, lo, hi,
+       failed = 1, result, COALESCE(result, 0), (n = 0 OR failed = 1)
+FROM fig WHERE true
+ON CONFLICT (stage_id, case_id) DO UPDATE SET {updates}
+"""
+# A row another transaction wrote meanwhile (a case entering the round while the whole
+# round is written again) is overwritten, not a unique violation.
+_REFRESHED = (
+    "category_id",
+    "state",
+    "arank",
+    "assigned",
+    "scored",
+    "total",
+    "squares",
+    "low",
+    "high",
+    "failed",
+    "result",
+    "sort_result",
+    "unranked",
+)
+
+
+# Case ids per statement (SQLite takes at most 32,766 parameters).
+_REFRESH_CHUNK = 2000
+
+
+def result_rows_refresh(*, stage, rubric=None, case_ids=None) -> None:
+    """Write again the stored result rows of `stage` for `case_ids` (every case of the
+    campaign when None) from the assignments' stored totals. Two queries (per 2,000
+    cases)."""
+    rubric = rubric or Rubric.objects.only("aggregation", "trim_min_experts").get(campaign_id=stage.campaign_id)
+    if case_ids is not None:
+        case_ids = sorted(set(case_ids))
+        for start in range(0, len(case_ids), _REFRESH_CHUNK):
+            _refresh(stage=stage, rubric=rubric, case_ids=case_ids[start : start + _REFRESH_CHUNK])
+    else:
+        _refresh(stage=stage, rubric=rubric, case_ids=None)
+
+
+@transaction.atomic
+def _refresh(*, stage, rubric, case_ids) -> None:
+    if connection.features.has_select_for_update:
+        # Two refreshes of a case wait for each other (PostgreSQL): the second reads
+        # what the first committed, so concurrent writes (two experts submitting on the
+        # same case) never leave the row as only one of them saw it. SQLite has one
+        # writer at a time.
+        locked = Case.objects.select_for_update().order_by("pk").values_list("pk", flat=True)
+        if case_ids is None:
+            locked = locked.filter(campaign_id=stage.campaign_id, state__in=PROVINCIAL_STATES)
+        else:
+            locked = locked.filter(pk__in=case_ids)
+        list(locked)
+    params: list = [stage.pk, stage.campaign_id, *sorted(PROVINCIAL_STATES)]
+    where, delete_where, delete_params = "", "", []
+    if case_ids is not None:
+        marks = ", ".join(["%s"] * len(case_ids))
+        where = f" AND c.id IN ({marks})"
+        delete_where = f" AND case_id IN ({marks})"
+        params += case_ids
+        delete_params = case_ids
+    params += [stage.pk, stage.pk, stage.pk]
+    per_case = _PER_CASE_MEDIAN_SQL if rubric.aggregation == Aggregation.MEDIAN else _PER_CASE_SQL
+    table = ResultRow._meta.db_table
+    sql = _REFRESH_SQL.format(
+        per_case=per_case.format(
+            case=Case._meta.db_table,
+            entry=RankingEntry._meta.db_table,
+            assignment=ExpertAssignment._meta.db_table,
+            scope=_scope(stage=stage, where=where),
+        ),
+        result=_RESULT_SQL[rubric.aggregation].format(trim=int(rubric.trim_min_experts)),
+        rows=table,
+        updates=", ".join(f"{name} = excluded.{name}" for name in _REFRESHED),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE stage_id = %s{delete_where}", [stage.pk, *delete_params])
+        cursor.execute(sql, params)
+
+
+# A page of a category, in the order of the `result_row_order` index. The place of a
+# row on the unfiltered list is its offset; a page of some states only takes the
+# places from a window over the category's index entries (no table row read). Equal
+# results (ranked rows only): how many there are, and how many come before the row (its
+# shared place is its own minus those), each counted in the index range of that result.
+_ORDER = "unranked, sort_result DESC, arank, case_id"
+_PAGE_SQL = """
+SELECT q.*,
+       CASE WHEN q.unranked OR q.head = 0 THEN NULL ELSE (
+           SELECT COUNT(*) FROM {rows} x WHERE x.stage_id = q.stage_id AND x.category_id = q.category_id
+               AND x.unranked = q.unranked AND x.sort_result = q.sort_result
+               AND (x.arank < q.arank OR (x.arank = q.arank AND x.case_id < q.case_id))) END AS before,
+       CASE WHEN q.unranked OR q.head = 0 THEN NULL ELSE (
+           SELECT COUNT(*) FROM {rows} x WHERE x.stage_id = q.stage_id AND x.category_id = q.category_id
+               AND x.unranked = q.unranked AND x.sort_result = q.sort_result) END AS same
+FROM (
+    SELECT r.case_id, r.category_id, r.state, r.arank, r.assigned, r.scored, r.result,
+           COALESCE(r.high - r.low, 0) AS spread, r.failed, r.unranked, p.position, r.total, r.squares,
+           c.title, o.name, r.sort_result, r.stage_id, {head} AS head
+    FROM ({positions}) p
+    JOIN {rows} r ON r.stage_id = %s AND r.case_id = p.case_id
+    JOIN {case} c ON c.id = r.case_id
+    JOIN {organisation} o ON o.id = c.unit_id
+) q
+ORDER BY q.unranked, q.sort_result DESC, q.arank, q.case_id
+"""
+# On a run of the category's order (no state filter), only the first row of each
+# result on the page counts its equals: the next ones follow it.
+_PAGE_ORDER = "ORDER BY r.unranked, r.sort_result DESC, r.arank, r.case_id"
+_HEAD_SQL = (
+    f"CASE WHEN LAG(r.sort_result) OVER ({_PAGE_ORDER}) = r.sort_result"
+    f" AND LAG(r.unranked) OVER ({_PAGE_ORDER}) = r.unranked THEN 0 ELSE 1 END"
+)
+_POSITIONS_ALL_SQL = (
+    "SELECT case_id, 0 AS position FROM {rows} WHERE stage_id = %s AND category_id = %s"
+    f" ORDER BY {_ORDER} LIMIT %s OFFSET %s"
+)
+_POSITIONS_OF_STATES_SQL = (
+    "SELECT case_id, position FROM (SELECT case_id, state,"
+    f" ROW_NUMBER() OVER (ORDER BY {_ORDER}) AS position"
+    " FROM {rows} WHERE stage_id = %s AND category_id = %s) w"
+    " WHERE state IN ({states}) ORDER BY position LIMIT %s OFFSET %s"
+)
+
+
+def category_page(*, stage, rubric, category_id: int, states=None, limit: int, offset: int = 0) -> list[CaseResult]:
+    """A page of one category's results in `stage` from the stored rows, with the
+    category-wide places (of the rows in `states` only, when given): the same figures as
+    case_figures(…, category_id=…, states=…, names=True)[offset:offset + limit]. One
+    query, whatever the size of the category."""
+    table = ResultRow._meta.db_table
+    if states is None:
+        positions = _POSITIONS_ALL_SQL.format(rows=table)
+        params = [stage.pk, category_id, limit, offset]
+    else:
+        states = list(states)
+        if not states:
+            return []
+        positions = _POSITIONS_OF_STATES_SQL.format(rows=table, states=", ".join(["%s"] * len(states)))
+        params = [stage.pk, category_id, *states, limit, offset]
+    sql = _PAGE_SQL.format(
+        rows=table,
+        positions=positions,
+        case=Case._meta.db_table,
+        organisation=Organisation._meta.db_table,
+        head=_HEAD_SQL if states is None else "1",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, stage.pk])
+        rows = cursor.fetchall()
+    threshold = rubric.dispersion_threshold * 100
+    labels: dict[int, str] = {}
+    found = []
+    before = same = 0
+    for i, row in enumerate(rows):
+        case_id, category_id_, state, arank, assigned, n, result, spread, failed, unranked, pos = row[:11]
+        total, squares, title, unit_name = row[11:15]
+        head_before, head_same = row[18], row[19]
+        if states is None:
+            pos = offset + i + 1
+        if head_same is not None:
+            before, same = head_before, head_same
+        else:  # the next of equal results on the page
+            before += 1
+        ranked = not unranked
+        found.append(
+            CaseResult(
+                case=ResultCase(pk=case_id, title=title, state=state, unit_name=unit_name),
+                assigned=assigned,
+                scored=n,
+                result=_from_cents(result),
+                rule=labels[n]
+                if n in labels
+                else labels.setdefault(n, rule_label(rubric.aggregation, n, rubric.trim_min_experts)),
+                excluded=bool(failed),
+                spread=Dispersion(_stdev(n, total or 0, squares or 0), _from_cents(spread)),
+                flagged=spread > threshold,
+                category_rank=pos if ranked else None,
+                shared_rank=pos - before if ranked else None,
+                tied=ranked and same > 1,
+                authority_rank=None if arank == 1000000 else arank,
+                position=pos,
+                category_id=category_id_,
+                state=state,
+            )
+        )
+    return found
 
 
 def case_figures(

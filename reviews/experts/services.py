@@ -19,6 +19,8 @@ from reviews.enums import CriterionKind, StageStatus
 from reviews.experts.aggregation import assignment_figures, specs_of
 from reviews.experts.notifications import queue_assigned, queue_unassigned
 from reviews.experts.planning import plan_assignments
+from reviews.experts.result_rows import refresh_cases, result_rows_batched
+from reviews.experts.results import result_rows_refresh
 from reviews.experts.selectors import stage_cases
 from reviews.models import ConflictDeclaration, Criterion, ExpertAssignment, Panel, ReviewStage, Rubric, Score
 from workflow.exceptions import TransitionRefused
@@ -177,7 +179,8 @@ def auto_assign(*, stage: ReviewStage, actor) -> dict[int, int]:
     missing (empty when every case has its N)."""
     roles.require_province_admin(actor)
     campaign_require_open(stage.campaign)
-    return _fill_assignments(stage=stage)
+    with result_rows_batched():  # each case's result row once, not once per assignment
+        return _fill_assignments(stage=stage)
 
 
 @_notify_new_assignments
@@ -356,6 +359,7 @@ def score_save(
     return problems
 
 
+@transaction.atomic  # the review and its case's result row together
 def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignment:
     """The province lets an expert change a submitted review."""
     roles.require_province_admin(actor)
@@ -369,6 +373,7 @@ def assignment_reopen(*, assignment: ExpertAssignment, actor) -> ExpertAssignmen
     return assignment
 
 
+@transaction.atomic  # the totals and the result rows computed from them together
 def assignment_totals_refresh(*, stage: ReviewStage, only=None) -> int:
     """Recompute the stored total and gate of every submitted review of `stage` (or of
     the reviews whose ids are `only`) from its scores, for reviews written in bulk (e.g.
@@ -397,4 +402,12 @@ def assignment_totals_refresh(*, stage: ReviewStage, only=None) -> int:
         )
         changed.append(assignment)
     ExpertAssignment.objects.bulk_update(changed, ["total", "failed_gate"], batch_size=1000)
+    # bulk_update sends no signal: the results' stored rows follow here.
+    if only is None:
+        result_rows_refresh(stage=stage, rubric=rubric)
+    else:
+        refresh_cases(
+            stage_ids=[stage.pk],
+            case_ids=set(ExpertAssignment.objects.filter(pk__in=list(only)).values_list("case_id", flat=True)),
+        )
     return len(changed)

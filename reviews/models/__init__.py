@@ -14,6 +14,7 @@ from reviews.models.expert import (
 from reviews.models.outcome import NrtaEntry, Objection, Publication, SelectionRules
 from reviews.models.ranking import RankingEntry, RankingTable
 from reviews.models.reminders import LeagueWeights, ReminderRecord
+from reviews.models.results import ResultRow
 
 __all__ = [
     "ConflictDeclaration",
@@ -27,6 +28,7 @@ __all__ = [
     "RankingEntry",
     "RankingTable",
     "ReminderRecord",
+    "ResultRow",
     "ReviewStage",
     "Rubric",
     "Score",

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from reviews.experts.results import (
     attach_trace,
     case_figures,
     case_id_of,
+    category_page,
     category_summary,
 )
 from reviews.experts.rounds import stage_advance
@@ -126,14 +127,13 @@ def _results_page(request, campaign, stage, *, advance_form=None):
     summary = summaries.get(category_id) or CategorySummary()
     page = params.page_of(
         _FigurePages(
-            lambda limit, offset: case_figures(
+            lambda limit, offset: category_page(
                 stage=stage,
                 rubric=rubric,
                 category_id=category_id,
                 states=states,
                 limit=limit,
                 offset=offset,
-                names=True,
             )
         ),
         per_page=RESULTS_PAGE_SIZE,
@@ -333,8 +333,23 @@ def _answer_auto_id(objection_id) -> str:
     return f"id_objection{objection_id}_%s"
 
 
-# A list of cases shows names, never the texts (kilobytes each).
-NARRATIVES = ("header", "sections", "figures")
+class _SelectedPages:
+    """The selected cases as the paginator slices them: the page's ids in the list's
+    order from the cases' (campaign, state, category, title) index alone, then those
+    rows with what the list shows (one query: the ids are its subquery), instead of
+    sorting every selected case's row."""
+
+    def __init__(self, cases):
+        self.cases = cases
+
+    def __getitem__(self, bounds: slice):
+        ids = self.cases.values("pk")[bounds]
+        return list(
+            Case.objects.filter(pk__in=Subquery(ids))
+            .select_related("unit", "authority", "category")
+            .only("title", "state", "unit__name", "authority__name", "category__name", "category__position")
+            .order_by("category__position", "title", "pk")
+        )
 
 
 def _publication_page(request, campaign, *, failed=None, forms=None):
@@ -344,11 +359,9 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
     published = {publication.kind: publication for publication in Publication.objects.filter(campaign=campaign)}
     notice, announcement = published.get(PublicationKind.NOTICE), published.get(PublicationKind.ANNOUNCEMENT)
     issuer = province_name()  # once for both forms' defaults
-    selected = (
-        Case.objects.filter(campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA))
-        .select_related("unit", "authority", "category")
-        .defer(*NARRATIVES)
-    )
+    selected = Case.objects.filter(
+        campaign=campaign, state__in=(CaseState.SELECTED, CaseState.RECOMMENDED_TO_NRTA)
+    ).order_by("category__position", "title", "pk")
     rules = selection_rules_for(campaign)
     starts, ends = default_notice_period(days=rules.notice_min_days)
     objections = [
@@ -374,7 +387,7 @@ def _publication_page(request, campaign, *, failed=None, forms=None):
                 announcement_blockers(campaign=campaign, notice=notice) if notice and not announcement else []
             ),
             "objections": objections,
-            "selected": page_of(request, selected.order_by("category__position", "title", "pk")),
+            "selected": page_of(request, _SelectedPages(selected), count=selected.count()),
             "notice_form": forms.get("notice")
             or NoticeForm(
                 campaign=campaign,

@@ -24,6 +24,7 @@ from applications.services import campaign_require_open
 from applications.uploads import PDF, display_name, offered_name, vet_upload
 from core.ordering import OrderedList, moved, placed
 from reviews.enums import RankingTableStatus
+from reviews.experts.result_rows import refresh_campaign_cases
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable
 from reviews.ranking.notifications import queue_table_notification
 from workflow.exceptions import TransitionRefused
@@ -71,7 +72,10 @@ def ordered_case_ids(table: RankingTable) -> list[int]:
 
 
 def _rewrite(order: OrderedList, table: RankingTable, case_ids: list[int]) -> None:
+    before = order.ids()
     order.rewrite(case_ids)
+    # The authority's priority breaks ties in the results: their stored rows follow.
+    refresh_campaign_cases(campaign_id=table.campaign_id, case_ids={*before, *case_ids})
     RankingTable.objects.filter(pk=table.pk).update(order_version=F("order_version") + 1)
     table.refresh_from_db(fields=["order_version"])
 

@@ -21,6 +21,7 @@ from applications.models import Case, CaseGroupObjectPermission, CaseUserObjectP
 from core.text import comparison_key
 from demo.cases import DEMO_CASES
 from reviews.enums import CriterionKind, RankingTableStatus
+from reviews.experts.result_rows import refresh_cases, result_rows_batched
 from reviews.experts.services import assignment_totals_refresh
 from reviews.models import ExpertAssignment, RankingEntry, RankingTable, Score
 from tests.factories import (
@@ -238,23 +239,27 @@ class World:
             ("assignment_id", "criterion_id", "value"),
             ((a, c, _score(60 + (a * 7 + c * 3) % 40)) for a in submitted for c in self._criteria),
         )
-        # Written in bulk, not through score_save: store each review's total as it would.
-        assignment_totals_refresh(stage=self._stage, only=submitted)
-        # Every case the authority recommended sits in its submitted ranking table.
-        entries = []
-        for case in cases:
-            if case.state in UNRANKED:
-                continue
-            if case.authority_id not in self._tables:
-                self._tables[case.authority_id], _ = RankingTable.objects.get_or_create(
-                    campaign=self.campaign,
-                    authority_id=case.authority_id,
-                    defaults={"status": RankingTableStatus.SUBMITTED, "submitted_at": now},
-                )
-            table_id = self._tables[case.authority_id].pk
-            self._ranks[table_id] = self._ranks.get(table_id, 0) + 1
-            entries.append((table_id, case.pk, self._ranks[table_id]))
-        insert_rows(RankingEntry, ("table_id", "case_id", "rank"), entries)
+        # Written in bulk, past the services' signals: the results' stored rows are
+        # refreshed once per case at the end of the batch, with the ranks in place.
+        with result_rows_batched():
+            # Written in bulk, not through score_save: store each review's total as it would.
+            assignment_totals_refresh(stage=self._stage, only=submitted)
+            # Every case the authority recommended sits in its submitted ranking table.
+            entries = []
+            for case in cases:
+                if case.state in UNRANKED:
+                    continue
+                if case.authority_id not in self._tables:
+                    self._tables[case.authority_id], _ = RankingTable.objects.get_or_create(
+                        campaign=self.campaign,
+                        authority_id=case.authority_id,
+                        defaults={"status": RankingTableStatus.SUBMITTED, "submitted_at": now},
+                    )
+                table_id = self._tables[case.authority_id].pk
+                self._ranks[table_id] = self._ranks.get(table_id, 0) + 1
+                entries.append((table_id, case.pk, self._ranks[table_id]))
+            insert_rows(RankingEntry, ("table_id", "case_id", "rank"), entries)
+            refresh_cases(stage_ids=[self._stage.pk], case_ids=[case.pk for case in cases])
         # The object permissions, exactly the rows the workflow's grant table derives
         # from each case's state and parties (what `grant_case_permissions` writes).
         machine = machine_for(Case)
