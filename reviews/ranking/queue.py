@@ -42,6 +42,21 @@ BULK_COMMENT_REQUIRED = {"reject": gettext_lazy("批量不予推荐需要填写�
 LIST_PARAMETERS = ("q", "state", "category", "unit", "unit_type", "sort", "page")
 
 
+# What a row of the queue (and of its export) shows, and nothing else: no narrative, no
+# column of the related rows it does not print (a conversion per column per row).
+ROW_COLUMNS = (
+    "state",
+    "title",
+    "updated_at",
+    "campaign__state",  # a state machine: its state is read when the row is made
+    "authority__id",
+    "category__name",
+    "unit__name",
+    "unit__unit_type",
+    "ranking_entry__rank",
+)
+
+
 def _authority_and_campaign(request, year: int):
     from django.http import Http404
 
@@ -76,7 +91,9 @@ def queue(request, year: int):
     counts = state_counts(review_queue_all(user=request.user, campaign=campaign, authority=authority))
     # Unfiltered, the counts per state already say how many the list holds: no COUNT.
     unfiltered = not any(filters.values())
-    page = params.page_of(cases, per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None)
+    page = params.page_of(
+        cases.only(*ROW_COLUMNS), per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None
+    )
     link = link_for_each("case_detail")
     for case in page.object_list:
         case.url = link(case.pk)
@@ -158,7 +175,7 @@ def queue_table(request, year: int) -> ListTable:
     return ListTable(
         title=title,
         columns=columns,
-        rows=queue_rows(cases),
+        rows=queue_rows(cases.only(*ROW_COLUMNS)),
         count=cases.count(),
         filename=f"{campaign.year}年{title}.xlsx",
     )
