@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,11 +79,28 @@ def dashboard(request):
                 None,
             )
     context = _dashboard_context(request, page, counts, state)
+    if request.user.is_applicant:
+        _deadlines_on(page.object_list, now=context["now"])
     context["extensions"] = extensions
     querystring = params.querystring(page=None)
     context.update({"search": term, "querystring": querystring})
     context["querystring_without_page"] = f"{querystring}&" if querystring else ""
     return render(request, "applications/dashboard.html", context)
+
+
+def _deadlines_on(cases, *, now) -> None:
+    """Each editable case's deadline line (`case.deadline`), rendered once per campaign
+    and extension rather than once per row: the drafts of one campaign share it."""
+    rendered = {}
+    for case in cases:
+        if case.state not in EDITABLE_STATES:
+            continue
+        key = (case.campaign_id, case.extension.pk if case.extension else None)
+        if key not in rendered:
+            rendered[key] = render_to_string(
+                "applications/includes/deadline.html", {"case": case, "campaign": case.campaign, "now": now}
+            )
+        case.deadline = rendered[key]
 
 
 # What a row of the list shows (and its export writes), and nothing else: no narrative

@@ -206,3 +206,30 @@ def test_the_applicant_filters_by_the_state_it_is_shown(client, cast, case_at):
     listed = client.get(reverse("dashboard"), {"state": "in_expert_review"}).context["page"].object_list
     assert {case.pk for case in listed} == {in_review.pk, decided.pk}
     assert not client.get(reverse("dashboard"), {"state": "selected"}).context["page"].object_list
+
+
+def test_each_draft_shows_its_own_deadline_though_rendered_once_per_campaign(client, cast):
+    """The deadline line is rendered once per campaign and extension: a draft granted an
+    extension of its own still shows it, the other drafts the campaign's deadline."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.phases.services import extension_grant
+
+    plain = make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False, title="按期的草稿")
+    extended = make_case(campaign=cast.campaign, applicant=cast.applicant_a, complete=False, title="延期的草稿")
+    extension_grant(
+        campaign=cast.campaign,
+        actor=cast.province_admin,
+        until=timezone.now() + timedelta(days=30),
+        reason="机房搬迁。",
+        case=extended,
+    )
+    client.force_login(cast.applicant_a)
+    response = client.get(reverse("dashboard"))
+    rows = {case.pk: case for case in response.context["page"].object_list}
+    assert "获准延期至" in rows[extended.pk].deadline and "截止，还有" not in rows[extended.pk].deadline
+    assert "截止，还有" in rows[plain.pk].deadline and "获准延期至" not in rows[plain.pk].deadline
+    page = response.content.decode()
+    assert page.count("获准延期至") == 1 and page.count("截止，还有") == 1
