@@ -68,6 +68,8 @@ def dashboard(request):
     for case in page.object_list:
         case.url = link(case.pk)
         case.shown_state = shown(case.state, case.campaign_id)
+        # Formatted here, not by the date filter per row.
+        case.updated_text = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
         if request.user.is_applicant:
             case.editable = case.state in EDITABLE_STATES
             case.extension = next(

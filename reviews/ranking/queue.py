@@ -95,8 +95,12 @@ def queue(request, year: int):
         cases.only(*ROW_COLUMNS), per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None
     )
     link = link_for_each("case_detail")
+    # Translated and formatted once for the page, not by a template tag per row.
+    pick = _("选择「%(title)s」")
     for case in page.object_list:
         case.url = link(case.pk)
+        case.pick_label = pick % {"title": case.title}
+        case.updated_text = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
     querystring = params.querystring(page=None)
     return render(
         request,
