@@ -160,6 +160,13 @@ class Case(CaseStateMachine):
     # Bumped by every save of the content: an editor that saves with an older version
     # was looking at stale text and is refused instead of overwriting (two tabs).
     version = models.PositiveIntegerField(_("版本号"), default=1)
+    # What a draft still lacks, for the applicant's list: case_problems' messages as
+    # they read in `missing_key`'s language, stored with the key of everything they were
+    # computed from (applications.missing: content version and time, form version,
+    # stamped scan, the rules' code, language). A list trusts them only while the key
+    # matches the case; else it computes them again. Never what a submission checks.
+    missing = models.JSONField(_("待补内容"), default=list, blank=True, editable=False)
+    missing_key = models.CharField(_("待补内容依据"), max_length=200, default="", blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
     )
@@ -181,7 +188,12 @@ class Case(CaseStateMachine):
         indexes = [
             # The id last in the counting indexes, for PostgreSQL: see below.
             models.Index(fields=["campaign", "authority", "state", "id"], name="case_authority_state"),
-            models.Index(fields=["unit", "state"]),
+            # The applicant's counts per state and campaign, from the index alone.
+            models.Index(fields=["unit", "state", "campaign", "id"], name="case_unit_state_campaign"),
+            # The applicant's newest cases first: a page read in the index's order.
+            models.Index(fields=["unit", "updated_at", "id"], name="case_unit_recent_first"),
+            # The authority's counts per state over every campaign, from the index alone.
+            models.Index(fields=["authority", "state", "id"], name="case_authority_any_state"),
             # The province's pages count and list a campaign's cases by state and category.
             # The id last: SQLite keeps the rowid in every index anyway, PostgreSQL needs
             # it named to count and join the cases from the index alone (an index-only

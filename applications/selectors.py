@@ -71,6 +71,8 @@ def running_extensions_of(*, unit) -> list:
         DeadlineExtension.objects.filter(until__gt=timezone.now())
         .filter(Q(organisation=unit) | Q(case__unit=unit))
         .select_related("campaign", "case")
+        # The banner names the case: not its texts.
+        .defer("case__header", "case__sections", "case__figures", "case__missing")
         .order_by("-until", "-id")
     )
 

@@ -1,15 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from applications.content import case_problems
 from applications.diff import resubmission_changes
 from applications.enums import EDITABLE_STATES, SEEN_BY_AUTHORITY_STATES, AttachmentKind, CaseState
 from applications.figures import figure_display
-from applications.models import Case, FormSchema
+from applications.missing import missing_refresh
+from applications.models import Case
 from applications.outcome import OUTCOME_STATES, published_campaign_ids, shown_state, state_shown_to
 from applications.selectors import cases_matching, cases_visible_to, running_extensions_of, with_stamped_scan_flag
 from core.documents.excel import Column
@@ -19,7 +21,7 @@ from core.listing import ListParams
 from core.privacy import masked_header
 from core.worker_status import worker_status
 from workflow.permissions import object_permissions
-from workflow.selectors import state_counts, visible_state_counts
+from workflow.selectors import state_counts, visible_counts_within, visible_state_counts
 from workflow.services import available_actions
 
 
@@ -58,15 +60,18 @@ def dashboard(request):
     # The counts per state already say how many the list holds: no COUNT query.
     page = params.page_of(listed, per_page=PAGE_SIZE, count=counts[state] if state else sum(counts.values()))
     if request.user.is_applicant:
-        _read_drafts_on(page)
+        # What each draft on the page lacks: stored, and computed again only when the
+        # draft, its form, its scan or the language changed since (applications.missing).
+        missing_refresh(cases=page.object_list)
     extensions = running_extensions_of(unit=request.user.organisation) if request.user.is_applicant else []
     link = link_for_each("case_detail")
     for case in page.object_list:
         case.url = link(case.pk)
         case.shown_state = shown(case.state, case.campaign_id)
+        # Formatted here, not by the date filter per row.
+        case.updated_text = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
         if request.user.is_applicant:
             case.editable = case.state in EDITABLE_STATES
-            case.missing = [p.message for p in case_problems(case)] if case.editable else []
             case.extension = next(
                 (
                     e
@@ -76,11 +81,46 @@ def dashboard(request):
                 None,
             )
     context = _dashboard_context(request, page, counts, state)
+    if request.user.is_applicant:
+        _deadlines_on(page.object_list, now=context["now"])
     context["extensions"] = extensions
     querystring = params.querystring(page=None)
     context.update({"search": term, "querystring": querystring})
     context["querystring_without_page"] = f"{querystring}&" if querystring else ""
     return render(request, "applications/dashboard.html", context)
+
+
+def _deadlines_on(cases, *, now) -> None:
+    """Each editable case's deadline line (`case.deadline`), rendered once per campaign
+    and extension rather than once per row: the drafts of one campaign share it."""
+    rendered = {}
+    for case in cases:
+        if case.state not in EDITABLE_STATES:
+            continue
+        key = (case.campaign_id, case.extension.pk if case.extension else None)
+        if key not in rendered:
+            rendered[key] = render_to_string(
+                "applications/includes/deadline.html", {"case": case, "campaign": case.campaign, "now": now}
+            )
+        case.deadline = rendered[key]
+
+
+# What a row of the list shows (and its export writes), and nothing else: no narrative
+# (up to 5,000 characters each), no column of the related rows the page does not print
+# (each costs a conversion per row; 50 rows of five models).
+LIST_COLUMNS = (
+    "state",
+    "title",
+    "updated_at",
+    "campaign__year",
+    "campaign__state",
+    "campaign__submission_deadline",
+    "category__name",
+    "unit__name",
+    "authority__name",
+)
+# An applicant's row also says what a draft lacks (applications.missing reads these).
+DRAFT_COLUMNS = ("version", "schema_id", "missing", "missing_key")
 
 
 def _dashboard_cases(request):
@@ -98,19 +138,33 @@ def _dashboard_cases(request):
         def shown(case_state, campaign_id):
             return CaseState(shown_state(case_state, campaign_id=campaign_id, for_applicant=True, published=published))
 
-        rows = list(cases_visible_to(user=request.user, whole=True).values_list("pk", "state", "campaign_id"))
+        # Counted per state and campaign in SQL (the shown state depends on both), from
+        # the unit's index when that is all the user may read (visible_counts_within).
+        unit = {"unit_id": request.user.organisation_id}
+        grouped = visible_counts_within(
+            user=request.user, model=Case, codename="view_case", within=unit, by=("state", "campaign_id")
+        )
+        if grouped is None:
+            unit = {}
+            whole = cases_visible_to(user=request.user, whole=True).order_by()
+            grouped = whole.values("state", "campaign_id").annotate(n=Count("id"))
         counts = dict.fromkeys(CaseState.values, 0)
-        for _pk, case_state, campaign_id in rows:
-            counts[shown(case_state, campaign_id)] += 1
-        listed = visible.filter(pk__in=[pk for pk, s, c in rows if shown(s, c) == state]) if state else visible
-        listed = with_stamped_scan_flag(listed.defer("header", "sections", "figures"))
+        for row in grouped:
+            counts[shown(row["state"], row["campaign_id"])] += row["n"]
+        # Within the unit (proven above to hold every case the user reads): its index
+        # lists the newest first.
+        listed = visible.filter(**unit)
+        if state:
+            listed = listed.filter(_shown_as(state, published))
+        listed = with_stamped_scan_flag(listed.only(*LIST_COLUMNS, *DRAFT_COLUMNS))
     else:
 
         def shown(case_state, _campaign_id):
             return CaseState(case_state)
 
         # Counted from the permitted ids when the reader sees a part of the campaign (an
-        # authority: 800 of 10,000); the province reads every case past the draft, which
+        # authority: 800 of 10,000), from its authority's index when those are all it
+        # reads; the province reads every case past the draft, which
         # guardian's rows confirm by counting, without a probe per case (see
         # visible_state_counts: still exactly the permission tables' answer).
         if roles.is_province_admin(request.user):
@@ -118,26 +172,36 @@ def _dashboard_cases(request):
                 user=request.user, model=Case, codename="view_case", expected_states=SEEN_BY_AUTHORITY_STATES
             )
         else:
-            counts = state_counts(cases_visible_to(user=request.user, whole=True))
+            counts = _authority_counts(request.user)
         listed = visible.filter(state=state) if state else visible
-        # No narrative in a list: leave the case texts (up to 5,000 characters each) in the database.
-        listed = listed.defer("header", "sections", "figures")
+        listed = listed.only(*LIST_COLUMNS)
     listed = cases_matching(listed, term).order_by(*DASHBOARD_SORTS[sort][1])
     return params, listed, counts, state, shown, term
 
 
-def _read_drafts_on(page) -> None:
-    """Only the drafts on the page say what they lack: their texts and form versions are
-    read (one query each, each form version decoded once), not every case's."""
-    editable = [case for case in page.object_list if case.state in EDITABLE_STATES]
-    contents = Case.objects.filter(pk__in=[case.pk for case in editable]).values_list(
-        "pk", "header", "sections", "figures"
-    )
-    contents = {pk: content for pk, *content in contents}
-    schemas = FormSchema.objects.in_bulk({case.schema_id for case in editable})
-    for case in editable:
-        case.header, case.sections, case.figures = contents[case.pk]
-        case.schema = schemas[case.schema_id]
+def _shown_as(state: str, published: set[int]) -> Q:
+    """The applicant's cases that read as `state` (shown_state in SQL): an outcome
+    only once its campaign is published; until then, as in expert review."""
+    if state in OUTCOME_STATES:
+        return Q(state=state, campaign_id__in=published)
+    if state == CaseState.IN_EXPERT_REVIEW:
+        return Q(state=state) | (Q(state__in=OUTCOME_STATES) & ~Q(campaign_id__in=published))
+    return Q(state=state)
+
+
+def _authority_counts(user) -> dict[str, int]:
+    """Cases per state the user reads: from its authority's (authority, state) index when
+    those are all (visible_counts_within proves it), else from every permitted id."""
+    authority = roles.reviewing_authority(user)
+    if authority is not None:
+        grouped = visible_counts_within(
+            user=user, model=Case, codename="view_case", within={"authority_id": authority.pk}
+        )
+        if grouped is not None:
+            counts = dict.fromkeys(CaseState.values, 0)
+            counts.update({row["state"]: row["n"] for row in grouped})
+            return counts
+    return state_counts(cases_visible_to(user=user, whole=True))
 
 
 DASHBOARD_COLUMNS = {

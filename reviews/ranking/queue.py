@@ -20,7 +20,7 @@ from core.jobs import ListTable, export_list, list_export
 from core.links import link_for_each
 from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.models import RankingTable
-from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue
+from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue, review_queue_all
 from workflow.selectors import state_counts
 
 PAGE_SIZE = 50
@@ -40,6 +40,21 @@ BULK_ACTIONS = [
 BULK_COMMENT_REQUIRED = {"reject": gettext_lazy("批量不予推荐需要填写理由，所选案例都将收到该理由。")}
 # The query parameters of the list, kept when a bulk action returns to it.
 LIST_PARAMETERS = ("q", "state", "category", "unit", "unit_type", "sort", "page")
+
+
+# What a row of the queue (and of its export) shows, and nothing else: no narrative, no
+# column of the related rows it does not print (a conversion per column per row).
+ROW_COLUMNS = (
+    "state",
+    "title",
+    "updated_at",
+    "campaign__state",  # a state machine: its state is read when the row is made
+    "authority__id",
+    "category__name",
+    "unit__name",
+    "unit__unit_type",
+    "ranking_entry__rank",
+)
 
 
 def _authority_and_campaign(request, year: int):
@@ -73,14 +88,19 @@ def queue(request, year: int):
     """The authority's review queue 初审: search, filter, sort, counts per state."""
     authority, campaign = _authority_and_campaign(request, year)
     params, filters, sort, cases, categories, units = _listing(request, campaign, authority)
-    everything = review_queue(user=request.user, campaign=campaign, authority=authority, filters={}, sort=sort)
-    counts = state_counts(everything)
+    counts = state_counts(review_queue_all(user=request.user, campaign=campaign, authority=authority))
     # Unfiltered, the counts per state already say how many the list holds: no COUNT.
     unfiltered = not any(filters.values())
-    page = params.page_of(cases, per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None)
+    page = params.page_of(
+        cases.only(*ROW_COLUMNS), per_page=PAGE_SIZE, count=sum(counts.values()) if unfiltered else None
+    )
     link = link_for_each("case_detail")
+    # Translated and formatted once for the page, not by a template tag per row.
+    pick = _("选择「%(title)s」")
     for case in page.object_list:
         case.url = link(case.pk)
+        case.pick_label = pick % {"title": case.title}
+        case.updated_text = timezone.localtime(case.updated_at).strftime("%Y-%m-%d %H:%M")
     querystring = params.querystring(page=None)
     return render(
         request,
@@ -159,7 +179,7 @@ def queue_table(request, year: int) -> ListTable:
     return ListTable(
         title=title,
         columns=columns,
-        rows=queue_rows(cases),
+        rows=queue_rows(cases.only(*ROW_COLUMNS)),
         count=cases.count(),
         filename=f"{campaign.year}年{title}.xlsx",
     )
