@@ -8,8 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -293,15 +292,21 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
         case.stage_assignments = by_case[case.pk]
     for case in cases:
         case.category = categories[str(case.category_id)]
-    # Each expert's load counted by a probe of (expert, stage, submitted) per expert, not
-    # by grouping every assignment of the campaign joined to the users' rows (0.08 s at
-    # 100,000 cases: the grouping sorted 124,000 wide rows).
-    of_expert = ExpertAssignment.objects.filter(expert=OuterRef("pk"), stage=stage)
-    experts = list(
-        User.objects.filter(role=Role.EXPERT, is_active=True)
-        .annotate(load=_counted(of_expert), submitted=_counted(of_expert.filter(submitted_at__isnull=False)))
-        .order_by("id")
-    )
+    experts = list(User.objects.filter(role=Role.EXPERT, is_active=True).order_by("id"))
+    # Each expert's load and submissions in one pass over the (expert, stage,
+    # submitted_at) index, one range per expert: not by grouping every assignment of
+    # the campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping
+    # sorted 124,000 wide rows), nor by two probes per expert (each range read twice).
+    loads = {
+        row["expert_id"]: row
+        for row in ExpertAssignment.objects.filter(stage=stage, expert_id__in=[e.pk for e in experts])
+        .order_by()
+        .values("expert_id")
+        .annotate(load=Count("id"), submitted=Count("submitted_at"))
+    }
+    for expert in experts:
+        row = loads.get(expert.pk, {})
+        expert.load, expert.submitted = row.get("load", 0), row.get("submitted", 0)
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
     # The cases to choose from are those on the page (its filters narrow them down).
@@ -453,9 +458,3 @@ def stage_open(request, year: int):
 def stage_close(request, year: int):
     """结束本轮."""
     return _stage_set(request, year, StageStatus.CLOSED)
-
-
-def _counted(assignments):
-    """The number of `assignments` (correlated to an outer expert), as a subquery."""
-    counted = assignments.order_by().values("expert").annotate(n=Count("id")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
