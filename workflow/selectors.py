@@ -36,16 +36,17 @@ def visible_to(*, user, model, codename: str, whole: bool = False):
     )
 
 
-def _held(*, user, model, codename: str) -> Q:
-    """The condition `visible_to` filters by (its two EXISTS probes), to count with."""
-    content_type = ContentType.objects.get_for_model(model)
-    permission = {"permission__content_type": content_type, "permission__codename": codename}
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
-    by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
-    return Q(Exists(by_user.filter(content_object=OuterRef("pk")))) | Q(
-        Exists(by_group.filter(content_object=OuterRef("pk")))
+def _held_through(*, user, model, permission_id: int, group_ids) -> Q:
+    """The condition `visible_to` filters by (its two EXISTS probes), to count with, for
+    a permission and the user's groups already known: each probe one seek of guardian's
+    unique index (holder, permission, subject), none into the permissions' table."""
+    by_user = get_user_obj_perms_model(model).objects.filter(
+        user=user, permission_id=permission_id, content_object=OuterRef("pk")
     )
+    by_group = get_group_obj_perms_model(model).objects.filter(
+        group_id__in=group_ids, permission_id=permission_id, content_object=OuterRef("pk")
+    )
+    return Q(Exists(by_user)) | Q(Exists(by_group))
 
 
 def state_counts(queryset) -> dict[str, int]:
@@ -76,22 +77,24 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     expected = set(expected_states)
     content_type = ContentType.objects.get_for_model(model)
     memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    held = (
+    # The rows each of the user's groups holds (one row per subject: guardian's unique
+    # index), with the permission's id: the probes below then seek guardian's index
+    # directly, and only through the groups that hold anything (a group without a row
+    # grants nothing).
+    held = list(
         get_group_obj_perms_model(model)
         .objects.filter(group__in=memberships, permission__content_type=content_type, permission__codename=codename)
-        .values("group_id")
+        .order_by()
+        .values("group_id", "permission_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "group_id")[:1]
     )
-    widest = next(iter(held), None)
     visible = visible_to(user=user, model=model, codename=codename)
-    if widest is None:
+    if not held:
         return state_counts(visible)
+    widest = max(held, key=lambda row: (row["n"], -row["group_id"]))
+    permission_id = widest["permission_id"]
     by_widest = get_group_obj_perms_model(model).objects.filter(
-        group_id=widest["group_id"],
-        permission__content_type=content_type,
-        permission__codename=codename,
-        content_object=OuterRef("pk"),
+        group_id=widest["group_id"], permission_id=permission_id, content_object=OuterRef("pk")
     )
     field = model._meta.get_field("state")
     # Named, not excluded: the state index then reads only the subjects outside A.
@@ -103,7 +106,14 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     outside_rows = list(
         outside.order_by()
         .values("state")
-        .annotate(n=Count("id", filter=_held(user=user, model=model, codename=codename)))
+        .annotate(
+            n=Count(
+                "id",
+                filter=_held_through(
+                    user=user, model=model, permission_id=permission_id, group_ids=[row["group_id"] for row in held]
+                ),
+            )
+        )
     )
     # G outside A is part of what the user reads outside A: none when that is none (the
     # province and the drafts), else counted by a probe of the widest group's rows.
