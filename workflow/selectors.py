@@ -1,7 +1,10 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from core.counts import count_of, counts_where
 
 
 def visible_to(*, user, model, codename: str, whole: bool = False):
@@ -76,18 +79,24 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
         return state_counts(model._default_manager.none())
     expected = set(expected_states)
     content_type = ContentType.objects.get_for_model(model)
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
     # The rows each of the user's groups holds (one row per subject: guardian's unique
-    # index), with the permission's id: the probes below then seek guardian's index
-    # directly, and only through the groups that hold anything (a group without a row
-    # grants nothing).
-    held = list(
-        get_group_obj_perms_model(model)
-        .objects.filter(group__in=memberships, permission__content_type=content_type, permission__codename=codename)
-        .order_by()
-        .values("group_id", "permission_id")
-        .annotate(n=Count("id"))
+    # index), each counted as one plain range of that index, with the permission's id:
+    # the probes below then seek guardian's index directly, and only through the groups
+    # that hold anything (a group without a row grants nothing).
+    permission = Permission.objects.filter(content_type=content_type, codename=codename).values("pk")[:1]
+    group_rows = get_group_obj_perms_model(model).objects.filter(
+        group_id=OuterRef("group_id"), permission_id=OuterRef("permission_id")
     )
+    held = [
+        row
+        for row in get_user_model()
+        .groups.through.objects.filter(user=user)
+        .annotate(permission_id=Subquery(permission))
+        .annotate(n=count_of(group_rows))
+        .order_by("group_id")
+        .values("group_id", "permission_id", "n")
+        if row["n"]
+    ]
     visible = visible_to(user=user, model=model, codename=codename)
     if not held:
         return state_counts(visible)
@@ -101,8 +110,11 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     outside = model._default_manager.filter(
         state__in=[value for value, _label in field.choices if value not in expected]
     )
-    everything = model._default_manager.order_by().values("state").annotate(n=Count("id"))
-    in_expected = {row["state"]: row["n"] for row in everything if row["state"] in expected}
+    # A's subjects per state, each state one plain count of its range of the state index.
+    expected_values = [value for value, _label in field.choices if value in expected]
+    in_expected = dict(
+        zip(expected_values, counts_where(model, [{"state": value} for value in expected_values]), strict=True)
+    )
     outside_rows = list(
         outside.order_by()
         .values("state")
