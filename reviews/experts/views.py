@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from accounts.models import User
 from applications.models import Case
 from applications.selectors import cases_matching
 from applications.views.cases import reading_context
+from core.counts import count_of
 from core.documents.excel import Column, list_workbook
 from core.feedback import report_errors
 from core.forms import add_refusal
@@ -292,21 +293,16 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
         case.stage_assignments = by_case[case.pk]
     for case in cases:
         case.category = categories[str(case.category_id)]
-    experts = list(User.objects.filter(role=Role.EXPERT, is_active=True).order_by("id"))
-    # Each expert's load and submissions in one pass over the (expert, stage,
-    # submitted_at) index, one range per expert: not by grouping every assignment of
-    # the campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping
-    # sorted 124,000 wide rows), nor by two probes per expert (each range read twice).
-    loads = {
-        row["expert_id"]: row
-        for row in ExpertAssignment.objects.filter(stage=stage, expert_id__in=[e.pk for e in experts])
-        .order_by()
-        .values("expert_id")
-        .annotate(load=Count("id"), submitted=Count("submitted_at"))
-    }
-    for expert in experts:
-        row = loads.get(expert.pk, {})
-        expert.load, expert.submitted = row.get("load", 0), row.get("submitted", 0)
+    # Each expert's load and submissions, each a plain count of its range of the
+    # (expert, stage, submitted_at) index: not by grouping every assignment of the
+    # campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping sorted
+    # 124,000 wide rows), nor by grouped subqueries (17 ms against 9).
+    of_expert = ExpertAssignment.objects.filter(expert=OuterRef("pk"), stage=stage)
+    experts = list(
+        User.objects.filter(role=Role.EXPERT, is_active=True)
+        .annotate(load=count_of(of_expert), submitted=count_of(of_expert.filter(submitted_at__isnull=False)))
+        .order_by("id")
+    )
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
     # The cases to choose from are those on the page (its filters narrow them down).
