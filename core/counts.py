@@ -8,7 +8,7 @@ Over 100,000 entries the second is twice as fast (counts per state: 7.2 ms group
 8.7 ms as plain counts). On PostgreSQL each is an index(-only) scan of its range."""
 
 from django.db import connection
-from django.db.models import Func, IntegerField, Subquery
+from django.db.models import Count, Func, IntegerField, Subquery
 
 
 class CountAll(Func):
@@ -46,3 +46,18 @@ def counts_where(model, conditions: list[dict]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())
+
+
+def counts_per(model, *, fixed: dict, by: list[str], keys: list[tuple]) -> dict[tuple, int]:
+    """{key: rows of `model` with the `fixed` equalities whose fields `by` hold key} for
+    each of `keys` (zero included), exactly: plain counts of each key's index range on
+    SQLite, one grouped query elsewhere (see the module's note)."""
+    if connection.vendor == "sqlite":
+        counted = counts_where(model, [{**fixed, **dict(zip(by, key, strict=True))} for key in keys])
+        return dict(zip(keys, counted, strict=True))
+    result = dict.fromkeys(keys, 0)
+    for row in model._default_manager.filter(**fixed).order_by().values(*by).annotate(n=Count("pk")):
+        key = tuple(row[name] for name in by)
+        if key in result:
+            result[key] = row["n"]
+    return result

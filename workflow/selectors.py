@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from core.counts import count_of, counts_where
+from core.counts import count_of, counts_per
 
 
 def visible_to(*, user, model, codename: str, whole: bool = False):
@@ -112,9 +112,8 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
     )
     # A's subjects per state, each state one plain count of its range of the state index.
     expected_values = [value for value, _label in field.choices if value in expected]
-    in_expected = dict(
-        zip(expected_values, counts_where(model, [{"state": value} for value in expected_values]), strict=True)
-    )
+    counted = counts_per(model, fixed={}, by=["state"], keys=[(value,) for value in expected_values])
+    in_expected = {value: counted[(value,)] for value in expected_values}
     outside_rows = list(
         outside.order_by()
         .values("state")

@@ -108,6 +108,8 @@ def assignments_of(stage: ReviewStage, cases) -> dict[int, list[ExpertAssignment
     for assignment in (
         ExpertAssignment.objects.filter(stage=stage, case_id__in=list(by_case))
         .select_related("expert")
+        # What the page shows of each: whether submitted, and the expert's name.
+        .only("stage_id", "case_id", "submitted_at", "expert__display_name", "expert__username")
         .order_by("case_id", "expert_id")
     ):
         by_case[assignment.case_id].append(assignment)

@@ -8,7 +8,7 @@ from accounts.roles import reviewing_authority
 from applications.enums import CaseState
 from applications.models import Case
 from applications.selectors import cases_matching, cases_visible_to, with_stamped_scan_flag
-from core.counts import counts_where
+from core.counts import counts_per
 from core.links import link_for_each
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
@@ -118,15 +118,13 @@ def campaign_overview(*, campaign):
     """Per authority: cases per state, recommendations per category, and its table, in a
     few queries whatever the number of cases."""
     authorities = list(Organisation.objects.filter(kind__in=AUTHORITY_KINDS).order_by("kind", "id"))
-    # Each authority's cases per state, each one plain count of its range of the cases'
-    # (campaign, authority, state) index, all in one statement: not one grouping of
-    # every case of the campaign (11 ms against 5 at 100,000 cases).
+    # Each authority's cases per state: on SQLite one plain count of each range of the
+    # cases' (campaign, authority, state) index, all in one statement, not one grouping
+    # of every case of the campaign (11 ms against 5 at 100,000 cases); see core.counts.
     pairs = [(a.pk, state) for a in authorities for state in CaseState.values]
-    counted = counts_where(
-        Case, [{"campaign": campaign.pk, "authority": authority, "state": state} for authority, state in pairs]
-    )
+    counted = counts_per(Case, fixed={"campaign": campaign.pk}, by=["authority", "state"], keys=pairs)
     by_state: dict[int, dict[str, int]] = {a.pk: {} for a in authorities}
-    for (authority, state), n in zip(pairs, counted, strict=True):
+    for (authority, state), n in counted.items():
         if n:
             by_state[authority][state] = n
     by_category = _ranked_per_category(campaign=campaign, authorities=authorities)
