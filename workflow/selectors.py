@@ -1,8 +1,11 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from core.counts import count_of, counts_per
 
 
 def visible_to(*, user, model, codename: str, whole: bool = False):
@@ -46,16 +49,17 @@ def _permitted_ids(by_user, by_group):
     return by_user.values("content_object_id").union(by_group.values("content_object_id"), all=True)
 
 
-def _held(*, user, model, codename: str) -> Q:
-    """The condition `visible_to` filters by (its two EXISTS probes), to count with."""
-    content_type = ContentType.objects.get_for_model(model)
-    permission = {"permission__content_type": content_type, "permission__codename": codename}
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
-    by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
-    return Q(Exists(by_user.filter(content_object=OuterRef("pk")))) | Q(
-        Exists(by_group.filter(content_object=OuterRef("pk")))
+def _held_through(*, user, model, permission_id: int, group_ids) -> Q:
+    """The condition `visible_to` filters by (its two EXISTS probes), to count with, for
+    a permission and the user's groups already known: each probe one seek of guardian's
+    unique index (holder, permission, subject), none into the permissions' table."""
+    by_user = get_user_obj_perms_model(model).objects.filter(
+        user=user, permission_id=permission_id, content_object=OuterRef("pk")
     )
+    by_group = get_group_obj_perms_model(model).objects.filter(
+        group_id__in=group_ids, permission_id=permission_id, content_object=OuterRef("pk")
+    )
+    return Q(Exists(by_user)) | Q(Exists(by_group))
 
 
 def state_counts(queryset) -> dict[str, int]:
@@ -85,48 +89,54 @@ def visible_state_counts(*, user, model, codename: str, expected_states) -> dict
         return state_counts(model._default_manager.none())
     expected = set(expected_states)
     content_type = ContentType.objects.get_for_model(model)
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    held = (
-        get_group_obj_perms_model(model)
-        .objects.filter(group__in=memberships, permission__content_type=content_type, permission__codename=codename)
-        .values("group_id")
-        # COUNT(*): counted from guardian's unique (group, permission, subject) index
-        # alone on PostgreSQL, not from every row of the table (90,000 for the province).
-        .annotate(n=Count("*"))
-        .order_by("-n", "group_id")[:1]
+    # The rows each of the user's groups holds (one row per subject: guardian's unique
+    # index), each counted as one plain range of that index, with the permission's id:
+    # the probes below then seek guardian's index directly, and only through the groups
+    # that hold anything (a group without a row grants nothing).
+    permission = Permission.objects.filter(content_type=content_type, codename=codename).values("pk")[:1]
+    group_rows = get_group_obj_perms_model(model).objects.filter(
+        group_id=OuterRef("group_id"), permission_id=OuterRef("permission_id")
     )
-    widest = next(iter(held), None)
+    held = [
+        row
+        for row in get_user_model()
+        .groups.through.objects.filter(user=user)
+        .annotate(permission_id=Subquery(permission))
+        .annotate(n=count_of(group_rows))
+        .order_by("group_id")
+        .values("group_id", "permission_id", "n")
+        if row["n"]
+    ]
     visible = visible_to(user=user, model=model, codename=codename)
-    if widest is None:
+    if not held:
         return state_counts(visible)
+    widest = max(held, key=lambda row: (row["n"], -row["group_id"]))
+    permission_id = widest["permission_id"]
     by_widest = get_group_obj_perms_model(model).objects.filter(
-        group_id=widest["group_id"],
-        permission__content_type=content_type,
-        permission__codename=codename,
-        content_object=OuterRef("pk"),
+        group_id=widest["group_id"], permission_id=permission_id, content_object=OuterRef("pk")
     )
     field = model._meta.get_field("state")
     # Named, not excluded: the state index then reads only the subjects outside A.
     outside = model._default_manager.filter(
         state__in=[value for value, _label in field.choices if value not in expected]
     )
-    # COUNT(*), not COUNT(id): PostgreSQL then counts from the state index alone (an
-    # index-only scan) instead of reading every row for its id.
-    everything = model._default_manager.order_by().values("state").annotate(n=Count("*"))
-    in_expected = {row["state"]: row["n"] for row in everything if row["state"] in expected}
-    held = _held(user=user, model=model, codename=codename)
+    # A's subjects per state, each state one plain count of its range of the state index.
+    expected_values = [value for value, _label in field.choices if value in expected]
+    counted = counts_per(model, fixed={}, by=["state"], keys=[(value,) for value in expected_values])
+    in_expected = {value: counted[(value,)] for value in expected_values}
+    group_ids = [row["group_id"] for row in held]
+    held_here = _held_through(user=user, model=model, permission_id=permission_id, group_ids=group_ids)
     if connection.vendor == "postgresql":
         # PostgreSQL runs the two EXISTS once per subject outside A (10,000 drafts at
-        # 100,000 cases: 0.6 s, each probe joining the permission anew); as one
-        # `pk IN (… UNION …)` (visible_to's whole set) it hashes the permitted ids once.
-        by_user = get_user_obj_perms_model(model).objects.filter(
-            user=user, permission__content_type=content_type, permission__codename=codename
+        # 100,000 cases: 0.6 s); as one `pk IN (… UNION …)` (visible_to's whole set)
+        # it hashes the permitted ids once.
+        held_here = Q(
+            pk__in=_permitted_ids(
+                get_user_obj_perms_model(model).objects.filter(user=user, permission_id=permission_id),
+                get_group_obj_perms_model(model).objects.filter(group_id__in=group_ids, permission_id=permission_id),
+            )
         )
-        by_group = get_group_obj_perms_model(model).objects.filter(
-            group__in=memberships, permission__content_type=content_type, permission__codename=codename
-        )
-        held = Q(pk__in=_permitted_ids(by_user, by_group))
-    outside_rows = list(outside.order_by().values("state").annotate(n=Count("id", filter=held)))
+    outside_rows = list(outside.order_by().values("state").annotate(n=Count("id", filter=held_here)))
     # G outside A is part of what the user reads outside A: none when that is none (the
     # province and the drafts), else counted by a probe of the widest group's rows.
     widest_outside = outside.filter(Exists(by_widest)).count() if any(row["n"] for row in outside_rows) else 0

@@ -2,7 +2,7 @@
 the experts of a case have got."""
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from applications.enums import CaseState
@@ -51,38 +51,41 @@ def _with_progress(cases, stage: ReviewStage):
 
 
 def stage_coverage(stage: ReviewStage, categories) -> list[dict]:
-    """Per category of the round (`categories`, in their order), counted in SQL in two
-    grouped queries: its cases, those with fewer experts than the round wants, and
-    those whose experts have all submitted."""
-    cases = dict(stage_cases(stage).order_by().values_list("category_id").annotate(n=Count("pk")))
-    # The round's assignments grouped by case, read from the (stage, case, submitted_at)
-    # index for the round's cases only (a stage also holds the assignments of cases
-    # that have left it), then joined to the cases through their (campaign, state,
-    # category) index: never reading a case's row (its narratives).
-    in_round = stage_cases(stage).select_related(None).order_by().values("pk")
+    """Per category of the round (`categories`, in their order), counted in SQL in one
+    query: its cases, those with fewer experts than the round wants, and those whose
+    experts have all submitted.
+
+    Read in one pass over the cases' (campaign, state, category) index, in its order
+    (category, then case): each case joined to its assignments of this round in the
+    (stage, case, submitted_at, …) index, grouped per case as the index hands them out,
+    then summed per category. No case row (its narratives) is read, no assignment of
+    another round, and the per-case counts are neither materialised nor sorted (the
+    previous form grouped the round's assignments apart, then built an index on them
+    to join them to the cases: 55 ms of 100 at 100,000 cases)."""
+    mine = FilteredRelation("assignments", condition=Q(assignments__stage=stage))
     per_case = (
-        ExpertAssignment.objects.filter(stage=stage, case__in=in_round)
+        stage_cases(stage)
+        .select_related(None)
         .order_by()
-        .values("case_id")
-        .annotate(n=Count("pk"), s=Count("submitted_at"))
+        .annotate(mine=mine)
+        .values("category_id", "pk")
+        .annotate(n=Count("mine__id"), s=Count("mine__submitted_at"))
     )
     inner, inner_params = per_case.query.sql_with_params()
-    case_table = Case._meta.db_table
     sql = (
-        "SELECT c.category_id, SUM(CASE WHEN a.n >= %s THEN 1 ELSE 0 END), SUM(CASE WHEN a.s = a.n THEN 1 ELSE 0 END) "
-        f"FROM ({inner}) a INNER JOIN {case_table} c ON c.id = a.case_id "
-        "WHERE c.campaign_id = %s AND c.state = %s GROUP BY c.category_id"
+        "SELECT a.category_id, COUNT(*), SUM(CASE WHEN a.n >= %s THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN a.n > 0 AND a.s = a.n THEN 1 ELSE 0 END) "
+        f"FROM ({inner}) a GROUP BY a.category_id"
     )
     with connection.cursor() as cursor:
-        # The ORM's own SQL and table name; every value a parameter.
-        cursor.execute(sql, (stage.reviewers_per_case, *inner_params, stage.campaign_id, CaseState.IN_EXPERT_REVIEW))
-        tallies = {category_id: (full, done) for category_id, full, done in cursor.fetchall()}
+        # The ORM's own SQL; every value a parameter.
+        cursor.execute(sql, (stage.reviewers_per_case, *inner_params))
+        tallies = {category_id: (total, full, done) for category_id, total, full, done in cursor.fetchall()}
     rows = []
     for category in categories:
-        total = cases.get(category.pk, 0)
+        total, full, done = tallies.get(category.pk, (0, 0, 0))
         if not total:
             continue
-        full, done = tallies.get(category.pk, (0, 0))
         rows.append({"category": category, "cases": total, "short": total - full, "done": done})
     return rows
 
@@ -105,6 +108,8 @@ def assignments_of(stage: ReviewStage, cases) -> dict[int, list[ExpertAssignment
     for assignment in (
         ExpertAssignment.objects.filter(stage=stage, case_id__in=list(by_case))
         .select_related("expert")
+        # What the page shows of each: whether submitted, and the expert's name.
+        .only("stage_id", "case_id", "submitted_at", "expert__display_name", "expert__username")
         .order_by("case_id", "expert_id")
     ):
         by_case[assignment.case_id].append(assignment)

@@ -8,8 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from accounts.models import User
 from applications.models import Case
 from applications.selectors import cases_matching
 from applications.views.cases import reading_context
+from core.counts import count_of
 from core.documents.excel import Column, list_workbook
 from core.feedback import report_errors
 from core.forms import add_refusal
@@ -296,13 +296,14 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
         case.stage_assignments = by_case[case.pk]
     for case in cases:
         case.category = categories[str(case.category_id)]
-    # Each expert's load counted by a probe of (expert, stage, submitted) per expert, not
-    # by grouping every assignment of the campaign joined to the users' rows (0.08 s at
-    # 100,000 cases: the grouping sorted 124,000 wide rows).
+    # Each expert's load and submissions, each a plain count of its range of the
+    # (expert, stage, submitted_at) index: not by grouping every assignment of the
+    # campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping sorted
+    # 124,000 wide rows), nor by grouped subqueries (17 ms against 9).
     of_expert = ExpertAssignment.objects.filter(expert=OuterRef("pk"), stage=stage)
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True)
-        .annotate(load=_counted(of_expert), submitted=_counted(of_expert.filter(submitted_at__isnull=False)))
+        .annotate(load=count_of(of_expert), submitted=count_of(of_expert.filter(submitted_at__isnull=False)))
         .order_by("id")
     )
     if assign_form is None:
@@ -456,9 +457,3 @@ def stage_open(request, year: int):
 def stage_close(request, year: int):
     """结束本轮."""
     return _stage_set(request, year, StageStatus.CLOSED)
-
-
-def _counted(assignments):
-    """The number of `assignments` (correlated to an outer expert), as a subquery."""
-    counted = assignments.order_by().values("expert").annotate(n=Count("id")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -150,8 +150,8 @@ def test_review_pages_answer_404_to_other_roles(client, cast, three, user):
 
 
 def test_the_overview_counts_each_authoritys_ranked_cases_per_category_as_its_tables_hold_them(cast, case_at):
-    """The overview counts from the cases' index (each case probing for an entry in its
-    own authority's table): the same figures as joining every entry to its case, also
+    """The overview counts from the cases' index (each case joined to its entry when that
+    is in its own authority's table): the same figures as joining every entry to its case, also
     when a table ranks another authority's case (then it joins)."""
     from django.db.models import Count
 
