@@ -1,5 +1,7 @@
+from contextlib import nullcontext
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -262,8 +264,12 @@ def case_save_content(
     key = comparison_key(title)
     now = timezone.now()
     may_change = permission_held(user=actor, model=Case, codename="change_case")
+    # One statement is atomic by itself: a transaction around it (BEGIN … COMMIT, two
+    # more round trips per autosave) only inside a caller's, where its savepoint keeps a
+    # refused name from breaking the caller's transaction.
+    around = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with around:
             updated = (
                 Case.objects.filter(pk=case.pk, version=expected_version, state__in=EDITABLE_STATES)
                 .filter(may_change)
