@@ -14,6 +14,10 @@ On the database DATABASE_URL names (`make loadtest` starts a throw-away PostgreS
    autosaving with no pause, then the same clients posting a trivial signed-in POST,
    --saturation-seconds each; the ratio autosave / trivial.
 
+Beside each throughput, the server's CPU per request in that phase (gunicorn's workers
+and PostgreSQL's backends, from the kernel's accounting, the 20 editor pages the clients
+open first included): a cost ratio that other load on a shared machine does not move.
+
 Prints one figure a line. Exit status 1 when a save was lost or a request failed.
 """
 
@@ -135,6 +139,30 @@ def _wait_drained(url: str, timeout: float = 180) -> float:
     return time.monotonic() - started
 
 
+def _tree_cpu(pid: int | None) -> float:
+    """CPU seconds of process `pid` and its descendants, those that ended included (a
+    gunicorn worker is recycled after max_requests; PostgreSQL's backends end with
+    their connection)."""
+    import psutil
+
+    if pid is None:
+        return 0.0
+    try:
+        root = psutil.Process(pid)
+        times = root.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        children = root.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    for child in children:
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None) -> dict:
     prefix = work / user_class
     command = [
@@ -214,6 +242,13 @@ def main() -> int:
         from django.db import connection
 
         engine = connection.vendor
+        postmaster = None
+        if engine == "postgresql":
+            import psutil
+
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                postmaster = psutil.Process(cursor.fetchone()[0]).ppid()
         connection.close()
         print(f"loadtest.setup_s {time.monotonic() - started:.1f}  ({engine}, {args.users} applicants)", flush=True)
 
@@ -228,6 +263,10 @@ def main() -> int:
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--no-reload", "-v", "0"], cwd=ROOT, env=environment
         )
+
+        def _server_cpu() -> float:
+            return _tree_cpu(web.pid) + _tree_cpu(postmaster)
+
         try:
             _wait_healthy(host, web)
             results = work / "acknowledged.json"
@@ -242,6 +281,7 @@ def main() -> int:
             )
             drained = _wait_drained(host)
             lost, clients_saved = _lost_saves(results)
+            before = _server_cpu()
             autosave = _locust(
                 "FlatOutAutosave",
                 users=args.flat_out,
@@ -250,10 +290,13 @@ def main() -> int:
                 work=work,
                 environment=environment,
             )
+            autosave_cpu = _server_cpu() - before
             _wait_drained(host)
+            before = _server_cpu()
             trivial = _locust(
                 "FlatOutTrivial", users=args.flat_out, seconds=saturation, host=host, work=work, environment=environment
             )
+            trivial_cpu = _server_cpu() - before
         finally:
             for process in (web, worker):
                 process.terminate()
@@ -284,6 +327,12 @@ def main() -> int:
     )
     ratio = auto_rps / trivial_rps if trivial_rps else 0.0
     print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
+    per_save = autosave_cpu / auto_count * 1000 if auto_count else 0.0
+    per_trivial = trivial_cpu / trivial_count * 1000 if trivial_count else 0.0
+    print(f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn + PostgreSQL, saturation phase)")
+    print(f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}")
+    if per_save:
+        print(f"loadtest.server_cpu_trivial_to_autosave_ratio {per_trivial / per_save:.2f}  (the ratio by CPU cost)")
     return 1 if lost or total_failures or auto_failures or trivial_failures else 0
 
 
