@@ -15,8 +15,8 @@ On the database DATABASE_URL names (`make loadtest` starts a throw-away PostgreS
    --saturation-seconds each; the ratio autosave / trivial.
 
 Beside each throughput, the server's CPU per request in that phase (gunicorn's workers
-and PostgreSQL's backends, from the kernel's accounting, the 20 editor pages the clients
-open first included): a cost ratio that other load on a shared machine does not move.
+and PostgreSQL's backends, from the kernel's accounting, once every client has opened
+its editor page): a cost ratio that other load on a shared machine hardly moves.
 
 Prints one figure a line. Exit status 1 when a save was lost or a request failed.
 """
@@ -163,8 +163,15 @@ def _tree_cpu(pid: int | None) -> float:
     return total
 
 
-def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None) -> dict:
+def _locust(
+    user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None, cpu=None
+) -> dict:
+    """Run one phase; its rows of figures by request name. With `cpu` (a function giving
+    the server's CPU seconds so far), also "cpu_per_request": CPU seconds per request
+    from the moment every client has opened its editor page (so their cost is not in it)
+    to the end, by locust's per-second history of the requests answered."""
     prefix = work / user_class
+    spawn_rate = max(users // 5, 1)
     command = [
         str(BIN / "locust"),
         "-f",
@@ -174,7 +181,7 @@ def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path,
         "--users",
         str(users),
         "--spawn-rate",
-        str(max(users // 5, 1)),
+        str(spawn_rate),
         "--run-time",
         f"{seconds}s",
         "--stop-timeout",
@@ -188,9 +195,29 @@ def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path,
         "ERROR",
     ]
     extra = {"LOADTEST_RESULTS": str(results)} if results else {}
-    subprocess.run(command, env={**environment, **extra}, cwd=ROOT, check=False, timeout=seconds + 120)
+    process = subprocess.Popen(command, env={**environment, **extra}, cwd=ROOT)
+    window = None
+    if cpu is not None:
+        time.sleep(min(users / spawn_rate + 3, seconds / 3))
+        window = (time.time(), cpu())
+    try:
+        process.wait(timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
-        return {row["Name"]: row for row in csv.DictReader(stream)}
+        rows = {row["Name"]: row for row in csv.DictReader(stream)}
+    if window is not None:
+        started, cpu_before = window
+        with open(f"{prefix}_stats_history.csv", encoding="utf-8") as stream:
+            before = [
+                int(row["Total Request Count"])
+                for row in csv.DictReader(stream)
+                if row["Name"] == "Aggregated" and int(row["Timestamp"]) <= started
+            ]
+        answered = int(rows["Aggregated"]["Request Count"]) - (before[-1] if before else 0)
+        rows["cpu_per_request"] = (cpu() - cpu_before) / answered if answered > 0 else 0.0
+    return rows
 
 
 def _lost_saves(results: Path) -> tuple[int, int]:
@@ -281,7 +308,6 @@ def main() -> int:
             )
             drained = _wait_drained(host)
             lost, clients_saved = _lost_saves(results)
-            before = _server_cpu()
             autosave = _locust(
                 "FlatOutAutosave",
                 users=args.flat_out,
@@ -289,14 +315,18 @@ def main() -> int:
                 host=host,
                 work=work,
                 environment=environment,
+                cpu=_server_cpu,
             )
-            autosave_cpu = _server_cpu() - before
             _wait_drained(host)
-            before = _server_cpu()
             trivial = _locust(
-                "FlatOutTrivial", users=args.flat_out, seconds=saturation, host=host, work=work, environment=environment
+                "FlatOutTrivial",
+                users=args.flat_out,
+                seconds=saturation,
+                host=host,
+                work=work,
+                environment=environment,
+                cpu=_server_cpu,
             )
-            trivial_cpu = _server_cpu() - before
         finally:
             for process in (web, worker):
                 process.terminate()
@@ -327,8 +357,8 @@ def main() -> int:
     )
     ratio = auto_rps / trivial_rps if trivial_rps else 0.0
     print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
-    per_save = autosave_cpu / auto_count * 1000 if auto_count else 0.0
-    per_trivial = trivial_cpu / trivial_count * 1000 if trivial_count else 0.0
+    per_save = autosave.get("cpu_per_request", 0.0) * 1000
+    per_trivial = trivial.get("cpu_per_request", 0.0) * 1000
     print(f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn + PostgreSQL, saturation phase)")
     print(f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}")
     if per_save:
