@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import EXTENSION_PHASES, AttachmentKind, CampaignPhase, CaseState
 from applications.models import Attachment, Campaign, Case, DeadlineExtension, FormSchema
+from core.params import MAX_ID
 from core.text import comparison_key
 from workflow.models import TransitionRecord
 from workflow.permissions import permissions_held
@@ -29,6 +30,8 @@ def case_for_saving(*, user, pk: int) -> Case | None:
     narratives are about to be replaced): the ORM's compilation of the same query cost
     more Python than a whole trivial request. The case's other fields are deferred (read
     on access, like `only()`); the save sets those it writes."""
+    if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
+        return None  # no row has it (and the database could not take it as a parameter)
     quote = connection.ops.quote_name
     table, schemas = quote(Case._meta.db_table), quote(FormSchema._meta.db_table)
     attachments = quote(Attachment._meta.db_table)

@@ -154,6 +154,7 @@ def test_the_read_for_saving_answers_the_rights_and_defers_the_rest(cast, draft,
     other = case_for_saving(user=cast.applicant_b, pk=draft.pk)
     assert (other.may_view, other.may_change) == (False, False)
     assert case_for_saving(user=cast.applicant_a, pk=draft.pk + 10_000) is None
+    assert case_for_saving(user=cast.applicant_a, pk=2**63) is None  # beyond any id: no query
 
 
 def test_outside_a_transaction_a_name_in_use_is_refused_and_the_connection_goes_on(transactional_db, cast, draft):
