@@ -18,6 +18,7 @@ from django import forms
 from django.core import validators
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.params import parse_id
@@ -137,10 +138,23 @@ def _label(field: forms.Field, name: str) -> str:
     return str(field.label or "").strip().rstrip("：:") or str(_("此项"))
 
 
+# (template, language, label) → message: every field of every form asks for its
+# messages as it is cleaned (a case's editor: some 70 translations per autosave).
+_LABELLED: dict[tuple, str] = {}
+
+
 def _with_label(template, label: str) -> str:
     # The label goes in now; the validator's own %(limit_value)d and %(show_value)d stay
     # for Django to fill (a "%" in the label must not be taken for one of them).
-    return str(template) % {"label": label.replace("%", "%%")}
+    # `template` is one of this module's messages (lazy, alive as long as the module),
+    # so its id is a key; the language is part of it.
+    key = (id(template), translation.get_language(), label)
+    message = _LABELLED.get(key)
+    if message is None:
+        if len(_LABELLED) >= 10_000:  # labels come from schemas: bounded, but be safe
+            _LABELLED.clear()
+        message = _LABELLED[key] = str(template) % {"label": label.replace("%", "%%")}
+    return message
 
 
 REQUIRED_MESSAGE = _("请填写%(label)s。")

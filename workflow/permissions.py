@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -151,6 +151,41 @@ def object_permissions(*, user, subject) -> set[str]:
     return set(by_group.union(by_user))
 
 
+def _held_permission_ids(*, user, model) -> tuple[str, list]:
+    """SQL selecting the ids of the permissions `user` holds on the row of `model` the
+    enclosing query is at (`"table"."pk"`), through a row of their own or a group's."""
+    quote = connection.ops.quote_name
+    by_user = get_user_obj_perms_model(model)._meta
+    by_group = get_group_obj_perms_model(model)._meta
+    memberships = user._meta.get_field("groups").remote_field.through._meta
+    row = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    sql = (
+        f"SELECT h.{quote('permission_id')} FROM {quote(by_user.db_table)} h "
+        f"WHERE h.{quote('content_object_id')} = {row} AND h.{quote('user_id')} = %s "
+        f"UNION ALL SELECT h.{quote('permission_id')} FROM {quote(by_group.db_table)} h "
+        f"INNER JOIN {quote(memberships.db_table)} m ON m.{quote('group_id')} = h.{quote('group_id')} "
+        f"WHERE h.{quote('content_object_id')} = {row} AND m.{quote('user_id')} = %s"
+    )
+    return sql, [user.pk, user.pk]
+
+
+def _of_codenames(*, user, model, codenames) -> tuple[str, list]:
+    """FROM … WHERE of the permissions named `codenames` on `model` that `user` holds on
+    the row. The permission by codename and content type, joined each time rather than
+    its id kept in the process: a test database's flush gives permissions new ids."""
+    quote = connection.ops.quote_name
+    permission, content_type = Permission._meta, ContentType._meta
+    held, held_params = _held_permission_ids(user=user, model=model)
+    sql = (
+        f"FROM {quote(permission.db_table)} p "
+        f"INNER JOIN {quote(content_type.db_table)} ct ON ct.{quote('id')} = p.{quote('content_type_id')} "
+        f"WHERE ct.{quote('app_label')} = %s AND ct.{quote('model')} = %s "
+        f"AND p.{quote('codename')} IN ({', '.join(['%s'] * len(codenames))}) "
+        f"AND p.{quote('id')} IN ({held})"
+    )
+    return sql, [model._meta.app_label, model._meta.model_name, *codenames, *held_params]
+
+
 def permission_held(*, user, model, codename: str):
     """A condition for a query on `model`: `user` holds `codename` on the row (itself or
     through a group), as guardian decides it (its direct tables, which the engine
@@ -159,28 +194,27 @@ def permission_held(*, user, model, codename: str):
     Nobody inactive or anonymous holds anything.
 
     Written as SQL: the ORM's two Exists() subqueries cost ~2 ms of Python to compile
-    per request (an autosave's budget is about two trivial requests)."""
+    per request (an autosave's budget is about two trivial requests). One EXISTS over
+    the permission, whose id is among those held on the row by the user or their
+    groups: PostgreSQL plans it in a third of the time of an EXISTS per holder table
+    each joining the permission and its content type (0.6 ms of its CPU per autosave)."""
     if not (user.is_authenticated and user.is_active):
         return RawSQL("1 = 0", (), output_field=BooleanField())
+    sql, params = _of_codenames(user=user, model=model, codenames=[codename])
+    return RawSQL(f"EXISTS (SELECT 1 {sql})", params, output_field=BooleanField())
+
+
+def permissions_held(*, user, model, codenames) -> RawSQL:
+    """An integer for a query on `model`: bit i set when `user` holds `codenames[i]` on
+    the row, as permission_held decides each (one subquery for them all)."""
+    if not (user.is_authenticated and user.is_active):
+        return RawSQL("0", (), output_field=IntegerField())
+    codenames = list(codenames)
     quote = connection.ops.quote_name
-    by_user = get_user_obj_perms_model(model)._meta
-    by_group = get_group_obj_perms_model(model)._meta
-    memberships = user._meta.get_field("groups").remote_field.through._meta
-    permission, content_type = Permission._meta, ContentType._meta
-    row = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
-    # The permission by codename and content type, joined each time rather than its id
-    # kept in the process: a test database's flush gives permissions new ids.
-    of_permission = (
-        f"INNER JOIN {quote(permission.db_table)} p ON p.{quote('id')} = h.{quote('permission_id')} "
-        f"INNER JOIN {quote(content_type.db_table)} ct ON ct.{quote('id')} = p.{quote('content_type_id')} "
-        f"WHERE h.{quote('content_object_id')} = {row} AND p.{quote('codename')} = %s "
-        f"AND ct.{quote('app_label')} = %s AND ct.{quote('model')} = %s"
+    sql, params = _of_codenames(user=user, model=model, codenames=codenames)
+    bits = " ".join(f"WHEN %s THEN {1 << index}" for index in range(len(codenames)))
+    return RawSQL(
+        f"(SELECT COALESCE(SUM(CASE p.{quote('codename')} {bits} ELSE 0 END), 0) {sql})",
+        [*codenames, *params],
+        output_field=IntegerField(),
     )
-    sql = (
-        f"(EXISTS (SELECT 1 FROM {quote(by_user.db_table)} h {of_permission} AND h.{quote('user_id')} = %s) "
-        f"OR EXISTS (SELECT 1 FROM {quote(by_group.db_table)} h "
-        f"INNER JOIN {quote(memberships.db_table)} m ON m.{quote('group_id')} = h.{quote('group_id')} "
-        f"{of_permission} AND m.{quote('user_id')} = %s))"
-    )
-    labels = (codename, model._meta.app_label, model._meta.model_name)
-    return RawSQL(sql, (*labels, user.pk, *labels, user.pk), output_field=BooleanField())

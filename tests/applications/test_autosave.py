@@ -135,3 +135,42 @@ def test_a_right_that_goes_between_the_read_and_the_write_is_answered_in_json(cl
     assert response.status_code == 403 and response.json()["error"] == "forbidden"
     stored = Case.objects.get(pk=draft.pk)
     assert (stored.version, stored.sections) == (draft.version, draft.sections)
+
+
+def test_the_read_for_saving_answers_the_rights_and_defers_the_rest(cast, draft, django_assert_num_queries):
+    from applications.selectors import case_for_saving
+
+    with django_assert_num_queries(1):
+        case = case_for_saving(user=cast.applicant_a, pk=draft.pk)
+        assert (case.may_view, case.may_change, case.has_stamped_scan) == (True, True, False)
+        assert (case.version, case.state, case.unit_id, case.campaign_id) == (
+            draft.version,
+            draft.state,
+            draft.unit_id,
+            draft.campaign_id,
+        )
+        assert case.schema.definition == draft.schema.definition
+    assert case.title == draft.title  # deferred: read when asked
+    other = case_for_saving(user=cast.applicant_b, pk=draft.pk)
+    assert (other.may_view, other.may_change) == (False, False)
+    assert case_for_saving(user=cast.applicant_a, pk=draft.pk + 10_000) is None
+    assert case_for_saving(user=cast.applicant_a, pk=2**63) is None  # beyond any id: no query
+
+
+def test_outside_a_transaction_a_name_in_use_is_refused_and_the_connection_goes_on(transactional_db, cast, draft):
+    # In autocommit (a server's request) the UPDATE runs without a transaction of its own.
+    from django.core.exceptions import ValidationError
+
+    make_case(campaign=cast.campaign, applicant=cast.applicant_a, title="同名案例", complete=False)
+    assert not connection.in_atomic_block
+    with pytest.raises(ValidationError):
+        case_save_content(
+            case=draft, actor=cast.applicant_a, expected_version=draft.version, **_content(draft, title="同名案例")
+        )
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.title) == (draft.version, draft.title)
+    version = draft.version
+    case_save_content(
+        case=draft, actor=cast.applicant_a, expected_version=version, **_content(draft, title="另一个名称")
+    )
+    assert Case.objects.get(pk=draft.pk).version == version + 1

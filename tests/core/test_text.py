@@ -119,3 +119,12 @@ def test_counting_never_counts_what_normalisation_removes_or_hides(text):
     assert counted_length(removed) == 0
     # Inserting removed or uncounted characters anywhere changes nothing.
     assert counted_length(ZERO_WIDTH.join(prose) + BIDI) == counted_length(prose)
+
+
+def test_the_counting_class_refuses_exactly_what_the_rule_does_on_every_code_point():
+    # counted_length finds what does not count with one character class (core.text);
+    # the rule it must agree with is _counts, character by character.
+    from core.text import _NOT_COUNTED, _counts
+
+    disagree = [hex(c) for c in range(0x110000) if bool(_NOT_COUNTED.fullmatch(chr(c))) is _counts(chr(c))]
+    assert disagree == []

@@ -14,6 +14,10 @@ On the database DATABASE_URL names (`make loadtest` starts a throw-away PostgreS
    autosaving with no pause, then the same clients posting a trivial signed-in POST,
    --saturation-seconds each; the ratio autosave / trivial.
 
+Beside each throughput, the server's CPU per request in that phase (gunicorn's workers
+and PostgreSQL's backends, from the kernel's accounting, once every client has opened
+its editor page): a cost ratio that other load on a shared machine hardly moves.
+
 Prints one figure a line. Exit status 1 when a save was lost or a request failed.
 """
 
@@ -135,8 +139,39 @@ def _wait_drained(url: str, timeout: float = 180) -> float:
     return time.monotonic() - started
 
 
-def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None) -> dict:
+def _tree_cpu(pid: int | None) -> float:
+    """CPU seconds of process `pid` and its descendants, those that ended included (a
+    gunicorn worker is recycled after max_requests; PostgreSQL's backends end with
+    their connection)."""
+    import psutil
+
+    if pid is None:
+        return 0.0
+    try:
+        root = psutil.Process(pid)
+        times = root.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        children = root.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    for child in children:
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _locust(
+    user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None, cpu=None
+) -> dict:
+    """Run one phase; its rows of figures by request name. With `cpu` (a function giving
+    the server's CPU seconds so far), also "cpu_per_request": CPU seconds per request
+    from the moment every client has opened its editor page (so their cost is not in it)
+    to the end, by locust's per-second history of the requests answered."""
     prefix = work / user_class
+    spawn_rate = max(users // 5, 1)
     command = [
         str(BIN / "locust"),
         "-f",
@@ -146,7 +181,7 @@ def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path,
         "--users",
         str(users),
         "--spawn-rate",
-        str(max(users // 5, 1)),
+        str(spawn_rate),
         "--run-time",
         f"{seconds}s",
         "--stop-timeout",
@@ -160,9 +195,29 @@ def _locust(user_class: str, *, users: int, seconds: int, host: str, work: Path,
         "ERROR",
     ]
     extra = {"LOADTEST_RESULTS": str(results)} if results else {}
-    subprocess.run(command, env={**environment, **extra}, cwd=ROOT, check=False, timeout=seconds + 120)
+    process = subprocess.Popen(command, env={**environment, **extra}, cwd=ROOT)
+    window = None
+    if cpu is not None:
+        time.sleep(min(users / spawn_rate + 3, seconds / 3))
+        window = (time.time(), cpu())
+    try:
+        process.wait(timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
-        return {row["Name"]: row for row in csv.DictReader(stream)}
+        rows = {row["Name"]: row for row in csv.DictReader(stream)}
+    if window is not None:
+        started, cpu_before = window
+        with open(f"{prefix}_stats_history.csv", encoding="utf-8") as stream:
+            before = [
+                int(row["Total Request Count"])
+                for row in csv.DictReader(stream)
+                if row["Name"] == "Aggregated" and int(row["Timestamp"]) <= started
+            ]
+        answered = int(rows["Aggregated"]["Request Count"]) - (before[-1] if before else 0)
+        rows["cpu_per_request"] = (cpu() - cpu_before) / answered if answered > 0 else 0.0
+    return rows
 
 
 def _lost_saves(results: Path) -> tuple[int, int]:
@@ -214,6 +269,13 @@ def main() -> int:
         from django.db import connection
 
         engine = connection.vendor
+        postmaster = None
+        if engine == "postgresql":
+            import psutil
+
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                postmaster = psutil.Process(cursor.fetchone()[0]).ppid()
         connection.close()
         print(f"loadtest.setup_s {time.monotonic() - started:.1f}  ({engine}, {args.users} applicants)", flush=True)
 
@@ -228,6 +290,10 @@ def main() -> int:
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--no-reload", "-v", "0"], cwd=ROOT, env=environment
         )
+
+        def _server_cpu() -> float:
+            return _tree_cpu(web.pid) + _tree_cpu(postmaster)
+
         try:
             _wait_healthy(host, web)
             results = work / "acknowledged.json"
@@ -249,10 +315,17 @@ def main() -> int:
                 host=host,
                 work=work,
                 environment=environment,
+                cpu=_server_cpu,
             )
             _wait_drained(host)
             trivial = _locust(
-                "FlatOutTrivial", users=args.flat_out, seconds=saturation, host=host, work=work, environment=environment
+                "FlatOutTrivial",
+                users=args.flat_out,
+                seconds=saturation,
+                host=host,
+                work=work,
+                environment=environment,
+                cpu=_server_cpu,
             )
         finally:
             for process in (web, worker):
@@ -284,6 +357,12 @@ def main() -> int:
     )
     ratio = auto_rps / trivial_rps if trivial_rps else 0.0
     print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
+    per_save = autosave.get("cpu_per_request", 0.0) * 1000
+    per_trivial = trivial.get("cpu_per_request", 0.0) * 1000
+    print(f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn + PostgreSQL, saturation phase)")
+    print(f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}")
+    if per_save:
+        print(f"loadtest.server_cpu_trivial_to_autosave_ratio {per_trivial / per_save:.2f}  (the ratio by CPU cost)")
     return 1 if lost or total_failures or auto_failures or trivial_failures else 0
 
 

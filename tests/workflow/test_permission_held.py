@@ -54,3 +54,27 @@ def test_nobody_inactive_holds_anything(cast, case_at):
     assert _held(applicant, case, "change_case")
     applicant.is_active = False
     assert not _held(applicant, case, "change_case") and _flag(applicant, case, "change_case") is False
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_several_rights_at_once_agree_with_one_at_a_time(cast, case_at, state):
+    from workflow.permissions import permissions_held
+
+    case = case_at(state)
+    for name in USERS:
+        user = getattr(cast, name)
+        bits = (
+            Case.objects.annotate(rights=permissions_held(user=user, model=Case, codenames=CODENAMES))
+            .values_list("rights", flat=True)
+            .get(pk=case.pk)
+        )
+        held = [bool(bits & (1 << index)) for index in range(len(CODENAMES))]
+        assert held == [_held(user, case, codename) for codename in CODENAMES], (state, name)
+    outsider = cast.applicant_b
+    outsider.is_active = False
+    assert (
+        Case.objects.annotate(rights=permissions_held(user=outsider, model=Case, codenames=CODENAMES))
+        .values_list("rights", flat=True)
+        .get(pk=case.pk)
+        == 0
+    )
