@@ -47,10 +47,10 @@ def stage_coverage(stage: ReviewStage, categories) -> list[dict]:
     A grouped count of the round's stored result rows (reviews.models.ResultRow, kept in
     the transaction of every assignment, submission and state change) in expert review:
     their (stage, category, state, assigned, scored) index alone, one range per
-    category, a few groups each. The round's cases are exactly its rows in expert review (the rows cover
-    the campaign's cases in provincial review, of the shortlist when the round has
-    one); `scored` counts the submitted reviews (a review is submitted with its total,
-    and reopened without it: reviews.experts.services)."""
+    category, a few groups each. The round's cases are exactly its rows in expert
+    review (the rows cover the campaign's cases in provincial review, of the shortlist
+    when the round has one); `scored` counts the submitted reviews (a review is
+    submitted with its total, and reopened without it: reviews.experts.services)."""
     categories = list(categories)
     per_group = (
         # The categories named: each an exact range of the index (stage, category,
