@@ -2,13 +2,12 @@
 the experts of a case have got."""
 
 from django.db import connection
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from applications.enums import CaseState
 from applications.models import Case
 from reviews.enums import StageStatus
-from reviews.models import ExpertAssignment, ReviewStage
+from reviews.models import ExpertAssignment, ResultRow, ReviewStage
 
 
 def open_stage(campaign) -> ReviewStage | None:
@@ -40,65 +39,111 @@ def expert_review_progress(*, case) -> tuple[int, int]:
     return counts["assigned"], counts["submitted"]
 
 
-def _with_progress(cases, stage: ReviewStage):
-    """Annotate n_assigned and n_submitted (this round's experts) by correlated
-    subqueries on the (stage, case, expert) index: for filtering on them in SQL."""
-    mine = ExpertAssignment.objects.filter(stage=stage, case=OuterRef("pk")).order_by().values("case")
-    return cases.annotate(
-        n_assigned=Coalesce(Subquery(mine.annotate(n=Count("pk")).values("n")), 0),
-        n_submitted=Coalesce(Subquery(mine.filter(submitted_at__isnull=False).annotate(n=Count("pk")).values("n")), 0),
-    )
-
-
 def stage_coverage(stage: ReviewStage, categories) -> list[dict]:
     """Per category of the round (`categories`, in their order), counted in SQL in one
     query: its cases, those with fewer experts than the round wants, and those whose
     experts have all submitted.
 
-    Read in one pass over the cases' (campaign, state, category) index, in its order
-    (category, then case): each case joined to its assignments of this round in the
-    (stage, case, submitted_at, …) index, grouped per case as the index hands them out,
-    then summed per category. No case row (its narratives) is read, no assignment of
-    another round, and the per-case counts are neither materialised nor sorted (the
-    previous form grouped the round's assignments apart, then built an index on them
-    to join them to the cases: 55 ms of 100 at 100,000 cases)."""
-    mine = FilteredRelation("assignments", condition=Q(assignments__stage=stage))
-    per_case = (
-        stage_cases(stage)
-        .select_related(None)
+    A grouped count of the round's stored result rows (reviews.models.ResultRow, kept in
+    the transaction of every assignment, submission and state change) in expert review:
+    their (stage, category, state, assigned, scored) index alone, one range per
+    category, a few groups each. The round's cases are exactly its rows in expert
+    review (the rows cover the campaign's cases in provincial review, of the shortlist
+    when the round has one); `scored` counts the submitted reviews (a review is
+    submitted with its total, and reopened without it: reviews.experts.services)."""
+    categories = list(categories)
+    per_group = (
+        # The categories named: each an exact range of the index (stage, category,
+        # state), read in the grouping's order (SQLite sorts the whole stage's range
+        # into groups when only the stage and state are given).
+        ResultRow.objects.filter(
+            stage=stage, category_id__in=[category.pk for category in categories], state=CaseState.IN_EXPERT_REVIEW
+        )
         .order_by()
-        .annotate(mine=mine)
-        .values("category_id", "pk")
-        .annotate(n=Count("mine__id"), s=Count("mine__submitted_at"))
+        .values_list("category_id", "assigned", "scored")
+        .annotate(n=Count("*"))
     )
-    inner, inner_params = per_case.query.sql_with_params()
-    sql = (
-        "SELECT a.category_id, COUNT(*), SUM(CASE WHEN a.n >= %s THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN a.n > 0 AND a.s = a.n THEN 1 ELSE 0 END) "
-        f"FROM ({inner}) a GROUP BY a.category_id"
-    )
-    with connection.cursor() as cursor:
-        # The ORM's own SQL; every value a parameter.
-        cursor.execute(sql, (stage.reviewers_per_case, *inner_params))
-        tallies = {category_id: (total, full, done) for category_id, total, full, done in cursor.fetchall()}
+    wanted = stage.reviewers_per_case
+    tallies: dict[int, list[int]] = {}
+    for category_id, assigned, scored, n in per_group:
+        tally = tallies.setdefault(category_id, [0, 0, 0])
+        tally[0] += n
+        tally[1] += n if assigned < wanted else 0
+        tally[2] += n if assigned > 0 and scored == assigned else 0
     rows = []
     for category in categories:
-        total, full, done = tallies.get(category.pk, (0, 0, 0))
+        total, short, done = tallies.get(category.pk, (0, 0, 0))
         if not total:
             continue
-        rows.append({"category": category, "cases": total, "short": total - full, "done": done})
+        rows.append({"category": category, "cases": total, "short": short, "done": done})
     return rows
 
 
-def stage_case_rows(stage: ReviewStage, *, category_id: int | None = None, short_only: bool = False):
+class RoundCaseRows:
+    """The round's cases in category order (the categories' position, then the case id),
+    filtered for the coverage drill-down (one category, only those short of experts), as
+    a sequence the paginator slices: its length is the coverage's count, and a slice is
+    read from the round's result rows, one index range per category the page reaches
+    (the `result_row_round_list` index, in case order), all in one query joined to
+    the page's cases for their titles (never the narratives)."""
+
+    def __init__(self, stage: ReviewStage, coverage: list[dict], *, category_id=None, short_only=False):
+        self.stage = stage
+        self.short_only = short_only
+        key = "short" if short_only else "cases"
+        # Categories sharing a position are one run, ordered by case id across them.
+        runs: dict[int, tuple[list[int], int]] = {}
+        for row in coverage:
+            category = row["category"]
+            if category_id is not None and category.pk != category_id:
+                continue
+            ids, count = runs.get(category.position, ([], 0))
+            runs[category.position] = (ids + [category.pk], count + row[key])
+        self.runs = [runs[position] for position in sorted(runs)]
+        self.count = sum(count for _ids, count in self.runs)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("RoundCaseRows is read a page (a slice) at a time")
+        start, stop, _step = index.indices(self.count)
+        parts, params = [], []
+        offset = 0
+        table = ResultRow._meta.db_table
+        for ids, count in self.runs:
+            low, high = max(start, offset), min(stop, offset + count)
+            if low < high:
+                # One category (the usual run): an equality, so the index hands its
+                # cases out in order.
+                among = "= %s" if len(ids) == 1 else f"IN ({', '.join(['%s'] * len(ids))})"
+                short = " AND assigned < %s" if self.short_only else ""
+                parts.append(
+                    f"SELECT * FROM (SELECT {len(parts)} AS k, case_id FROM {table} WHERE stage_id = %s AND state = %s"
+                    f" AND category_id {among}{short} ORDER BY case_id LIMIT %s OFFSET %s) r{len(parts)}"
+                )
+                params += [self.stage.pk, CaseState.IN_EXPERT_REVIEW, *ids]
+                if self.short_only:
+                    params.append(self.stage.reviewers_per_case)
+                params += [high - low, low - offset]
+            offset += count
+        if not parts:
+            return []
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT c.id, c.state, c.title, c.category_id FROM ({' UNION ALL '.join(parts)}) p"
+            f" JOIN {quote(Case._meta.db_table)} c ON c.id = p.case_id ORDER BY p.k, p.case_id"
+        )
+        # Every value a parameter; the cases' other fields deferred, as by only().
+        return list(Case.objects.raw(sql, params))
+
+
+def stage_case_rows(stage: ReviewStage, coverage: list[dict], *, category_id=None, short_only=False) -> RoundCaseRows:
     """The round's cases with their progress, in category order, filtered for the
-    coverage drill-down: one category, only those short of experts."""
-    cases = stage_cases(stage).select_related(None).only("pk", "state", "title", "category_id")
-    if category_id is not None:
-        cases = cases.filter(category_id=category_id)
-    if short_only:
-        cases = _with_progress(cases, stage).filter(n_assigned__lt=stage.reviewers_per_case)
-    return cases.order_by("category__position", "id")
+    coverage drill-down: one category, only those short of experts. `coverage`: the
+    round's stage_coverage (its counts are the list's length)."""
+    return RoundCaseRows(stage, coverage, category_id=category_id, short_only=short_only)
 
 
 def assignments_of(stage: ReviewStage, cases) -> dict[int, list[ExpertAssignment]]:

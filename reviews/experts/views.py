@@ -283,13 +283,8 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
     short_only = request.GET.get("short") == "1"
     coverage = stage_coverage(stage, categories.values())
     # The coverage has counted what the list holds: no COUNT query for the paginator.
-    counted = [row for row in coverage if category is None or row["category"] == category]
-    page = page_of(
-        request,
-        stage_case_rows(stage, category_id=category.pk if category else None, short_only=short_only),
-        size=ROUND_PAGE_SIZE,
-        count=sum(row["short" if short_only else "cases"] for row in counted),
-    )
+    rows = stage_case_rows(stage, coverage, category_id=category.pk if category else None, short_only=short_only)
+    page = page_of(request, rows, size=ROUND_PAGE_SIZE, count=len(rows))
     cases = list(page.object_list)
     by_case = assignments_of(stage, cases)
     for case in cases:

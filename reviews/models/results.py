@@ -48,6 +48,10 @@ class ResultRow(models.Model):
             models.Index(
                 fields=["stage", "category", "state", "assigned", "scored", "failed"], name="result_row_summary"
             ),
+            # The round page's list (reviews.experts.selectors.RoundCaseRows): a category's
+            # cases in one state in case order, those short of experts filtered from the
+            # index alone.
+            models.Index(fields=["stage", "category", "state", "case", "assigned"], name="result_row_round_list"),
         ]
 
     def __str__(self) -> str:
