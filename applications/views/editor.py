@@ -198,7 +198,7 @@ def case_autosave(request, pk: int):
     organisation = request.user.organisation
     if not (organisation and organisation.can_file and case.may_change):
         return JsonResponse({"error": "forbidden", "message": _("该案例当前不可编辑。")}, status=403)
-    form = CaseContentForm(request.POST, definition=case.schema.definition)
+    form = CaseContentForm.for_saving(request.POST, definition=case.schema.definition)
     if not form.is_valid():
         errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
         return JsonResponse({"error": "invalid", "message": "；".join(errors) or _("内容有误。")}, status=400)
