@@ -221,3 +221,14 @@ def test_the_autosave_s_read_asks_no_rights_its_write_does(client, cast, draft):
     assert response.status_code == 200
     on_case = [q["sql"] for q in queries.captured_queries if '"applications_case"' in q["sql"].split(" WHERE ")[0]]
     assert [(sql.split()[0], "auth_permission" in sql) for sql in on_case] == [("SELECT", False), ("UPDATE", True)]
+
+
+def test_the_answer_says_the_time_of_the_save_as_the_editor_shows_it(client, cast, draft):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    client.force_login(cast.applicant_a)
+    answer = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="一")).json()
+    stored = Case.objects.get(pk=draft.pk)
+    assert answer["saved_at"] == date_format(timezone.localtime(stored.updated_at), "H:i:s")
+    assert answer["version"] == stored.version == draft.version + 1
