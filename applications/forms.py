@@ -248,15 +248,38 @@ def _build_validating_class(definition: dict) -> type:
     for name, field in model.fields.items():
         speak_chinese(field, name)
     shared = MappingProxyType(dict(model.fields))
+    # What the lean loop below takes for granted (forms.BaseForm._clean_fields reads a
+    # disabled field's initial value instead).
+    assert not any(field.disabled for field in shared.values())
 
     def __init__(self, data):
-        # BaseForm's own start (bound, prefix, error class, renderer …) over no fields
+        # BaseForm's own start (bound, error class, renderer …; no prefix) over no fields
         # to copy; then the shared ones, read-only: validating changes no field.
         forms.Form.__init__(self, data)
         self.definition = definition
         self.fields = shared
 
-    validating = type("ValidatingCaseContentForm", (CaseContentForm,), {"__init__": __init__})
+    def full_clean(self):
+        # The fields were prepared when the class was built (NormalisedInput's work).
+        forms.BaseForm.full_clean(self)
+
+    def _clean_fields(self):
+        # forms.BaseForm._clean_fields without a BoundField per field (a third of the
+        # cleaning's time): each field cleans what its widget reads from the data under
+        # its name (no prefix, no disabled field), then the form's clean_<name>.
+        for name, field in shared.items():
+            try:
+                self.cleaned_data[name] = field.clean(field.widget.value_from_datadict(self.data, self.files, name))
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
+    validating = type(
+        "ValidatingCaseContentForm",
+        (CaseContentForm,),
+        {"__init__": __init__, "full_clean": full_clean, "_clean_fields": _clean_fields},
+    )
     validating.base_fields = {}
     return validating
 
