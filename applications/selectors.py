@@ -20,11 +20,14 @@ def cases_visible_to(*, user, whole: bool = False):
     )
 
 
-def case_for_saving(*, user, pk: int) -> Case | None:
+def case_for_saving(*, user, pk: int, rights: bool = True) -> Case | None:
     """The case `pk` with what a save of its content needs, in one query: its form
     version, whether `user` may see it (`may_view`, as cases_visible_to decides) and edit
     it (`may_change`), and whether its stamped scan is there (`has_stamped_scan`); None
-    when there is no such case.
+    when there is no such case. With `rights=False` the rights are not asked (`may_view`
+    and `may_change` are None), for a caller that writes only through a statement asking
+    them itself and asks them again before any refusal (the autosave): PostgreSQL plans
+    the rights' subquery in 0.4 ms of its CPU, each time.
 
     The deadline rush's read, so written as SQL reading only what a save needs (its
     narratives are about to be replaced): the ORM's compilation of the same query cost
@@ -38,24 +41,28 @@ def case_for_saving(*, user, pk: int) -> Case | None:
     wanted = {"id", "state", "campaign_id", "category_id", "unit_id", "authority_id", "schema_id", "version"}
     # In the model's order of fields, as Model.from_db reads them.
     fields = [field.attname for field in Case._meta.concrete_fields if field.attname in wanted]
-    rights = permissions_held(user=user, model=Case, codenames=("view_case", "change_case"))
+    rights_sql, rights_params = "NULL", []
+    if rights:
+        held = permissions_held(user=user, model=Case, codenames=("view_case", "change_case"))
+        rights_sql, rights_params = held.sql, held.params
     sql = (
         f"SELECT {', '.join(f'{table}.{quote(field)}' for field in fields)}, {schemas}.{quote('definition')}, "
-        f"{rights.sql}, EXISTS (SELECT 1 FROM {attachments} a WHERE a.{quote('case_id')} = {table}.{quote('id')} "
+        f"{rights_sql}, EXISTS (SELECT 1 FROM {attachments} a WHERE a.{quote('case_id')} = {table}.{quote('id')} "
         f"AND a.{quote('kind')} = %s) "
         f"FROM {table} INNER JOIN {schemas} ON {schemas}.{quote('id')} = {table}.{quote('schema_id')} "
         f"WHERE {table}.{quote('id')} = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*rights.params, AttachmentKind.STAMPED_SCAN, pk])
+        cursor.execute(sql, [*rights_params, AttachmentKind.STAMPED_SCAN, pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    *values, definition, held, has_scan = row
+    *values, definition, bits, has_scan = row
     case = Case.from_db(connection.alias, fields, values)
     definition = FormSchema._meta.get_field("definition").from_db_value(definition, None, connection)
     case.schema = FormSchema.from_db(connection.alias, ["id", "definition"], [case.schema_id, definition])
-    case.may_view, case.may_change, case.has_stamped_scan = bool(held & 1), bool(held & 2), bool(has_scan)
+    case.may_view, case.may_change = (bool(bits & 1), bool(bits & 2)) if rights else (None, None)
+    case.has_stamped_scan = bool(has_scan)
     return case
 
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -186,20 +185,43 @@ def case_edit(request, pk: int):
     return redirect("case_edit", pk=case.pk)
 
 
-@login_required
-@require_POST
-def case_autosave(request, pk: int):
-    """The editor's background save. Answers JSON: the new version and what is still
-    missing, or 409 with the current version when the page is stale."""
-    # One query: the case, its form version, the user's rights on it, its stamped scan.
+def _autosave_refusal(request, pk: int) -> JsonResponse | None:
+    """Asked before any refusal of an autosave (its read asks no rights): Http404 when
+    the user may not see the case (nothing of it is told: not its form's labels, not its
+    version), the 403 answer when they may not edit it now, None when they may."""
     case = case_for_saving(user=request.user, pk=pk)
     if case is None or not case.may_view:
         raise Http404
     organisation = request.user.organisation
     if not (organisation and organisation.can_file and case.may_change):
         return JsonResponse({"error": "forbidden", "message": _("该案例当前不可编辑。")}, status=403)
-    form = CaseContentForm(request.POST, definition=case.schema.definition)
+    return None
+
+
+@login_required
+@require_POST
+def case_autosave(request, pk: int):
+    """The editor's background save. Answers JSON: the new version and what is still
+    missing, or 409 with the current version when the page is stale.
+
+    One read (the case, its form version, its stamped scan) and one write, which itself
+    asks the user's right to edit (case_save_content: the UPDATE writes only a case the
+    user may edit, in a state that may be edited, at the version the page loaded). The
+    rights are asked on their own only before a refusal (`_autosave_refusal`): whoever
+    may not see the case gets 404 whatever they sent, as before; a save that succeeds
+    was allowed by the write (the right to edit is granted only with the right to see,
+    applications.lifecycle.grants)."""
+    case = case_for_saving(user=request.user, pk=pk, rights=False)
+    if case is None:
+        raise Http404
+    organisation = request.user.organisation
+    if not (organisation and organisation.can_file):
+        return _autosave_refusal(request, pk)
+    form = CaseContentForm.for_saving(request.POST, definition=case.schema.definition)
     if not form.is_valid():
+        refusal = _autosave_refusal(request, pk)
+        if refusal is not None:
+            return refusal
         errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
         return JsonResponse({"error": "invalid", "message": "；".join(errors) or _("内容有误。")}, status=400)
     try:
@@ -207,15 +229,24 @@ def case_autosave(request, pk: int):
             case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
         )
     except ValidationError as invalid:
+        refusal = _autosave_refusal(request, pk)
+        if refusal is not None:
+            return refusal
         label = form["title"].label
         return JsonResponse(
             {"error": "invalid", "message": "；".join(f"{label}：{message}" for message in invalid.messages)},
             status=400,
         )
     except PermissionDenied as denied:
-        # The right to edit went (the case was submitted elsewhere) after the read above.
-        return JsonResponse({"error": "forbidden", "message": str(denied)}, status=403)
+        # No right to edit, or not in a state that may be edited (the case was submitted
+        # from another tab): 404 for whoever may not even see it.
+        return _autosave_refusal(request, pk) or JsonResponse(
+            {"error": "forbidden", "message": str(denied)}, status=403
+        )
     except StaleEdit as stale:
+        refusal = _autosave_refusal(request, pk)
+        if refusal is not None:
+            return refusal
         return JsonResponse(
             {
                 "error": "stale",
@@ -229,7 +260,8 @@ def case_autosave(request, pk: int):
     return JsonResponse(
         {
             "version": case.version,
-            "saved_at": date_format(timezone.localtime(case.updated_at), "H:i:s"),
+            # date_format(…, "H:i:s") says the same, through the localisation's lookups.
+            "saved_at": timezone.localtime(case.updated_at).strftime("%H:%M:%S"),
             "total": sum(counted_length(text) for text in case.sections.values()),
             "problems": [problem.message for problem in case_problems(case)],
         }

@@ -174,3 +174,61 @@ def test_outside_a_transaction_a_name_in_use_is_refused_and_the_connection_goes_
         case=draft, actor=cast.applicant_a, expected_version=version, **_content(draft, title="另一个名称")
     )
     assert Case.objects.get(pk=draft.pk).version == version + 1
+
+
+SENT = {
+    "valid": {"section__overview": "新内容"},
+    "invalid": {"header__contact_name": "长" * 21, "figure__users": "很多"},
+    "stale": {"section__overview": "旧页面", "version": 0},
+    "name in use": {"title": "同名案例"},
+    "no version": {"version": ""},
+}
+
+
+@pytest.mark.parametrize("sent", SENT)
+def test_whoever_may_not_see_the_case_learns_nothing_of_it_whatever_they_send(client, cast, draft, sent):
+    # The autosave's read asks no rights (its write does): every refusal asks them first.
+    make_case(campaign=cast.campaign, applicant=cast.applicant_a, title="同名案例", complete=False)
+    data = {**_post_data(draft), **SENT[sent]}
+    for user in (cast.applicant_b, cast.reviewer_a, cast.expert_assigned):
+        client.force_login(user)
+        response = client.post(reverse("case_autosave", args=[draft.pk]), data)
+        assert response.status_code == 404, (user, response.content)
+        assert "同名案例" not in response.content.decode() and "联系人" not in response.content.decode()
+    client.force_login(cast.applicant_a)
+    assert client.post(reverse("case_autosave", args=[draft.pk + 10_000]), data).status_code == 404
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections, stored.title) == (draft.version, draft.sections, draft.title)
+
+
+@pytest.mark.parametrize("sent", SENT)
+def test_who_may_see_but_not_edit_is_refused_whatever_they_send(client, cast, draft, sent):
+    make_case(campaign=cast.campaign, applicant=cast.applicant_a, title="同名案例", complete=False)
+    _take_away_editing(draft)
+    client.force_login(cast.applicant_a)
+    response = client.post(reverse("case_autosave", args=[draft.pk]), {**_post_data(draft), **SENT[sent]})
+    assert response.status_code == 403 and response.json()["error"] == "forbidden"
+    stored = Case.objects.get(pk=draft.pk)
+    assert (stored.version, stored.sections, stored.title) == (draft.version, draft.sections, draft.title)
+
+
+def test_the_autosave_s_read_asks_no_rights_its_write_does(client, cast, draft):
+    client.force_login(cast.applicant_a)
+    client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="一"))
+    draft.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="二"))
+    assert response.status_code == 200
+    on_case = [q["sql"] for q in queries.captured_queries if '"applications_case"' in q["sql"].split(" WHERE ")[0]]
+    assert [(sql.split()[0], "auth_permission" in sql) for sql in on_case] == [("SELECT", False), ("UPDATE", True)]
+
+
+def test_the_answer_says_the_time_of_the_save_as_the_editor_shows_it(client, cast, draft):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    client.force_login(cast.applicant_a)
+    answer = client.post(reverse("case_autosave", args=[draft.pk]), _post_data(draft, section__overview="一")).json()
+    stored = Case.objects.get(pk=draft.pk)
+    assert answer["saved_at"] == date_format(timezone.localtime(stored.updated_at), "H:i:s")
+    assert answer["version"] == stored.version == draft.version + 1

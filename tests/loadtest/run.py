@@ -167,7 +167,8 @@ def _locust(
     user_class: str, *, users: int, seconds: int, host: str, work: Path, environment, results=None, cpu=None
 ) -> dict:
     """Run one phase; its rows of figures by request name. With `cpu` (a function giving
-    the server's CPU seconds so far), also "cpu_per_request": CPU seconds per request
+    the server's CPU seconds so far: gunicorn's, PostgreSQL's), also "cpu_per_request":
+    CPU seconds per request of each
     from the moment every client has opened its editor page (so their cost is not in it)
     to the end, by locust's per-second history of the requests answered."""
     prefix = work / user_class
@@ -216,7 +217,10 @@ def _locust(
                 if row["Name"] == "Aggregated" and int(row["Timestamp"]) <= started
             ]
         answered = int(rows["Aggregated"]["Request Count"]) - (before[-1] if before else 0)
-        rows["cpu_per_request"] = (cpu() - cpu_before) / answered if answered > 0 else 0.0
+        rows["cpu_per_request"] = tuple(
+            (after - before) / answered if answered > 0 else 0.0
+            for after, before in zip(cpu(), cpu_before, strict=True)
+        )
     return rows
 
 
@@ -291,8 +295,8 @@ def main() -> int:
             [sys.executable, "manage.py", "run_worker", "--no-reload", "-v", "0"], cwd=ROOT, env=environment
         )
 
-        def _server_cpu() -> float:
-            return _tree_cpu(web.pid) + _tree_cpu(postmaster)
+        def _server_cpu() -> tuple[float, float]:
+            return _tree_cpu(web.pid), _tree_cpu(postmaster)
 
         try:
             _wait_healthy(host, web)
@@ -357,10 +361,17 @@ def main() -> int:
     )
     ratio = auto_rps / trivial_rps if trivial_rps else 0.0
     print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
-    per_save = autosave.get("cpu_per_request", 0.0) * 1000
-    per_trivial = trivial.get("cpu_per_request", 0.0) * 1000
-    print(f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn + PostgreSQL, saturation phase)")
-    print(f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}")
+    save_web, save_db = (seconds * 1000 for seconds in autosave.get("cpu_per_request", (0.0, 0.0)))
+    trivial_web, trivial_db = (seconds * 1000 for seconds in trivial.get("cpu_per_request", (0.0, 0.0)))
+    per_save, per_trivial = save_web + save_db, trivial_web + trivial_db
+    print(
+        f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn {save_web:.1f} + PostgreSQL {save_db:.1f}, "
+        "saturation phase)"
+    )
+    print(
+        f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}  (gunicorn {trivial_web:.1f} + PostgreSQL "
+        f"{trivial_db:.1f})"
+    )
     if per_save:
         print(f"loadtest.server_cpu_trivial_to_autosave_ratio {per_trivial / per_save:.2f}  (the ratio by CPU cost)")
     return 1 if lost or total_failures or auto_failures or trivial_failures else 0
