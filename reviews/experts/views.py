@@ -328,16 +328,23 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
     for case in cases:
         case.category = categories[str(case.category_id)]
     _word_assignments(cases, by_case, campaign=campaign, wanted=stage.reviewers_per_case)
-    # Each expert's load and submissions, each a plain count of its range of the
-    # (expert, stage, submitted_at) index: not by grouping every assignment of the
-    # campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping sorted
-    # 124,000 wide rows), nor by grouped subqueries (17 ms against 9).
+    # Each expert's reviews pending and submitted, each a plain count of its range of
+    # the (expert, stage, submitted_at) index, the load their sum: not by grouping every
+    # assignment of the campaign joined to the users' rows (0.08 s at 100,000 cases: the
+    # grouping sorted 124,000 wide rows), nor by grouped subqueries (17 ms against 9),
+    # nor by counting the load's whole range besides the submitted part of it (6.7 ms
+    # against 5.4: every assignment was stepped through once more).
     of_expert = ExpertAssignment.objects.filter(expert=OuterRef("pk"), stage=stage)
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True)
-        .annotate(load=count_of(of_expert), submitted=count_of(of_expert.filter(submitted_at__isnull=False)))
+        .annotate(
+            pending=count_of(of_expert.filter(submitted_at__isnull=True)),
+            submitted=count_of(of_expert.filter(submitted_at__isnull=False)),
+        )
         .order_by("id")
     )
+    for expert in experts:
+        expert.load = expert.pending + expert.submitted
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
     # The cases to choose from are those on the page (its filters narrow them down).
@@ -360,6 +367,8 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
             "assign_form": assign_form,
             "failed": failed,
             "rubric": getattr(campaign, "rubric", None),
+            # Reversed once, not once per expert.
+            "sheets_url": reverse("reviews:review_sheets", args=[stage.pk]),
             # The token's field once for the page's many small forms, not a tag per form.
             "csrf_input": format_html(
                 '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
