@@ -293,7 +293,7 @@ def _word_assignments(cases, by_case, *, campaign, wanted: int) -> None:
         case.short = case.n_assigned < wanted
         forms = []
         for assignment in by_case[case.pk]:
-            expert = str(assignment.expert)
+            expert = assignment.expert_name
             done = assignment.is_submitted
             forms.append(
                 {
