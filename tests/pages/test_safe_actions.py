@@ -105,7 +105,8 @@ def test_signed_out_posts_go_to_the_view_which_sends_them_to_sign_in(client, cas
     [
         ("reviews/ranking.html", "报送后排序和初审结果锁定"),
         ("reviews/province_review.html", "结束「"),
-        ("reviews/province_review.html", "取消后"),
+        # 取消分配: the consequence worded by the view (_word_assignments), once per assignment.
+        ("reviews/province_review.html", 'name="_confirm" value="{{ a.confirm }}"'),
         ("reviews/score.html", 'when="submit"'),
         ("reviews/publication.html", "发布通报后"),
         ("reviews/results.html", "confirm_reject_selection"),
