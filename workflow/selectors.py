@@ -27,11 +27,7 @@ def visible_to(*, user, model, codename: str, whole: bool = False):
     10,000)."""
     if not getattr(user, "is_authenticated", False):
         return model._default_manager.none()
-    content_type = ContentType.objects.get_for_model(model)  # cached by Django after the first call
-    permission = {"permission__content_type": content_type, "permission__codename": codename}
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
-    by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
+    by_user, by_group = _rows_held(user=user, model=model, codename=codename)
     if whole:
         # One list of the ids (`pk IN (… UNION …)`), not two `pk IN` joined by OR: for
         # an OR of two IN, PostgreSQL reads the whole table and tests each row against
@@ -41,6 +37,39 @@ def visible_to(*, user, model, codename: str, whole: bool = False):
     return model._default_manager.filter(
         Exists(by_user.filter(content_object=OuterRef("pk"))) | Exists(by_group.filter(content_object=OuterRef("pk")))
     )
+
+
+def _rows_held(*, user, model, codename: str):
+    """guardian's rows granting `codename` on a subject of `model` to `user`: (its own,
+    its groups'), as querysets."""
+    content_type = ContentType.objects.get_for_model(model)  # cached by Django after the first call
+    permission = {"permission__content_type": content_type, "permission__codename": codename}
+    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
+    by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
+    by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
+    return by_user, by_group
+
+
+def visible_state_counts_within(*, user, model, codename: str, within: dict) -> dict[str, int]:
+    """What `state_counts(visible_to(user=…, …).filter(**within))` answers, for a
+    `within` an index of `model` leads with, the state next (an authority's cases of a
+    campaign): every subject within read from that index, each tested against one hash
+    of the permitted ids (`COUNT(…) FILTER (WHERE pk IN …)`), in one query.
+
+    As `pk IN …` in the WHERE (visible_to's whole set), PostgreSQL joins the permitted
+    ids to the table, and having estimated them at a few dozen (17 for an authority's
+    7,500 at 100,000 cases: guardian's rows through the permissions' table and the
+    memberships), it probes the primary key once per id and reads each case's row
+    (40 ms); the FILTER it can only answer from a hash built once (11 ms)."""
+    field = model._meta.get_field("state")
+    counts = dict.fromkeys((value for value, _label in field.choices), 0)
+    if not getattr(user, "is_authenticated", False):
+        return counts
+    permitted = Q(pk__in=_permitted_ids(*_rows_held(user=user, model=model, codename=codename)))
+    within_rows = model._default_manager.filter(**within).order_by().values("state")
+    for row in within_rows.annotate(n=Count("pk", filter=permitted)):
+        counts[row["state"]] = row["n"]
+    return counts
 
 
 def _permitted_ids(by_user, by_group):

@@ -99,3 +99,23 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
         remove_perm("applications.view_case", held, submitted)
     fast, probed = both(cast.province_admin)
     assert fast == probed and fast["submitted"] == 1
+
+
+def test_the_counts_within_an_authoritys_cases_are_the_probed_counts(cast, case_at):
+    """visible_state_counts_within (the authority's queue) tests each case of the
+    (campaign, authority) range against the permitted ids: the same figures as
+    state_counts of the visible cases filtered alike, for every reader and range."""
+    from applications.selectors import cases_visible_to
+    from workflow.selectors import state_counts, visible_state_counts_within
+
+    for state in ("in_expert_review", "recommended", "draft", "submitted", "returned"):
+        case_at(state)
+        case_at(state, applicant=cast.applicant_b)
+    ranges = set(Case.objects.values_list("campaign_id", "authority_id"))
+    assert len(ranges) > 1
+    readers = [cast.province_admin, cast.reviewer_a, cast.reviewer_b, cast.applicant_a, cast.expert_assigned]
+    for user in readers:
+        for campaign_id, authority_id in ranges:
+            within = {"campaign_id": campaign_id, "authority_id": authority_id}
+            fast = visible_state_counts_within(user=user, model=Case, codename="view_case", within=within)
+            assert fast == state_counts(cases_visible_to(user=user).filter(**within)), (user, within)
