@@ -294,13 +294,20 @@ def _review_page(request, campaign, stage, *, failed=None, assign_form=None):
     # Each expert's load and submissions, each a plain count of its range of the
     # (expert, stage, submitted_at) index: not by grouping every assignment of the
     # campaign joined to the users' rows (0.08 s at 100,000 cases: the grouping sorted
-    # 124,000 wide rows), nor by grouped subqueries (17 ms against 9).
+    # 124,000 wide rows), nor by grouped subqueries (17 ms against 9). The load is
+    # the waiting and the submitted added up: two disjoint ranges of the index, each
+    # assignment read once (124,000 entries at 100,000 cases, not 184,000).
     of_expert = ExpertAssignment.objects.filter(expert=OuterRef("pk"), stage=stage)
     experts = list(
         User.objects.filter(role=Role.EXPERT, is_active=True)
-        .annotate(load=count_of(of_expert), submitted=count_of(of_expert.filter(submitted_at__isnull=False)))
+        .annotate(
+            waiting=count_of(of_expert.filter(submitted_at__isnull=True)),
+            submitted=count_of(of_expert.filter(submitted_at__isnull=False)),
+        )
         .order_by("id")
     )
+    for expert in experts:
+        expert.load = expert.waiting + expert.submitted
     if assign_form is None:
         assign_form = AssignForm(campaign=campaign, initial={"stage": stage.pk})
     # The cases to choose from are those on the page (its filters narrow them down).
