@@ -205,10 +205,20 @@ def visible_with_state_counts(*, user, model, codename: str, expected_states):
         # A's subjects per state, each one plain count (seven counts of the province's
         # 90,000 cases: 4 ms; one GROUP BY of the table: 16), and in the same statement
         # the user's and its groups' rows on a subject outside A, each a range of
-        # guardian's index joined to a hash of those subjects (the 10,000 drafts): none
-        # (the province), and nothing outside A is readable, without counting it per
-        # state by a hash of the 90,000 permitted ids (75 ms).
-        outside_ids = outside.values("pk")
+        # guardian's index tested against a hash of those subjects (the 10,000 drafts):
+        # none (the province), and nothing outside A is readable, without counting it
+        # per state by a hash of the 90,000 permitted ids (75 ms). (No rows: NULL.)
+        on_outside = Q(content_object_id__in=outside.values("pk"))
+
+        def outside_of(rows):
+            # COUNT(*) FILTER (WHERE subject IN (…)) over the rows' range of guardian's
+            # index: the subjects outside A hashed once, tested per row (20 ms for the
+            # province's 90,000 rows). As a join (`AND subject IN (…)`), PostgreSQL
+            # chose a parallel hash join (35 ms on a loaded machine).
+            # (The subject's column counted, not the id: from guardian's index alone.)
+            counted = rows.order_by().values("permission_id").annotate(n=Count("content_object_id", filter=on_outside))
+            return Subquery(counted.values("n"))
+
         checked = (
             Permission.objects.filter(pk=permission_id)
             .annotate(
@@ -216,15 +226,11 @@ def visible_with_state_counts(*, user, model, codename: str, expected_states):
                     f"in_{number}": count_of(model._default_manager.filter(state=value))
                     for number, value in enumerate(expected_values)
                 },
-                group_outside=count_of(
-                    get_group_obj_perms_model(model).objects.filter(
-                        group_id__in=group_ids, permission_id=permission_id, content_object_id__in=outside_ids
-                    )
+                group_outside=outside_of(
+                    get_group_obj_perms_model(model).objects.filter(group_id__in=group_ids, permission_id=permission_id)
                 ),
-                user_outside=count_of(
-                    get_user_obj_perms_model(model).objects.filter(
-                        user=user, permission_id=permission_id, content_object_id__in=outside_ids
-                    )
+                user_outside=outside_of(
+                    get_user_obj_perms_model(model).objects.filter(user=user, permission_id=permission_id)
                 ),
             )
             .values(*(f"in_{number}" for number in range(len(expected_values))), "group_outside", "user_outside")
