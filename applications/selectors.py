@@ -9,15 +9,26 @@ from core.params import MAX_ID
 from core.text import comparison_key
 from workflow.models import TransitionRecord
 from workflow.permissions import permissions_held
-from workflow.selectors import visible_to
+from workflow.selectors import visible_to, visible_with_state_counts
+
+# What a list of cases prints of each beside the case: read in the same query.
+CASE_RELATIONS = ("campaign", "category", "unit", "authority")
 
 
 def cases_visible_to(*, user, whole: bool = False):
     """Every case `user` may read, in one query: object permissions decide, nothing else.
     `whole=True` when the query reads them all (counts): see workflow.selectors.visible_to."""
-    return visible_to(user=user, model=Case, codename="view_case", whole=whole).select_related(
-        "campaign", "category", "unit", "authority"
+    return visible_to(user=user, model=Case, codename="view_case", whole=whole).select_related(*CASE_RELATIONS)
+
+
+def cases_visible_with_state_counts(*, user, expected_states):
+    """(every case `user` may read, as cases_visible_to; their number per state), for a
+    reader expected to read every case in `expected_states`: see
+    workflow.selectors.visible_with_state_counts."""
+    visible, counts = visible_with_state_counts(
+        user=user, model=Case, codename="view_case", expected_states=expected_states
     )
+    return visible.select_related(*CASE_RELATIONS), counts
 
 
 def case_for_saving(*, user, pk: int, rights: bool = True) -> Case | None:

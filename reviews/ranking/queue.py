@@ -20,8 +20,7 @@ from core.jobs import ListTable, export_list, list_export
 from core.links import link_for_each
 from core.listing import ListParams, back_to_list, kept_parameters
 from reviews.models import RankingTable
-from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue, review_queue_all
-from workflow.selectors import state_counts
+from reviews.ranking.selectors import QUEUE_SORTS, authority_of, review_queue, review_queue_counts
 
 PAGE_SIZE = 50
 SORT_CHOICES = [
@@ -88,7 +87,7 @@ def queue(request, year: int):
     """The authority's review queue 初审: search, filter, sort, counts per state."""
     authority, campaign = _authority_and_campaign(request, year)
     params, filters, sort, cases, categories, units = _listing(request, campaign, authority)
-    counts = state_counts(review_queue_all(user=request.user, campaign=campaign, authority=authority))
+    counts = review_queue_counts(user=request.user, campaign=campaign, authority=authority)
     # Unfiltered, the counts per state already say how many the list holds: no COUNT.
     unfiltered = not any(filters.values())
     page = params.page_of(

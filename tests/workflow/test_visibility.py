@@ -10,7 +10,8 @@ def test_both_shapes_of_the_visibility_query_read_exactly_what_guardian_grants(c
     for counts): both are guardian's answer (the user's own rows and its groups')."""
     from guardian.shortcuts import get_objects_for_user
 
-    from applications.selectors import cases_visible_to
+    from applications.enums import SEEN_BY_AUTHORITY_STATES
+    from applications.selectors import cases_visible_to, cases_visible_with_state_counts
 
     # Those that pass the ranking table first: a table is submitted only with no case waiting.
     for state in ("in_expert_review", "recommended", "not_recommended", "draft", "submitted"):
@@ -33,7 +34,22 @@ def test_both_shapes_of_the_visibility_query_read_exactly_what_guardian_grants(c
         )
         assert set(cases_visible_to(user=user).values_list("pk", flat=True)) == granted, user
         assert set(cases_visible_to(user=user, whole=True).values_list("pk", flat=True)) == granted, user
+        # The province's dashboard's shape: the groups and the permission's id as values.
+        listed, _counts = cases_visible_with_state_counts(user=user, expected_states=SEEN_BY_AUTHORITY_STATES)
+        assert set(listed.values_list("pk", flat=True)) == granted, user
+        assert set(listed.order_by("-updated_at", "-id")[:3].values_list("pk", flat=True)) <= granted, user
     assert set(cases_visible_to(user=cast.expert_assigned).values_list("pk", flat=True)), "an expert reads by user rows"
+    # A reader in no group: no permission's id read with the groups, visible_to's shape.
+    cast.expert_assigned.groups.clear()
+    granted = set(
+        get_objects_for_user(
+            cast.expert_assigned, "applications.view_case", klass=Case, accept_global_perms=False
+        ).values_list("pk", flat=True)
+    )
+    listed, _counts = cases_visible_with_state_counts(
+        user=cast.expert_assigned, expected_states=SEEN_BY_AUTHORITY_STATES
+    )
+    assert granted and set(listed.values_list("pk", flat=True)) == granted
     assert set(cases_visible_to(user=cast.reviewer_a).values_list("pk", flat=True)), "a reviewer by group rows"
 
 
@@ -45,7 +61,7 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
     from guardian.shortcuts import assign_perm
 
     from applications.enums import SEEN_BY_AUTHORITY_STATES
-    from applications.selectors import cases_visible_to
+    from applications.selectors import cases_visible_to, cases_visible_with_state_counts
     from workflow.selectors import state_counts, visible_state_counts
 
     for state in ("in_expert_review", "recommended", "not_recommended", "draft", "submitted", "returned"):
@@ -56,7 +72,12 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
         fast = visible_state_counts(
             user=user, model=Case, codename="view_case", expected_states=SEEN_BY_AUTHORITY_STATES
         )
-        return fast, state_counts(cases_visible_to(user=user))
+        # The set given with the counts is guardian's too, whichever way they were counted.
+        listed, counts = cases_visible_with_state_counts(user=user, expected_states=SEEN_BY_AUTHORITY_STATES)
+        probed = state_counts(cases_visible_to(user=user))
+        assert counts == fast and state_counts(listed) == probed, user
+        assert set(listed.values_list("pk", flat=True)) == set(cases_visible_to(user=user).values_list("pk", flat=True))
+        return fast, probed
 
     readers = [cast.province_admin, cast.reviewer_a, cast.applicant_a, cast.expert_assigned, cast.expert_unassigned]
     for user in readers:
@@ -78,3 +99,23 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
         remove_perm("applications.view_case", held, submitted)
     fast, probed = both(cast.province_admin)
     assert fast == probed and fast["submitted"] == 1
+
+
+def test_the_counts_within_an_authoritys_cases_are_the_probed_counts(cast, case_at):
+    """visible_state_counts_within (the authority's queue) tests each case of the
+    (campaign, authority) range against the permitted ids: the same figures as
+    state_counts of the visible cases filtered alike, for every reader and range."""
+    from applications.selectors import cases_visible_to
+    from workflow.selectors import state_counts, visible_state_counts_within
+
+    for state in ("in_expert_review", "recommended", "draft", "submitted", "returned"):
+        case_at(state)
+        case_at(state, applicant=cast.applicant_b)
+    ranges = set(Case.objects.values_list("campaign_id", "authority_id"))
+    assert len(ranges) > 1
+    readers = [cast.province_admin, cast.reviewer_a, cast.reviewer_b, cast.applicant_a, cast.expert_assigned]
+    for user in readers:
+        for campaign_id, authority_id in ranges:
+            within = {"campaign_id": campaign_id, "authority_id": authority_id}
+            fast = visible_state_counts_within(user=user, model=Case, codename="view_case", within=within)
+            assert fast == state_counts(cases_visible_to(user=user).filter(**within)), (user, within)
