@@ -189,7 +189,9 @@ def _bulk_recommended(cast, n):
     grant_case_permissions(cases)
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     start = table.entries.count()
-    RankingEntry.objects.bulk_create(RankingEntry(table=table, case=c, rank=start + i + 1) for i, c in enumerate(cases))
+    RankingEntry.objects.bulk_create(
+        RankingEntry(table=table, case=c, rank=start + i + 1, category=c.category) for i, c in enumerate(cases)
+    )
 
 
 @pytest.mark.parametrize("page_name", ["reviews:queue", "reviews:ranking"])
