@@ -3,9 +3,26 @@ the province's overview counts a table's entries per category from one index ran
 Required in the next migration: on PostgreSQL a column cannot be altered in the
 transaction that filled it while its foreign-key checks are still pending."""
 
+import importlib
+
 import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
+
+# Undone, SQLite rebuilds the entries' table without the column, and refuses the rename
+# at its end while the tables' trigger reads the entries: off around it (adding the
+# column needs no rebuild).
+_triggers = importlib.import_module("reviews.migrations.0003_ranking_gapless_trigger")
+
+
+def triggers_on(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _triggers.forwards(apps, schema_editor)
+
+
+def triggers_off(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        _triggers.backwards(apps, schema_editor)
 
 
 def fill_categories(apps, schema_editor):
@@ -21,6 +38,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, triggers_on),
         migrations.AddField(
             model_name="rankingentry",
             name="category",
@@ -33,5 +51,5 @@ class Migration(migrations.Migration):
                 verbose_name="征集类别",
             ),
         ),
-        migrations.RunPython(fill_categories, migrations.RunPython.noop),
+        migrations.RunPython(fill_categories, triggers_off),
     ]
