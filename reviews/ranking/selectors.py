@@ -1,15 +1,12 @@
 """What the authority's review and the province's overview of the ranking tables read."""
 
-from django.db import connection
-from django.db.models import Count
-
 from accounts.enums import AUTHORITY_KINDS
 from accounts.models import Organisation
 from accounts.roles import reviewing_authority
 from applications.enums import CaseState
 from applications.models import Case
 from applications.selectors import cases_matching, cases_visible_to, with_stamped_scan_flag
-from core.counts import counts_per
+from core.counts import counts_per, counts_where
 from core.links import link_for_each
 from reviews.enums import RankingTableStatus
 from reviews.models import RankingEntry, RankingTable
@@ -83,26 +80,18 @@ def authority_of(user):
     return reviewing_authority(user)
 
 
-def _ranked_per_category(*, campaign, tables, categories) -> dict[int, dict[int, int]]:
+def _ranked_per_category(*, tables, categories) -> dict[int, dict[int, int]]:
     """{authority id: {category id: cases in that authority's ranking tables}}: each
-    table's entries per category, from the entries' (table, category) index alone (the
-    entry holds its case's category): on SQLite a plain count of each range, all in one
-    statement; elsewhere one grouping of the campaign's entries. Where it probed an
-    index once per case of the campaign: 35 ms at 100,000 cases."""
+    table's entries per category (the entry holds its case's category), a plain count of
+    each range of the entries' (table, category) index, all in one statement, where it
+    probed an index once per case of the campaign (35 ms at 100,000 cases on SQLite, 5
+    now). On PostgreSQL too: an index-only count per range, 7 ms against 25 for one
+    grouping of the campaign's entries joined to their tables (50,000 entries)."""
     authority_of_table = {table.pk: table.authority_id for table in tables}
-    if connection.vendor == "sqlite":
-        keys = [(table.pk, category.pk) for table in tables for category in categories]
-        counted = counts_per(RankingEntry, fixed={}, by=["table", "category"], keys=keys)
-    else:
-        counted = {
-            (row["table_id"], row["category_id"]): row["n"]
-            for row in RankingEntry.objects.filter(table__campaign=campaign)
-            .order_by()
-            .values("table_id", "category_id")
-            .annotate(n=Count("*"))
-        }
+    keys = [(table.pk, category.pk) for table in tables for category in categories]
+    counted = counts_where(RankingEntry, [{"table": table, "category": category} for table, category in keys])
     by_category: dict[int, dict[int, int]] = {}
-    for (table_id, category_id), n in counted.items():
+    for (table_id, category_id), n in zip(keys, counted, strict=True):
         if n:
             per_category = by_category.setdefault(authority_of_table[table_id], {})
             per_category[category_id] = per_category.get(category_id, 0) + n
@@ -133,7 +122,7 @@ def campaign_overview(*, campaign):
         if current is None or current.is_locked:
             tables[t.authority_id] = t
     categories = list(campaign.categories.all())
-    by_category = _ranked_per_category(campaign=campaign, tables=all_tables, categories=categories)
+    by_category = _ranked_per_category(tables=all_tables, categories=categories)
     return [
         {
             "authority": authority,
