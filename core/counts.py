@@ -35,13 +35,22 @@ def counts_where(model, conditions: list[dict]) -> list[int]:
         return []
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    # Each field looked up and each value prepared once: the conditions repeat them
+    # (a campaign in every one of a hundred counts).
+    columns: dict[str, tuple] = {}
+    prepared: dict[tuple, object] = {}
     parts, params = [], []
     for condition in conditions:
         where = []
         for name, value in condition.items():
-            field = model._meta.get_field(name)
-            where.append(f"{quote(field.column)} = %s")
-            params.append(field.get_db_prep_value(value, connection))
+            if name not in columns:
+                field = model._meta.get_field(name)
+                columns[name] = (field, f"{quote(field.column)} = %s")
+            field, test = columns[name]
+            if (name, value) not in prepared:
+                prepared[name, value] = field.get_db_prep_value(value, connection)
+            where.append(test)
+            params.append(prepared[name, value])
         parts.append(f"(SELECT COUNT(*) FROM {table} WHERE {' AND '.join(where)})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)

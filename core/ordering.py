@@ -13,7 +13,7 @@ neither can write an order read before the other's change and lose it. The list 
 nothing of its models: they come in as querysets.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Model, QuerySet
 
@@ -27,16 +27,20 @@ class OrderedList:
         owner: QuerySet,
         entries: QuerySet,
         item_field: str,
-        make_entry: Callable[[int, int], Model],
+        make_entry: Callable[[int, int], Model] | None = None,
+        make_entries: Callable[[list[tuple[int, int]]], Iterable[Model]] | None = None,
         rank_field: str = "rank",
     ):
         """`owner`: the one row the list belongs to; `entries`: the list's rows;
         `item_field`: the entry's field holding the id; `make_entry(id, rank)`: a new,
-        unsaved entry."""
+        unsaved entry, or `make_entries([(id, rank), …])`: those of one rewrite at once
+        (when an entry copies something of its item: one read for all of them)."""
+        if (make_entry is None) == (make_entries is None):
+            raise TypeError("OrderedList needs make_entry or make_entries, not both.")
         self.owner = owner
         self.entries = entries
         self.item_field = item_field
-        self.make_entry = make_entry
+        self.make_entries = make_entries or (lambda pairs: [make_entry(item, rank) for item, rank in pairs])
         self.rank_field = rank_field
         self._locked = False
 
@@ -72,9 +76,9 @@ class OrderedList:
                 tail += 1
         # Ranks head+1 .. len-tail of the old list go, those of the new list come.
         self.entries.filter(**{f"{self.rank_field}__gt": head, f"{self.rank_field}__lte": len(old) - tail}).delete()
-        self.entries.model.objects.bulk_create(
-            self.make_entry(item, rank) for rank, item in enumerate(ids[head : len(ids) - tail], start=head + 1)
-        )
+        written = [(item, rank) for rank, item in enumerate(ids[head : len(ids) - tail], start=head + 1)]
+        if written:
+            self.entries.model.objects.bulk_create(self.make_entries(written))
         self._ids = list(ids)
 
 

@@ -1,7 +1,10 @@
 """The review app's side of the case's life: the implementations of the hooks that
 applications/lifecycle/hooks.py declares, connected once in ReviewsConfig.ready()."""
 
+from django.db.models.signals import post_save
+
 from applications.lifecycle import hooks
+from applications.models import Case
 from reviews.enums import PublicationKind
 from reviews.experts.selectors import expert_review_progress
 from reviews.experts.services import rubric_create_default
@@ -9,7 +12,7 @@ from reviews.models import ExpertAssignment, Objection, Publication
 from reviews.outcome.nrta import nrta_append
 from reviews.outcome.rules import gate_refusals, hard_quota_refusals
 from reviews.ranking.selectors import case_table_locked
-from reviews.ranking.services import ranking_append, ranking_remove
+from reviews.ranking.services import entry_category_follow_case, ranking_append, ranking_remove
 from reviews.setup.services import rubric_clone
 
 
@@ -50,6 +53,7 @@ def append_to_nrta_list(*, subject, record) -> None:
 
 
 def connect() -> None:
+    post_save.connect(entry_category_follow_case, sender=Case, dispatch_uid="ranking_entry_category_follows_case")
     hooks.case_table_locked.implement(case_table_locked)
     hooks.published_kinds.implement(published_kinds)
     hooks.expert_review_progress.implement(expert_review_progress)

@@ -88,6 +88,15 @@ class RankingEntry(models.Model):
         "applications.Case", on_delete=models.CASCADE, related_name="ranking_entry", verbose_name=_("申报案例")
     )
     rank = models.PositiveIntegerField(_("推荐排序"))
+    # The case's category, copied when the entry is written (reviews.ranking.services
+    # makes every entry) and kept equal to it: the province's overview counts each
+    # table's cases per category from the (table, category) index alone, without a
+    # look at the cases. A case's category is chosen when it is created and no service
+    # changes it; were one to, reviews.ranking.services.entry_category_follow_case
+    # follows the case's save.
+    category = models.ForeignKey(
+        "applications.Category", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("征集类别")
+    )
 
     class Meta:
         verbose_name = _("推荐排序")
@@ -97,9 +106,8 @@ class RankingEntry(models.Model):
             models.UniqueConstraint(fields=["table", "rank"], name="one_case_per_rank"),
             models.CheckConstraint(name="rank_starts_at_one", condition=models.Q(rank__gte=1)),
         ]
-        # The province's overview asks of each case whether a table of its own authority
-        # ranks it: answered from this index, without reading the entry.
-        indexes = [models.Index(fields=["case", "table"], name="ranking_entry_case_table")]
+        # The province's overview: each table's entries per category, a range each.
+        indexes = [models.Index(fields=["table", "category"], name="ranking_entry_table_category")]
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.case_id}"

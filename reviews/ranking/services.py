@@ -57,13 +57,42 @@ def open_table_for(*, campaign, authority) -> RankingTable:
     return table
 
 
+# Case ids per read of their categories: within any database's limit of parameters.
+_CATEGORY_READ = 5000
+
+
+def _new_entries(table_id: int, pairs: list[tuple[int, int]]) -> list[RankingEntry]:
+    """The entries (case id, rank) of a rewrite, each with its case's category (one
+    read for them all): the only place entries are made."""
+    categories = {}
+    for start in range(0, len(pairs), _CATEGORY_READ):
+        chunk = [case_id for case_id, _rank in pairs[start : start + _CATEGORY_READ]]
+        categories.update(Case.objects.filter(pk__in=chunk).values_list("pk", "category_id"))
+    return [
+        RankingEntry(table_id=table_id, case_id=case_id, rank=rank, category_id=categories[case_id])
+        for case_id, rank in pairs
+    ]
+
+
 def _order_of(table: RankingTable) -> OrderedList:
     """The table's order: its entries, owned (and locked) by the table's row."""
     return OrderedList(
         owner=RankingTable.objects.filter(pk=table.pk),
         entries=RankingEntry.objects.filter(table_id=table.pk),
         item_field="case_id",
-        make_entry=lambda case_id, rank: RankingEntry(table_id=table.pk, case_id=case_id, rank=rank),
+        make_entries=lambda pairs: _new_entries(table.pk, pairs),
+    )
+
+
+def entry_category_follow_case(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """The Case's post_save: its ranking entry keeps the case's category. No service
+    changes a case's category (it is chosen at creation), so this writes nothing in
+    practice; it keeps the copy exact should one ever do so. A save naming its fields
+    costs nothing unless they include the category."""
+    if created or (update_fields is not None and not {"category", "category_id"} & set(update_fields)):
+        return
+    RankingEntry.objects.filter(case_id=instance.pk).exclude(category_id=instance.category_id).update(
+        category_id=instance.category_id
     )
 
 

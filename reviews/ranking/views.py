@@ -19,6 +19,7 @@ from applications.uploads import PDF, offered_name
 from core.feedback import report_errors
 from core.forms import add_refusal
 from core.http import download_response
+from core.links import link_for_each
 from core.paging import page_of
 from core.params import parse_id, parse_int
 from reviews.models import RankingTable
@@ -264,14 +265,21 @@ def _overview_page(request, campaign, *, failed=None, failed_table_id=None):
     return it. `failed`: a return that did not go through, shown in its row and at the
     top; answered with 400."""
     rows, categories = campaign_overview(campaign=campaign)
+    # Each row's links for one reverse() each, not one per row (core.links).
+    scan_link = link_for_each("reviews:table_scan", campaign.year)
+    return_link = link_for_each("reviews:table_return", campaign.year)
     for row in rows:
-        table = row["table"]
-        if table is not None and table.is_locked:
-            row["return_form"] = (
-                failed
-                if failed is not None and table.pk == failed_table_id
-                else TableReturnForm(auto_id=TableReturnForm.auto_id_for(table.pk))
-            )
+        if row["table"] is not None and row["table"].stamped_scan:
+            row["scan_url"] = scan_link(row["table"].pk)
+    locked = [row for row in rows if row["table"] is not None and row["table"].is_locked]
+    blank = TableReturnForm.blank_fields(row["table"].pk for row in locked)
+    for row in locked:
+        row["return_url"] = return_link(row["table"].pk)
+        if failed is not None and row["table"].pk == failed_table_id:
+            row["return_form"] = failed
+            row["return_field"] = failed["reason"].as_field_group()
+        else:
+            row["return_field"] = blank[row["table"].pk]
     return render(
         request,
         "reviews/overview.html",

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from applications.enums import EDITABLE_STATES, FINAL_STATES, PHASE_ORDER, Campa
 from applications.models import Campaign, Case, DeadlineExtension
 from applications.phases.conditions import blocking_cases
 from applications.phases.services import extension_grant
-from reviews.models import RankingTable
+from reviews.models import RankingEntry, RankingTable
 from reviews.ranking.services import (
     case_return_to_authority,
     ranking_return,
@@ -167,6 +168,8 @@ def _check(cast, case_ids, campaign, plays):
     assert not Case.objects.filter(
         pk__in=case_ids, state=S.RECOMMENDED, ranking_entry__table__status="submitted"
     ).exists()
+    # Every entry holds its case's category, which the overview counts per table.
+    assert not RankingEntry.objects.exclude(category_id=F("case__category_id")).exists(), plays
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -65,6 +65,7 @@ class _NewCase(NamedTuple):
     state: CaseState
     unit_id: int
     authority_id: int
+    category_id: int
 
 
 @cache
@@ -203,10 +204,12 @@ class World:
         columns = ("category_id", "schema_id", "unit_id", "authority_id", "title", "title_key", "state")
         insert_rows(Case, columns, rows, **self._fixed)
         cases = [
-            _NewCase(pk, int(title.removeprefix("基准案例")), CaseState(state), unit_id, authority_id)
-            for pk, title, state, unit_id, authority_id in Case.objects.filter(campaign=self.campaign, pk__gt=last_pk)
+            _NewCase(pk, int(title.removeprefix("基准案例")), CaseState(state), unit_id, authority_id, category_id)
+            for pk, title, state, unit_id, authority_id, category_id in Case.objects.filter(
+                campaign=self.campaign, pk__gt=last_pk
+            )
             .order_by("pk")
-            .values_list("pk", "title", "state", "unit_id", "authority_id")
+            .values_list("pk", "title", "state", "unit_id", "authority_id", "category_id")
         ]
         assert [case.n for case in cases] == list(numbers), "another writer added cases"
         # One case in five that is in provincial review goes to our expert; three of
@@ -257,8 +260,8 @@ class World:
                     )
                 table_id = self._tables[case.authority_id].pk
                 self._ranks[table_id] = self._ranks.get(table_id, 0) + 1
-                entries.append((table_id, case.pk, self._ranks[table_id]))
-            insert_rows(RankingEntry, ("table_id", "case_id", "rank"), entries)
+                entries.append((table_id, case.pk, self._ranks[table_id], case.category_id))
+            insert_rows(RankingEntry, ("table_id", "case_id", "rank", "category_id"), entries)
             refresh_cases(stage_ids=[self._stage.pk], case_ids=[case.pk for case in cases])
         # The object permissions, exactly the rows the workflow's grant table derives
         # from each case's state and parties (what `grant_case_permissions` writes).

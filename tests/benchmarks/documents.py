@@ -178,7 +178,8 @@ def bench_ranking_table(emit, *, campaign, authority, unit, applicant) -> None:
     cases = table_cases(campaign=campaign, authority=authority, unit=unit, applicant=applicant)
     table = RankingTable.objects.create(campaign=campaign, authority=authority, status=RankingTableStatus.DRAFT)
     RankingEntry.objects.bulk_create(
-        RankingEntry(table=table, case=case, rank=rank) for rank, case in enumerate(cases, start=1)
+        RankingEntry(table=table, case=case, rank=rank, category_id=case.category_id)
+        for rank, case in enumerate(cases, start=1)
     )
     documents = (
         ("ranking_table", lambda: render_ranking_pdf(table)),

@@ -38,7 +38,8 @@ def long_table(cast):
     cases = table_cases(campaign=cast.campaign, authority=authority, unit=unit, applicant=applicant)
     table = RankingTable.objects.create(campaign=cast.campaign, authority=authority, status=RankingTableStatus.DRAFT)
     RankingEntry.objects.bulk_create(
-        RankingEntry(table=table, case=case, rank=rank) for rank, case in enumerate(cases, start=1)
+        RankingEntry(table=table, case=case, rank=rank, category_id=case.category_id)
+        for rank, case in enumerate(cases, start=1)
     )
     return table
 

@@ -3,8 +3,10 @@ gap and no tie (the database says so too), stable as cases come and go."""
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 
+from applications.models import Case
 from reviews.models import RankingEntry, RankingTable
 from reviews.ranking.services import ranking_move, ranking_set_order, ranking_set_ranks, table_for
 from workflow.exceptions import TransitionRefused
@@ -149,38 +151,87 @@ def test_review_pages_answer_404_to_other_roles(client, cast, three, user):
     assert client.get(reverse("reviews:overview", args=[2024])).status_code == 404
 
 
-def test_the_overview_counts_each_authoritys_ranked_cases_per_category_as_its_tables_hold_them(cast, case_at):
-    """The overview counts from the cases' index (each case joined to its entry when that
-    is in its own authority's table): the same figures as joining every entry to its case, also
-    when a table ranks another authority's case (then it joins)."""
-    from django.db.models import Count
+def _overview_figures(campaign) -> dict[int, tuple[list[int], int]]:
+    """What the overview shows per authority: its ranked cases per category, their sum."""
+    from reviews.ranking.selectors import campaign_overview
 
-    from reviews.ranking.selectors import _ranked_per_category
-    from tests.factories import make_case
+    rows, _categories = campaign_overview(campaign=campaign)
+    return {row["authority"].pk: (row["per_category"], row["recommended"]) for row in rows}
 
-    services = make_case(campaign=cast.campaign, applicant=cast.applicant_a, category_code="services")
-    apply_transition(subject=services, action="submit", actor=cast.applicant_a)
-    apply_transition(subject=services, action="recommend", actor=cast.reviewer_a)
-    ranked = [case_at("recommended"), case_at("recommended", applicant=cast.applicant_b), services]
-    case_at("submitted")
-    authorities = [cast.city_a, cast.city_b]
 
-    def joined():
-        by_category = {a.pk: {} for a in authorities}
-        rows = RankingEntry.objects.filter(table__campaign=cast.campaign).values(
-            "table__authority_id", "case__category_id"
-        )
-        for row in rows.annotate(n=Count("id")):
-            by_category[row["table__authority_id"]][row["case__category_id"]] = row["n"]
-        return by_category
+def _recounted(campaign) -> dict[int, tuple[list[int], int]]:
+    """The same figures counted plainly: every entry of the campaign's tables joined to
+    its case, by its table's authority and its case's category (never the stored copy)."""
+    from accounts.enums import AUTHORITY_KINDS
+    from accounts.models import Organisation
 
-    fast = _ranked_per_category(campaign=cast.campaign, authorities=authorities)
-    assert fast == joined()
-    assert sum(fast[cast.city_a.pk].values()) == 2 and sum(fast[cast.city_b.pk].values()) == 1
-    # City A's table ranks city B's case (no service does this; the figures stay the tables').
-    entry = RankingEntry.objects.get(case=ranked[1])
-    entry.table = table_for(campaign=cast.campaign, authority=cast.city_a)
-    entry.rank = 3
-    entry.save()
-    fast = _ranked_per_category(campaign=cast.campaign, authorities=authorities)
-    assert fast == joined() and sum(fast[cast.city_a.pk].values()) == 3
+    categories = list(campaign.categories.values_list("pk", flat=True))
+    counts: dict[tuple[int, int], int] = {}
+    for key in RankingEntry.objects.filter(table__campaign=campaign).values_list(
+        "table__authority_id", "case__category_id"
+    ):
+        counts[key] = counts.get(key, 0) + 1
+    figures = {}
+    for authority in Organisation.objects.filter(kind__in=AUTHORITY_KINDS):
+        per_category = [counts.get((authority.pk, category), 0) for category in categories]
+        figures[authority.pk] = (per_category, sum(per_category))
+    return figures
+
+
+def _assert_exact(campaign):
+    campaign.refresh_from_db()
+    stale = RankingEntry.objects.exclude(category_id=F("case__category_id"))
+    assert not stale.exists(), list(stale.values_list("case_id", "category_id", "case__category_id"))
+    assert _overview_figures(campaign) == _recounted(campaign)
+
+
+def test_the_overviews_ranked_counts_equal_a_plain_recount_after_every_kind_of_change(cast, case_at):
+    """The overview counts the entries per (table, category) from the category each
+    entry holds: after each kind of change to the tables it equals counting every entry
+    joined to its case."""
+    from reviews.ranking.services import case_return_to_authority, ranking_return, ranking_scan_upload, ranking_submit
+    from tests.factories import close_submissions, make_case, pdf_upload
+
+    def recommended(*, applicant, category_code):
+        case = make_case(campaign=cast.campaign, applicant=applicant, category_code=category_code)
+        apply_transition(subject=case, action="submit", actor=applicant)
+        reviewer = cast.reviewer_a if applicant == cast.applicant_a else cast.reviewer_b
+        apply_transition(subject=case, action="recommend", actor=reviewer)
+        return case
+
+    a1 = recommended(applicant=cast.applicant_a, category_code="platform")
+    a2 = recommended(applicant=cast.applicant_a, category_code="services")
+    a3 = recommended(applicant=cast.applicant_a, category_code="services")
+    b1 = recommended(applicant=cast.applicant_b, category_code="platform")
+    _assert_exact(cast.campaign)  # recommended
+    assert _overview_figures(cast.campaign)[cast.city_a.pk][1] == 3
+    table_a = table_for(campaign=cast.campaign, authority=cast.city_a)
+    ranking_move(table=table_a, actor=cast.reviewer_a, case_id=a3.pk, to_rank=1)
+    _assert_exact(cast.campaign)  # reordered
+    apply_transition(subject=a2, action="revoke_recommendation", actor=cast.reviewer_a, comment="再斟酌")
+    _assert_exact(cast.campaign)  # revoked
+    rejected = case_at("submitted")
+    apply_transition(subject=rejected, action="reject", actor=cast.reviewer_a, comment="不推荐")
+    _assert_exact(cast.campaign)  # rejected: never in a table
+    apply_transition(subject=a2, action="recommend", actor=cast.reviewer_a)
+    _assert_exact(cast.campaign)  # recommended again
+    close_submissions(cast.campaign)
+    ranking_scan_upload(table=table_a, actor=cast.reviewer_a, uploaded=pdf_upload())
+    ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
+    _assert_exact(cast.campaign)  # the table submitted
+    case_return_to_authority(case=a1, actor=cast.province_admin, reason="请补充材料")
+    supplementary = table_for(campaign=cast.campaign, authority=cast.city_a)
+    assert supplementary.sequence == 2 and list(supplementary.entries.values_list("case_id", flat=True)) == [a1.pk]
+    _assert_exact(cast.campaign)  # one case returned: into a supplementary table
+    ranking_scan_upload(table=supplementary, actor=cast.reviewer_a, uploaded=pdf_upload())
+    ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
+    _assert_exact(cast.campaign)  # the supplementary table submitted
+    ranking_return(table=RankingTable.objects.get(pk=table_a.pk), actor=cast.province_admin, reason="请核实")
+    _assert_exact(cast.campaign)  # the main table returned
+    assert _overview_figures(cast.campaign)[cast.city_a.pk][1] == 3
+    # No service changes a case's category; a save that does carries its entry along.
+    b1.category = cast.campaign.categories.get(code="services")
+    b1.save()
+    _assert_exact(cast.campaign)
+    Case.objects.get(pk=a3.pk).save(update_fields=["title"])  # a save not naming it: untouched
+    _assert_exact(cast.campaign)

@@ -189,7 +189,9 @@ def _bulk_recommended(cast, n):
     grant_case_permissions(cases)
     table = table_for(campaign=cast.campaign, authority=cast.city_a)
     start = table.entries.count()
-    RankingEntry.objects.bulk_create(RankingEntry(table=table, case=c, rank=start + i + 1) for i, c in enumerate(cases))
+    RankingEntry.objects.bulk_create(
+        RankingEntry(table=table, case=c, rank=start + i + 1, category=c.category) for i, c in enumerate(cases)
+    )
 
 
 @pytest.mark.parametrize("page_name", ["reviews:queue", "reviews:ranking"])
@@ -219,3 +221,24 @@ def test_the_overview_returns_a_table_with_the_reason_beside_its_field(client, c
     assert RankingTable.objects.get(pk=table.pk).is_locked
     assert client.post(url, {"reason": "请补充第二个案例的盖章材料。"}).status_code == 302
     assert RankingTable.objects.get(pk=table.pk).status == "returned"
+
+
+def test_each_submitted_tables_return_field_is_its_own_field_group(client, cast, table, case_at):
+    """The blank return field is rendered once and given each table's ids: the same
+    markup as the field template renders for that table's form (label tied to the
+    textarea, the limit's help by aria-describedby)."""
+    from reviews.ranking.forms import TableReturnForm
+
+    ranking_submit(campaign=cast.campaign, authority=cast.city_a, actor=cast.reviewer_a)
+    case_at("recommended", applicant=cast.applicant_b)
+    close_submissions(cast.campaign)
+    table_b = table_for(campaign=cast.campaign, authority=cast.city_b)
+    ranking_scan_upload(table=table_b, actor=cast.reviewer_b, uploaded=pdf_upload())
+    ranking_submit(campaign=cast.campaign, authority=cast.city_b, actor=cast.reviewer_b)
+    client.force_login(cast.province_admin)
+    page = client.get(reverse("reviews:overview", args=[2024])).content.decode()
+    for pk in (table.pk, table_b.pk):
+        field = str(TableReturnForm(auto_id=TableReturnForm.auto_id_for(pk))["reason"].as_field_group())
+        assert field in page
+        assert f'for="id_table{pk}_reason"' in field and f'aria-describedby="id_table{pk}_reason_helptext"' in field
+    assert "STANDIN" not in page
