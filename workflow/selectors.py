@@ -123,13 +123,6 @@ def state_counts(queryset) -> dict[str, int]:
     return counts
 
 
-def visible_state_counts(*, user, model, codename: str, expected_states) -> dict[str, int]:
-    """What `state_counts(visible_to(user=…, model=…, codename=…))` answers, for a
-    reader expected to hold `codename` on every subject in `expected_states`: see
-    `visible_with_state_counts`, which also gives the set itself."""
-    return visible_with_state_counts(user=user, model=model, codename=codename, expected_states=expected_states)[1]
-
-
 def visible_with_state_counts(*, user, model, codename: str, expected_states):
     """(what `visible_to(user=…, model=…, codename=…)` answers, what `state_counts` of
     it answers), for a reader expected to hold `codename` on every subject in

@@ -54,7 +54,7 @@ def test_both_shapes_of_the_visibility_query_read_exactly_what_guardian_grants(c
 
 
 def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(cast, case_at):
-    """visible_state_counts (the province's dashboard) counts A's states from the state
+    """visible_with_state_counts (the province's dashboard) counts A's states from the state
     index once guardian's rows confirm that every case of A is readable: the same
     figures as probing every case, also when a row is missing (then it probes) or a
     draft is readable beyond the grant table (counted as such)."""
@@ -62,14 +62,14 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
 
     from applications.enums import SEEN_BY_AUTHORITY_STATES
     from applications.selectors import cases_visible_to, cases_visible_with_state_counts
-    from workflow.selectors import state_counts, visible_state_counts
+    from workflow.selectors import state_counts, visible_with_state_counts
 
     for state in ("in_expert_review", "recommended", "not_recommended", "draft", "submitted", "returned"):
         case_at(state)
         case_at(state, applicant=cast.applicant_b)
 
     def both(user):
-        fast = visible_state_counts(
+        _set, fast = visible_with_state_counts(
             user=user, model=Case, codename="view_case", expected_states=SEEN_BY_AUTHORITY_STATES
         )
         # The set given with the counts is guardian's too, whichever way they were counted.
