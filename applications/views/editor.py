@@ -219,21 +219,17 @@ def case_autosave(request, pk: int):
         return _autosave_refusal(request, pk)
     form = CaseContentForm.for_saving(request.POST, definition=case.schema.definition)
     if not form.is_valid():
-        refusal = _autosave_refusal(request, pk)
-        if refusal is not None:
-            return refusal
         errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
-        return JsonResponse({"error": "invalid", "message": "；".join(errors) or _("内容有误。")}, status=400)
+        return _autosave_refusal(request, pk) or JsonResponse(
+            {"error": "invalid", "message": "；".join(errors) or _("内容有误。")}, status=400
+        )
     try:
         case = case_save_content(
             case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
         )
     except ValidationError as invalid:
-        refusal = _autosave_refusal(request, pk)
-        if refusal is not None:
-            return refusal
         label = form["title"].label
-        return JsonResponse(
+        return _autosave_refusal(request, pk) or JsonResponse(
             {"error": "invalid", "message": "；".join(f"{label}：{message}" for message in invalid.messages)},
             status=400,
         )
@@ -244,10 +240,7 @@ def case_autosave(request, pk: int):
             {"error": "forbidden", "message": str(denied)}, status=403
         )
     except StaleEdit as stale:
-        refusal = _autosave_refusal(request, pk)
-        if refusal is not None:
-            return refusal
-        return JsonResponse(
+        return _autosave_refusal(request, pk) or JsonResponse(
             {
                 "error": "stale",
                 "version": stale.current_version,
