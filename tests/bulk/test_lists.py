@@ -146,6 +146,52 @@ def test_the_experts_page_counts_what_each_filter_lists(client, cast, case_in):
         assert page.paginator.count == expected == len(page.object_list), query
 
 
+def test_the_experts_queue_keeps_its_order_under_every_filter(client, cast, case_in):
+    """Newest campaign first, then the round, the category's position, the case's
+    number: the order the queue lists (and exports) whatever the filter or search."""
+    from django.utils import timezone
+
+    from reviews.models import ReviewStage
+    from tests.factories import make_case, open_campaign, put_in_state
+
+    codes = ["reform", "platform", "production", "platform", "services", "reform"]
+    cases = [case_in("in_expert_review", title=f"案例{n}", category_code=code) for n, code in enumerate(codes)]
+    case_in("in_expert_review", title="案例别人", expert=cast.expert_unassigned)  # another expert's
+    later = ReviewStage.objects.create(campaign=cast.campaign, order=2, name="复评", reviewers_per_case=1)
+    for case in (cases[5], cases[1]):
+        ExpertAssignment.objects.create(stage=later, case=case, expert=cast.expert_assigned)
+    newer = open_campaign(year=cast.campaign.year + 1)
+    for code in ("services", "platform"):
+        case = make_case(campaign=newer, applicant=cast.applicant_a, category_code=code, title=f"案例新{code}")
+        put_in_state(case, "in_expert_review", expert=cast.expert_assigned)
+    mine = ExpertAssignment.objects.filter(expert=cast.expert_assigned)
+    mine.filter(case__in=[cases[0], cases[3]], stage__order=1).update(submitted_at=timezone.now())
+    mine.filter(stage=later, case=cases[1]).update(submitted_at=timezone.now())
+    client.force_login(cast.expert_assigned)
+    url = reverse("reviews:expert_queue")
+    rows = mine.select_related("stage__campaign", "case__category")
+
+    def expected(keep):
+        kept = [a for a in rows if keep(a)]
+        kept.sort(key=lambda a: (-a.stage.campaign.year, a.stage.order, a.case.category.position, a.case_id))
+        return [a.pk for a in kept]
+
+    filters = [
+        ({}, lambda a: True),
+        ({"status": "pending"}, lambda a: a.submitted_at is None),
+        ({"status": "submitted"}, lambda a: a.submitted_at is not None),
+        ({"q": "案例"}, lambda a: True),
+        ({"q": "案例新"}, lambda a: a.stage.campaign_id == newer.pk),
+        ({"q": "案例", "status": "pending"}, lambda a: a.submitted_at is None),
+    ]
+    assert len(expected(lambda a: True)) == 10
+    for query, keep in filters:
+        listed = [a.pk for a in client.get(url, query).context["assignments"]]
+        assert listed == expected(keep), query
+        _header, exported = _exported(client.get(reverse("reviews:expert_queue_xlsx"), query))
+        assert [row[0] for row in exported] == [rows.get(pk=pk).case_id for pk in expected(keep)], query
+
+
 def test_the_experts_export_holds_only_its_own_assignments(client, cast, case_in):
     case_in("in_expert_review")
     case_in("in_expert_review", expert=cast.expert_unassigned)

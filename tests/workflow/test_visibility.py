@@ -2,6 +2,8 @@
 own: test_permissions.py runs on the seeded demo, whose organisations the cast would
 duplicate)."""
 
+from django.db.models import Count
+
 from applications.models import Case
 
 
@@ -119,3 +121,71 @@ def test_the_counts_within_an_authoritys_cases_are_the_probed_counts(cast, case_
             within = {"campaign_id": campaign_id, "authority_id": authority_id}
             fast = visible_state_counts_within(user=user, model=Case, codename="view_case", within=within)
             assert fast == state_counts(cases_visible_to(user=user).filter(**within)), (user, within)
+
+
+def test_the_counts_within_a_range_are_the_probed_counts_or_none(cast, case_at):
+    """visible_counts_within (the authority's and the applicant's dashboards) counts each
+    case of its index range against the permitted ids, and answers None unless guardian's
+    rows prove that nothing readable lies outside the range: for every reader and range,
+    either None or exactly state_counts of the visible cases; None whenever a readable
+    case lies outside; the authority within its city and the applicant within its unit
+    counted from the range. A reader granted one case beyond its range (partly outside)
+    gets None there, and counts from the range again once the row is gone."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    from applications.selectors import cases_visible_to
+    from workflow.selectors import state_counts, visible_counts_within
+
+    for state in ("in_expert_review", "recommended", "draft", "submitted", "returned"):
+        case_at(state)
+        case_at(state, applicant=cast.applicant_b)
+    ranges = [{"authority_id": pk} for pk in (cast.city_a.pk, cast.city_b.pk)]
+    ranges += [{"unit_id": pk} for pk in (cast.unit_a.pk, cast.unit_b.pk)]
+    readers = [
+        cast.province_admin,
+        cast.reviewer_a,
+        cast.reviewer_b,
+        cast.applicant_a,
+        cast.applicant_b,
+        cast.expert_assigned,
+        cast.expert_unassigned,
+    ]
+
+    def check(user, within, by=("state",)):
+        fast = visible_counts_within(user=user, model=Case, codename="view_case", within=within, by=by)
+        visible = cases_visible_to(user=user, whole=True)
+        if visible.exclude(**within).exists():
+            assert fast is None, (user, within)
+            return None
+        if fast is not None:
+            counted = {}
+            for row in fast:
+                assert row["n"] > 0
+                key = tuple(row[k] for k in by)
+                counted[key] = counted.get(key, 0) + row["n"]
+            probed = {
+                tuple(row[k] for k in by): row["n"] for row in visible.order_by().values(*by).annotate(n=Count("id"))
+            }
+            assert counted == probed, (user, within)
+            per_state = {}
+            for row in fast:
+                per_state[row["state"]] = per_state.get(row["state"], 0) + row["n"]
+            assert per_state == {k: v for k, v in state_counts(visible).items() if v}, (user, within)
+        return fast
+
+    for user in readers:
+        for within in ranges:
+            check(user, within)
+            check(user, within, by=("state", "campaign_id"))
+    assert check(cast.reviewer_a, {"authority_id": cast.city_a.pk}) is not None
+    assert check(cast.reviewer_b, {"authority_id": cast.city_b.pk}) is not None
+    assert check(cast.applicant_a, {"unit_id": cast.unit_a.pk}, by=("state", "campaign_id")) is not None
+    other = Case.objects.filter(authority=cast.city_b, state="submitted").first()
+    for user, within in (
+        (cast.reviewer_a, {"authority_id": cast.city_a.pk}),
+        (cast.applicant_a, {"unit_id": cast.unit_a.pk}),
+    ):
+        assign_perm("applications.view_case", user, other)
+        assert check(user, within) is None, "partly outside: counted whole"
+        remove_perm("applications.view_case", user, other)
+        assert check(user, within) is not None
