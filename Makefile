@@ -36,6 +36,7 @@ TOOL_ENV = DEBUG=true
 # The load test: simulated applicants, seconds, application workers.
 LOADTEST_USERS ?= 300
 LOADTEST_SECONDS ?= 180
+LOADTEST_RAMP ?= 30
 LOADTEST_WORKERS ?= 4
 
 .PHONY: run dev test bench bench-pg loadtest messages prepare check-debs-run check-debs-test
@@ -71,14 +72,15 @@ bench: check-debs-run $(VENV)/.installed-dev
 bench-pg: check-debs-run $(VENV)/.installed-dev
 	BENCH_SHORT=$(BENCH_SHORT) BENCH_LARGE=$(BENCH_LARGE) bash .ci/with-postgres $(PY) -m tests.benchmarks.run
 
-# 300 applicants autosaving for 3 minutes against gunicorn + the worker on a throw-away
-# PostgreSQL, 127.0.0.1 only; stops by itself. Shorter: LOADTEST_USERS=50 LOADTEST_SECONDS=30.
+# 300 applicants arriving over 30 s, then all autosaving for 3 minutes, against gunicorn
+# + the worker on a throw-away PostgreSQL, 127.0.0.1 only; stops by itself. Shorter:
+# LOADTEST_USERS=50 LOADTEST_SECONDS=30 LOADTEST_RAMP=5.
 # Its output is kept in var/bench/loadtest.txt, which `make bench` prints; its exit status
 # is the load test's.
 loadtest: check-debs-run $(VENV)/.installed-dev messages
 	@mkdir -p var/bench
 	{ bash .ci/with-postgres $(PY) -m tests.loadtest.run --users $(LOADTEST_USERS) \
-		--seconds $(LOADTEST_SECONDS) --workers $(LOADTEST_WORKERS); echo $$? > var/bench/loadtest.status; } \
+		--seconds $(LOADTEST_SECONDS) --ramp-seconds $(LOADTEST_RAMP) --workers $(LOADTEST_WORKERS); echo $$? > var/bench/loadtest.status; } \
 		| tee var/bench/loadtest.txt; exit "$$(cat var/bench/loadtest.status)"
 
 messages: $(VENV)/.installed-run

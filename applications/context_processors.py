@@ -3,13 +3,33 @@ the collection (the province's bureau and the current campaign's contact, from t
 never from a string in a template) and the signed-in user's unread messages (the
 navigation's badge). A page that shows none of it asks nothing."""
 
-from django.db.models import Count, Subquery
+import functools
+
+from django.db import connection
 from django.utils.functional import cached_property
 
 from accounts.enums import OrgKind
 from accounts.inbox import unread_count
 from accounts.models import Notification, Organisation
 from applications.models import Campaign
+
+
+@functools.cache
+def _chrome_sql(vendor: str) -> str:
+    """The province's name, the latest campaign's contact and the user's unread messages,
+    in one statement written once per process: on every page, where the ORM's
+    compilation of the same query cost about 1 ms of CPU (a trivial view's half)."""
+    quote = connection.ops.quote_name
+    organisations = quote(Organisation._meta.db_table)
+    campaigns = quote(Campaign._meta.db_table)
+    notifications = quote(Notification._meta.db_table)
+    return (
+        f"SELECT o.{quote('name')}, "
+        f"(SELECT c.{quote('contact')} FROM {campaigns} c ORDER BY c.{quote('year')} DESC LIMIT 1), "
+        f"(SELECT COUNT(*) FROM {notifications} n WHERE n.{quote('recipient_id')} = %s "
+        f"AND n.{quote('read_at')} IS NULL) "
+        f"FROM {organisations} o WHERE o.{quote('kind')} = %s ORDER BY o.{quote('id')} LIMIT 1"
+    )
 
 
 class PageChrome:
@@ -20,20 +40,11 @@ class PageChrome:
 
     @cached_property
     def _row(self) -> dict:
-        latest_contact = Campaign.objects.order_by("-year").values("contact")[:1]
-        rows = Organisation.objects.filter(kind=OrgKind.PROVINCE).annotate(contact=Subquery(latest_contact))
-        fields = ["name", "contact"]
-        if self._signed_in:
-            unread = (
-                Notification.objects.filter(recipient=self._user, read_at__isnull=True)
-                .order_by()
-                .values("recipient")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            rows = rows.annotate(unread=Subquery(unread))
-            fields.append("unread")
-        return rows.values(*fields).first() or {}
+        reader = self._user.pk if self._signed_in else None  # nobody's messages: none
+        with connection.cursor() as cursor:
+            cursor.execute(_chrome_sql(connection.vendor), [reader, OrgKind.PROVINCE.value])
+            row = cursor.fetchone()
+        return dict(zip(("name", "contact", "unread"), row, strict=True)) if row else {}
 
     @property
     def _signed_in(self) -> bool:

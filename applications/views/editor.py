@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from applications.content import case_problems
 from applications.forms import HEADER, SECTION, AttachmentForm, CaseContentForm, EvidenceLinkForm
+from applications.models import Case
 from applications.selectors import (
+    CASE_RELATIONS,
     case_for_saving,
     cases_visible_to,
     contact_defaults,
@@ -25,15 +27,27 @@ from applications.selectors import (
 )
 from applications.services import StaleEdit, case_create, case_delete, case_save_content, case_title
 from core.feedback import report_errors
+from core.params import MAX_ID
 from core.text import counted_length, normalise_line
 from workflow.exceptions import TransitionRefused
+from workflow.permissions import permissions_held
 
 
 def _editable_case(request, pk: int):
-    """The case if this user may edit it now; 404 when they may not even see it."""
-    case = get_object_or_404(cases_visible_to(user=request.user).select_related("schema", "campaign"), pk=pk)
+    """The case if this user may edit it now; 404 when they may not even see it.
+
+    One query: the case with what its pages print beside it, and the user's two rights
+    on it as guardian's tables hold them (permissions_held: the user's rows and its
+    groups', the same answer as cases_visible_to and has_perm, which cost three queries
+    and the ORM's compilation of two EXISTS: a tenth of the editor page's CPU)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404  # no row has it (and the database could not take it as a parameter)
+    rights = permissions_held(user=request.user, model=Case, codenames=("view_case", "change_case"))
+    case = Case.objects.select_related("schema", *CASE_RELATIONS).annotate(held_rights=rights).filter(pk=pk).first()
+    if case is None or not case.held_rights & 1:
+        raise Http404
     organisation = request.user.organisation
-    if not (organisation and organisation.can_file and request.user.has_perm("applications.change_case", case)):
+    if not (organisation and organisation.can_file and case.held_rights & 2):
         raise PermissionDenied(_("该案例当前不可编辑。"))
     return case
 

@@ -67,7 +67,16 @@ def test_the_badge_and_the_organiser_cost_one_query(client, cast, django_assert_
     with django_assert_num_queries(1):
         assert context["inbox_unread"].count == 1
         assert context["organiser"].name == cast.province.name
+        assert context["organiser"].contact == cast.campaign.contact
         assert context["inbox_unread"].count == 1
+    # Someone signed out: the organiser all the same, no messages.
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    context = page_chrome(request)
+    with django_assert_num_queries(1):
+        assert context["organiser"].name == cast.province.name
+        assert context["inbox_unread"].count == 0
 
 
 def test_nobody_reads_or_marks_another_persons_message(client, cast):

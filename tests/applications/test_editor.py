@@ -139,6 +139,15 @@ def test_other_people_cannot_reach_the_editor(client, cast, user):
     assert Case.objects.get(pk=case.pk).sections == case.sections
 
 
+@pytest.mark.parametrize("pk", [0, 999_999_999, 99_999_999_999_999_999_999])
+def test_an_unknown_or_impossible_case_number_is_not_found(client, cast, pk):
+    """The editor reads the case and the user's rights in one query: a number no row can
+    have (beyond the database's integers) is a 404 before it reaches the database."""
+    client.force_login(cast.applicant_a)
+    assert client.get(f"/cases/{pk}/edit/").status_code == 404
+    assert client.post(f"/cases/{pk}/edit/", {"version": "1"}).status_code == 404
+
+
 def test_a_submitted_case_is_not_editable_until_returned(client, cast, case_at):
     case = case_at("submitted")
     client.force_login(cast.applicant_a)

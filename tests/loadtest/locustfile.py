@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -30,6 +31,11 @@ CLIENTS = json.loads(open(os.environ["LOADTEST_CLIENTS"], encoding="utf-8").read
 _next_client = itertools.count()
 _lock = threading.Lock()
 ACKNOWLEDGED: dict[int, dict] = {}
+# Every autosave answered: (when it was sent, its response time in ms), and when the
+# last client had started: the rush's percentiles over the whole run and over the part
+# where every client was running (tests/loadtest/run.py).
+TIMINGS: list[tuple[float, float]] = []
+SPAWNED_AT: list[float] = []
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -125,9 +131,22 @@ class FlatOutTrivial(_Applicant):
                 response.failure(str(response.status_code))
 
 
+@events.spawning_complete.add_listener
+def _all_running(user_count, **kwargs):
+    SPAWNED_AT.append(time.time())
+
+
+@events.request.add_listener
+def _timed(request_type, name, response_time, start_time=None, **kwargs):
+    if name == "autosave":
+        TIMINGS.append((start_time or time.time(), response_time))
+
+
 @events.test_stop.add_listener
 def _write_results(environment, **kwargs):
     results = os.environ.get("LOADTEST_RESULTS")
     if results:
         with open(results, "w", encoding="utf-8") as stream:
             json.dump({str(case): saved for case, saved in ACKNOWLEDGED.items()}, stream)
+        with open(results + ".timings", "w", encoding="utf-8") as stream:
+            json.dump({"spawned_at": SPAWNED_AT[:1], "autosaves": TIMINGS}, stream)
