@@ -140,8 +140,10 @@ def visible_with_state_counts(*, user, model, codename: str, expected_states):
     outside the expected states and the user has no row of its own on a subject
     there (a range of guardian's user index), nothing outside is readable: zero. All
     of it read in one statement, so from one snapshot: a few rows of the counts (16
-    buckets per state and group) instead of the province's 90,000 rows counted and
-    tested against a hash of the 10,000 drafts (45 ms on PostgreSQL at 100,000 cases).
+    buckets per state and group) instead of two scans of the province's 90,000 rows (a
+    count, and a test of each against a hash of the 10,000 drafts: ~40 ms on
+    PostgreSQL at 100,000 cases; the statement now takes 9 ms, nearly all of it A's
+    counts from the state index).
     Rows outside A: those states counted by probing, as state_counts does. A state of A
     not covered by one group (a row missing): the whole set probed as state_counts
     does. Never an approximation.
