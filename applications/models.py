@@ -252,6 +252,48 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
+class CaseGroupGrantCount(models.Model):
+    """How many of guardian's case group rows of (group, permission) are on a case now in
+    `state`, split by `bucket` (the case's id % GRANT_COUNT_BUCKETS): `n` is the number of
+    rows of CaseGroupObjectPermission JOIN Case on the subject with that key, summed over
+    the buckets by its readers. The province's dashboard reads these few rows to prove
+    that its group reads every case past the draft, instead of counting its 90,000 rows
+    (workflow.selectors.visible_with_state_counts).
+
+    Kept exact by database triggers (migration 0018_case_group_grant_counts), never
+    written by the application: a change of guardian's rows (insert, delete, update)
+    moves its key's count, a case's change of state (or id) moves its rows' counts, a case
+    inserted or deleted adds or removes the counts of the rows already there. So any
+    order of writes (PostgreSQL's foreign keys are deferred) and any writer (bulk
+    inserts, QuerySet.update, a raw statement) keep it right. Plain integers, no foreign
+    keys: a group or a case deleted in any order must not break the counts. The buckets
+    spread the hot keys (the province group's `submitted`) over 16 rows, so concurrent
+    submissions seldom wait for one another's lock on the count until commit.
+
+    A migration that rebuilds the case or guardian's table on SQLite (a table remake)
+    drops its triggers: tests/workflow/test_grant_counts.py then fails."""
+
+    group_id = models.IntegerField()
+    permission_id = models.IntegerField()
+    state = models.CharField(max_length=50)
+    bucket = models.PositiveSmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_id", "permission_id", "state", "bucket"], name="case_grant_count_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.permission_id}/{self.state}/{self.bucket}: {self.n}"
+
+
+# The count table's buckets (CaseGroupGrantCount); the triggers write `id % 16`.
+GRANT_COUNT_BUCKETS = 16
+
+
 def _attachment_path(attachment: "Attachment", filename: str) -> str:
     # Stored under a random name with the extension of the detected type: the name the
     # user gave is kept as data only, so it can never traverse paths or overwrite.

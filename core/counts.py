@@ -26,6 +26,21 @@ def count_of(queryset) -> Subquery:
     return Subquery(queryset.order_by().annotate(n=CountAll()).values("n"), output_field=IntegerField())
 
 
+class SumAll(Func):
+    """SUM(expression) as a plain expression (no GROUP BY added), for a subquery adding
+    up a column of its queryset's rows (NULL when there are none)."""
+
+    function = "SUM"
+    output_field = IntegerField()
+    contains_aggregate = False
+
+
+def sum_of(queryset, field: str) -> Subquery:
+    """The sum of `field` over the rows of `queryset` (None when there are none), as a
+    scalar subquery (correlated when the queryset refers to OuterRef), no grouping."""
+    return Subquery(queryset.order_by().annotate(total=SumAll(field)).values("total"), output_field=IntegerField())
+
+
 def counts_where(model, conditions: list[dict]) -> list[int]:
     """For each dict of `conditions` ({field name: value}, all equalities), how many
     rows of `model` match it: in one statement of scalar COUNT(*) subqueries, each

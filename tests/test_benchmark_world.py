@@ -55,3 +55,12 @@ def test_the_cases_rankings_reviews_and_scores_follow_the_mix(world):
     assert criteria > 0
     assert Score.objects.count() == submitted.count() * criteria
     assert not Score.objects.filter(value__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_grant_counts_follow_the_bulk_inserts(world):
+    # The world writes cases and guardian's rows with plain multi-row INSERTs, chunk
+    # by chunk: the database's triggers keep the counts of the dashboard's proof.
+    from tests.workflow.test_grant_counts import assert_counts_exact
+
+    assert_counts_exact()

@@ -44,6 +44,11 @@ class Machine:
     comment_keys: Callable[[models.Model], set[str]] | None = None
     # Queue the mail of one transition; called inside the transaction, must send on commit.
     notify: Callable[..., None] | None = None
+    # A table counting the group object-permission rows per (group_id, permission_id,
+    # the subject's state, bucket) in `n`, kept exact by the database (its triggers): a
+    # reader proves it reads every subject of a state from a few of its rows
+    # (workflow.selectors.visible_with_state_counts) instead of counting guardian's rows.
+    grant_counts: type[models.Model] | None = None
 
     @property
     def label(self) -> str:

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from applications.enums import Party
 from applications.lifecycle.grants import STATE_GRANTS, case_holders
 from applications.lifecycle.notifications import queue_transition_notifications
-from applications.models import Case
+from applications.models import Case, CaseGroupGrantCount
 from workflow.machines import Machine
 
 
@@ -29,4 +29,5 @@ def case_machine() -> Machine:
         snapshot=content_snapshot,
         comment_keys=section_keys,
         notify=queue_transition_notifications,
+        grant_counts=CaseGroupGrantCount,
     )

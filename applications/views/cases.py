@@ -170,9 +170,10 @@ def _dashboard_cases(request):
 
         # Counted from the permitted ids when the reader sees a part of the campaign (an
         # authority: 800 of 10,000), from its authority's index when those are all it
-        # reads; the province reads every case past the draft, which
-        # guardian's rows confirm by counting, without a probe per case (see
-        # visible_with_state_counts: still exactly the permission tables' answer).
+        # reads; the province reads every case past the draft, which the counts of its
+        # group's rows per state confirm (a few rows the database keeps exact by
+        # triggers), without a probe per case (see visible_with_state_counts: still
+        # exactly the permission tables' answer).
         # The province's list is probed with what its counts read first (the permission's
         # id and its groups, as values): a page of 50 newest, not every readable id hashed.
         if roles.is_province_admin(request.user):

@@ -60,6 +60,8 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
     index once guardian's rows confirm that every case of A is readable: the same
     figures as probing every case, also when a row is missing (then it probes) or a
     draft is readable beyond the grant table (counted as such)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from guardian.shortcuts import assign_perm
 
     from applications.enums import SEEN_BY_AUTHORITY_STATES
@@ -81,12 +83,32 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
         assert set(listed.values_list("pk", flat=True)) == set(cases_visible_to(user=user).values_list("pk", flat=True))
         return fast, probed
 
-    readers = [cast.province_admin, cast.reviewer_a, cast.applicant_a, cast.expert_assigned, cast.expert_unassigned]
+    def queries_of(user) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            visible_with_state_counts(
+                user=user, model=Case, codename="view_case", expected_states=SEEN_BY_AUTHORITY_STATES
+            )
+        return len(queries)
+
+    readers = [
+        cast.province_admin,
+        cast.province_reviewer,
+        cast.reviewer_a,
+        cast.reviewer_b,
+        cast.applicant_a,
+        cast.applicant_b,
+        cast.applicant_p,
+        cast.expert_assigned,
+        cast.expert_unassigned,
+        cast.system_admin,
+    ]
     for user in readers:
         fast, probed = both(user)
         assert fast == probed, user
     fast, _probed = both(cast.province_admin)
     assert fast["submitted"] == 2 and fast["draft"] == 0
+    # The province's answer from the grant counts alone: one statement.
+    assert queries_of(cast.province_admin) == 1
     # A draft readable beyond the table: counted, and A still counted whole.
     draft = Case.objects.filter(state="draft").first()
     group = cast.province_admin.groups.first()
@@ -101,6 +123,19 @@ def test_the_counts_per_state_from_guardians_rows_are_exactly_the_probed_counts(
         remove_perm("applications.view_case", held, submitted)
     fast, probed = both(cast.province_admin)
     assert fast == probed and fast["submitted"] == 1
+    # Not from the counts: no group's count of `submitted` is every submitted case.
+    assert queries_of(cast.province_admin) > 1
+    # Also when the case missing its row is one its group never held (a row of another
+    # group on it instead): the counts of `submitted` then fall short of the cases.
+    other = Case.objects.filter(state="submitted").exclude(pk=submitted.pk).first()
+    for held in cast.province_admin.groups.all():
+        remove_perm("applications.view_case", held, other)
+    assign_perm("applications.view_case", cast.reviewer_b.groups.first(), other)
+    fast, probed = both(cast.province_admin)
+    assert fast == probed and fast["submitted"] == 0 and queries_of(cast.province_admin) > 1
+    for user in readers:
+        fast, probed = both(user)
+        assert fast == probed, user
 
 
 def test_the_counts_within_an_authoritys_cases_are_the_probed_counts(cast, case_at):
