@@ -21,3 +21,10 @@ class ApplicationsConfig(AppConfig):
 
         # The 申请表 is rendered and stored once a case is submitted (a worker's job).
         post_transition.connect(store_on_submission, sender=Case, dispatch_uid="store_case_documents")
+
+        from django.db.models.signals import post_migrate
+
+        from applications.grant_count_triggers import grant_count_triggers_after_migrate
+
+        # A migration rebuilding a table on SQLite drops its triggers: made again here.
+        post_migrate.connect(grant_count_triggers_after_migrate, sender=self, dispatch_uid="grant_count_triggers")

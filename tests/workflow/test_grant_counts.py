@@ -172,3 +172,25 @@ def test_without_the_triggers_the_counts_go_wrong(cast, several):
     returned = next(case for case in several if case.state == CaseState.RETURNED)
     apply_transition(subject=returned, action="resubmit", actor=cast.applicant_a, comment="意见")
     assert _counted() != _recount()
+
+
+def test_a_migration_that_dropped_the_triggers_is_followed_by_them_made_again_and_a_recount(cast, several):
+    """On SQLite a migration rebuilding the case table or guardian's drops their triggers
+    silently: after every migrate they are checked, made again when one is missing, and
+    the counts recounted from the rows (applications.grant_count_triggers)."""
+    from applications.apps import ApplicationsConfig
+    from applications.grant_count_triggers import ensure_grant_count_triggers, grant_count_triggers_after_migrate
+    from workflow.services import apply_transition
+
+    assert ensure_grant_count_triggers() is False  # all there: nothing done
+    _drop_triggers()
+    returned = next(case for case in several if case.state == CaseState.RETURNED)
+    apply_transition(subject=returned, action="resubmit", actor=cast.applicant_a, comment="意见")
+    assert _counted() != _recount()  # written unkept while they were missing
+    grant_count_triggers_after_migrate(sender=ApplicationsConfig, using="default")
+    assert_counts_exact()
+    # And kept again from then on.
+    submitted = Case.objects.get(pk=returned.pk)
+    apply_transition(subject=submitted, action="recommend", actor=cast.reviewer_a, comment="同意推荐")
+    assert_counts_exact()
+    assert ensure_grant_count_triggers() is False
