@@ -23,6 +23,7 @@ from applications.figures import (
 from applications.models import EvidenceLink
 from applications.services import MAX_FIELD_CHARS, case_title
 from core.forms import NormalisedForm, NormalisedModelForm, normalise_fields, speak_chinese
+from core.params import MAX_ID
 
 # Field names: title, version, header__<key>, section__<key>, figure__<key>,
 # figure__<key>__before / __after. The double underscore cannot occur in schema keys.
@@ -90,13 +91,18 @@ class CaseContentForm(NormalisedForm):
     # No max_length: the browser's maxlength would cut a pasted title silently. The
     # limit is stated in the help and checked on the server with the count (case_title).
     title = forms.CharField(label=_("案例名称"), required=False, help_text=_("不超过100字。"))
-    # Hidden; its label is what a message names when a page sends no version.
+    # Hidden; its label is what a message names when a page sends no version. Bounded by
+    # what the database can compare (SQLite's integers: a forged 10^25 was a 500).
     version = forms.IntegerField(
         label=_("页面版本"),
         widget=forms.HiddenInput,
+        min_value=0,
+        max_value=MAX_ID,
         error_messages={
             "required": _("页面缺少版本号，请刷新页面后重试。"),
             "invalid": _("页面版本号无效，请刷新页面后重试。"),
+            "min_value": _("页面版本号无效，请刷新页面后重试。"),
+            "max_value": _("页面版本号无效，请刷新页面后重试。"),
         },
     )
 

@@ -232,3 +232,17 @@ def test_the_answer_says_the_time_of_the_save_as_the_editor_shows_it(client, cas
     stored = Case.objects.get(pk=draft.pk)
     assert answer["saved_at"] == date_format(timezone.localtime(stored.updated_at), "H:i:s")
     assert answer["version"] == stored.version == draft.version + 1
+
+
+@pytest.mark.parametrize("version", ["9999999999999999999999999", str(2**63), "-1"])
+def test_a_version_no_page_could_hold_is_refused_as_invalid_with_nothing_written(client, cast, draft, version):
+    """Beyond what the database can compare (SQLite: a 500 before), by the autosave and
+    by the editor's own save: refused with the page's message, the case unchanged."""
+    client.force_login(cast.applicant_a)
+    data = {**_post_data(draft), "section__overview": "伪造的版本", "version": version}
+    response = client.post(reverse("case_autosave", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "页面版本号无效" in response.json()["message"]
+    response = client.post(reverse("case_edit", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert Case.objects.get(pk=draft.pk).sections == draft.sections
