@@ -254,7 +254,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 class CaseGroupGrantCount(models.Model):
     """How many of guardian's case group rows of (group, permission) are on a case now in
-    `state`, split by `bucket` (the case's id % GRANT_COUNT_BUCKETS): `n` is the number of
+    `state`, split by `bucket` (the case's id % 16): `n` is the number of
     rows of CaseGroupObjectPermission JOIN Case on the subject with that key, summed over
     the buckets by its readers. The province's dashboard reads these few rows to prove
     that its group reads every case past the draft, instead of counting its 90,000 rows
@@ -271,7 +271,8 @@ class CaseGroupGrantCount(models.Model):
     submissions seldom wait for one another's lock on the count until commit.
 
     A migration that rebuilds the case or guardian's table on SQLite (a table remake)
-    drops its triggers: tests/workflow/test_grant_counts.py then fails."""
+    drops its triggers: they are made again, and the counts recounted, after every
+    migrate (applications.grant_count_triggers)."""
 
     group_id = models.IntegerField()
     permission_id = models.IntegerField()
@@ -288,10 +289,6 @@ class CaseGroupGrantCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id}/{self.permission_id}/{self.state}/{self.bucket}: {self.n}"
-
-
-# The count table's buckets (CaseGroupGrantCount); the triggers write `id % 16`.
-GRANT_COUNT_BUCKETS = 16
 
 
 def _attachment_path(attachment: "Attachment", filename: str) -> str:

@@ -73,28 +73,29 @@ def _of_case(case: str, d: int) -> str:
     )
 
 
+def _added(joined: str) -> str:
+    """PL/pgSQL adding the rows of `joined` (guardian rows `r` joined to cases `c`, one
+    side a transition table) to their keys' counts: one aggregated upsert, in key order."""
+    return f"""
+  INSERT INTO {COUNTS} AS t (group_id, permission_id, state, bucket, n)
+  SELECT r.group_id, r.permission_id, c.state, c.id % {BUCKETS}, COUNT(*)
+  FROM {joined}
+  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  {UPSERT};"""
+
+
 POSTGRESQL = [
     # Bulk inserts (a sync, the benchmark's load): one aggregated upsert, in key order.
     _function(
         "case_grant_counts_rows_added",
-        f"""
-  INSERT INTO {COUNTS} AS t (group_id, permission_id, state, bucket, n)
-  SELECT r.group_id, r.permission_id, c.state, c.id % {BUCKETS}, COUNT(*)
-  FROM added r INNER JOIN {CASES} c ON c.id = r.content_object_id
-  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  {UPSERT};""",
+        _added(f"added r INNER JOIN {CASES} c ON c.id = r.content_object_id"),
         declare=False,
     ),
     _function("case_grant_counts_rows_removed", _apply(_joined("removed", -1))),
     _function("case_grant_counts_rows_changed", _apply(f"{_joined('removed', -1)} UNION ALL {_joined('added', 1)}")),
     _function(
         "case_grant_counts_cases_added",
-        f"""
-  INSERT INTO {COUNTS} AS t (group_id, permission_id, state, bucket, n)
-  SELECT r.group_id, r.permission_id, c.state, c.id % {BUCKETS}, COUNT(*)
-  FROM added c INNER JOIN {ROWS} r ON r.content_object_id = c.id
-  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-  {UPSERT};""",
+        _added(f"added c INNER JOIN {ROWS} r ON r.content_object_id = c.id"),
         declare=False,
     ),
     _function(

@@ -253,12 +253,14 @@ def _lost_saves(results: Path) -> tuple[int, int]:
     return lost, len(acknowledged)
 
 
-def _percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (exact, unlike locust's rounded buckets)."""
+def _percentile(values: list[float], percent: int) -> float:
+    """The nearest-rank percentile (exact, unlike locust's rounded buckets): the smallest
+    value with at least `percent` % of the values at or below it."""
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+    rank = -(-percent * len(ordered) // 100)  # ⌈percent × n / 100⌉, in integers
+    return ordered[max(rank, 1) - 1]
 
 
 def _all_running_p95(results: Path) -> tuple[float, int]:
@@ -268,7 +270,7 @@ def _all_running_p95(results: Path) -> tuple[float, int]:
         return 0.0, 0
     spawned = timings["spawned_at"][0]
     after = [response for sent, response in timings["autosaves"] if sent >= spawned]
-    return _percentile(after, 0.95), len(after)
+    return _percentile(after, 95), len(after)
 
 
 def _figures(row: dict | None) -> tuple[int, int, float, float, float]:
