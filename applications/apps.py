@@ -28,3 +28,12 @@ class ApplicationsConfig(AppConfig):
 
         # A migration rebuilding a table on SQLite drops its triggers: made again here.
         post_migrate.connect(grant_count_triggers_after_migrate, sender=self, dispatch_uid="grant_count_triggers")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from applications.models import FormSchema
+        from applications.selectors import forget_form_schema
+
+        # Each process keeps the form versions it has read (applications.selectors).
+        post_save.connect(forget_form_schema, sender=FormSchema, dispatch_uid="forget_form_schema_saved")
+        post_delete.connect(forget_form_schema, sender=FormSchema, dispatch_uid="forget_form_schema_deleted")

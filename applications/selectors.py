@@ -31,6 +31,39 @@ def cases_visible_with_state_counts(*, user, expected_states):
     return visible.select_related(*CASE_RELATIONS), counts
 
 
+# Form versions read by this process, by id: a version is never changed once written (a
+# change is a new version, schema_add_version; the admin shows them read only), so what
+# was read stays true and is the same on every server. A version written here again
+# under an id already known (an id given back by a rolled-back transaction, as SQLite's
+# are in the test suite) or deleted is forgotten (`forget_form_schema`, on the model's
+# signals).
+_FORM_SCHEMAS: dict[int, FormSchema] = {}
+
+
+def form_schema(pk) -> FormSchema | None:
+    """The form version `pk` (its id and definition only), read once per process; None
+    when `pk` is no id (a page's field: anything may come) or names no version."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= MAX_ID:
+        return None
+    schema = _FORM_SCHEMAS.get(pk)
+    if schema is None:
+        schema = FormSchema.objects.only("id", "definition").filter(pk=pk).first()
+        if schema is None:
+            return None
+        if len(_FORM_SCHEMAS) >= 256:  # a few versions per category and year: be safe anyway
+            _FORM_SCHEMAS.clear()
+        _FORM_SCHEMAS[pk] = schema
+    return schema
+
+
+def forget_form_schema(sender, instance, **kwargs) -> None:
+    _FORM_SCHEMAS.pop(instance.pk, None)
+
+
 def case_for_saving(*, user, pk: int, rights: bool = True) -> Case | None:
     """The case `pk` with what a save of its content needs, in one query: its form
     version, whether `user` may see it (`may_view`, as cases_visible_to decides) and edit

@@ -22,6 +22,7 @@ from applications.selectors import (
     case_for_saving,
     cases_visible_to,
     contact_defaults,
+    form_schema,
     open_campaigns,
     return_feedback,
 )
@@ -218,20 +219,27 @@ def case_autosave(request, pk: int):
     """The editor's background save. Answers JSON: the new version and what is still
     missing, or 409 with the current version when the page is stale.
 
-    One read (the case, its form version, its stamped scan) and one write, which itself
-    asks the user's right to edit (case_save_content: the UPDATE writes only a case the
-    user may edit, in a state that may be edited, at the version the page loaded). The
-    rights are asked on their own only before a refusal (`_autosave_refusal`): whoever
-    may not see the case gets 404 whatever they sent, as before; a save that succeeds
-    was allowed by the write (the right to edit is granted only with the right to see,
+    One statement: the write, which itself asks everything (case_save_content: the
+    UPDATE writes only a case the user may edit, in a state that may be edited, at the
+    version and on the form version the page was built on, and returns what the answer
+    needs). The page names its form version (the `schema` field), which each process
+    reads once (form_schema); a page without it has its case read first. The rights are
+    asked on their own only before a refusal (`_autosave_refusal`): whoever may not see
+    the case gets 404 whatever they sent, as before; a save that succeeds was allowed by
+    the write (the right to edit is granted only with the right to see,
     applications.lifecycle.grants)."""
-    case = case_for_saving(user=request.user, pk=pk, rights=False)
-    if case is None:
-        raise Http404
+    if not 0 < pk <= MAX_ID:
+        raise Http404  # no case has it (and the database could not take it as a parameter)
+    case, schema = None, form_schema(request.POST.get("schema"))
+    if schema is None:
+        case = case_for_saving(user=request.user, pk=pk, rights=False)
+        if case is None:
+            raise Http404
+        schema = case.schema
     organisation = request.user.organisation
     if not (organisation and organisation.can_file):
         return _autosave_refusal(request, pk)
-    form = CaseContentForm.for_saving(request.POST, definition=case.schema.definition)
+    form = CaseContentForm.for_saving(request.POST, definition=schema.definition)
     if not form.is_valid():
         errors = [f"{form[name].label}：{' '.join(errs)}" for name, errs in form.errors.items() if name in form.fields]
         return _autosave_refusal(request, pk) or JsonResponse(
@@ -239,7 +247,12 @@ def case_autosave(request, pk: int):
         )
     try:
         case = case_save_content(
-            case=case, actor=request.user, expected_version=form.cleaned_data["version"], **form.content()
+            case=case,
+            pk=pk,
+            schema=schema,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.content(),
         )
     except ValidationError as invalid:
         label = form["title"].label
