@@ -15,11 +15,15 @@ On the database DATABASE_URL names (`make loadtest` starts a throw-away PostgreS
    every client is running;
 4. throughput at saturation, in the same run on the same server: --flat-out clients
    autosaving with no pause, then the same clients posting a trivial signed-in POST,
-   --saturation-seconds each; the ratio autosave / trivial.
+   --saturation-seconds each, and again, --rounds times in turn; the ratio autosave /
+   trivial over all rounds, and each round's beside it. In turn, because the machine's
+   own speed drifts over minutes (one phase after the other, 0.43 to 0.56 from the same
+   code): what drifts then weighs on both alike.
 
-Beside each throughput, the server's CPU per request in that phase (gunicorn's workers
-and PostgreSQL's backends, from the kernel's accounting, once every client has opened
-its editor page): a cost ratio that other load on a shared machine hardly moves.
+Each throughput, and beside it the server's CPU per request (gunicorn's workers and
+PostgreSQL's backends, from the kernel's accounting: a cost ratio that other load on a
+shared machine hardly moves), is taken once every client has opened its editor page
+(locust's per-second history): the pages' cost is in neither.
 
 Prints one figure a line. Exit status 1 when a save was lost or a request failed.
 """
@@ -179,11 +183,11 @@ def _locust(
     ramp_seconds: float = 5,
 ) -> dict:
     """Run one phase; its rows of figures by request name. With `cpu` (a function giving
-    the server's CPU seconds so far: gunicorn's, PostgreSQL's), also "cpu_per_request":
-    CPU seconds per request of each
-    from the moment every client has opened its editor page (so their cost is not in it)
-    to the end, by locust's per-second history of the requests answered."""
-    prefix = work / user_class
+    the server's CPU seconds so far: gunicorn's, PostgreSQL's), also "steady": from the
+    moment every client has opened its editor page (so their cost is in neither) to the
+    end, by locust's per-second history, (requests answered, their seconds, and the CPU
+    seconds of each that they took)."""
+    prefix = work / f"{user_class}-{time.monotonic_ns()}"
     spawn_rate = max(users / ramp_seconds, 1)
     command = [
         str(BIN / "locust"),
@@ -222,18 +226,31 @@ def _locust(
         rows = {row["Name"]: row for row in csv.DictReader(stream)}
     if window is not None:
         started, cpu_before = window
+        cpu_after = cpu()
         with open(f"{prefix}_stats_history.csv", encoding="utf-8") as stream:
-            before = [
-                int(row["Total Request Count"])
+            history = [
+                (int(row["Timestamp"]), int(row["Total Request Count"]))
                 for row in csv.DictReader(stream)
-                if row["Name"] == "Aggregated" and int(row["Timestamp"]) <= started
+                if row["Name"] == "Aggregated"
             ]
-        answered = int(rows["Aggregated"]["Request Count"]) - (before[-1] if before else 0)
-        rows["cpu_per_request"] = tuple(
-            (after - before) / answered if answered > 0 else 0.0
-            for after, before in zip(cpu(), cpu_before, strict=True)
-        )
+        rows["steady"] = _steady(history, started, int(rows["Aggregated"]["Request Count"]), cpu_before, cpu_after)
     return rows
+
+
+def _steady(history, started: float, total: int, cpu_before, cpu_after) -> dict:
+    """The phase once every client ran, from the last row of locust's history written
+    before `started` (rows of (second, requests so far)): "requests" and "seconds" from
+    that row to the last one (the throughput), "answered" to the very end (`total`) and
+    "cpu" (seconds of each process group, from `started` to the end): its cost."""
+    before = [(stamp, count) for stamp, count in history if stamp <= started]
+    first_stamp, first_count = before[-1] if before else (history[0][0], 0) if history else (0, 0)
+    last_stamp, last_count = history[-1] if history else (first_stamp, first_count)
+    return {
+        "requests": last_count - first_count,
+        "seconds": last_stamp - first_stamp,
+        "answered": total - first_count,
+        "cpu": tuple(after - earlier for after, earlier in zip(cpu_after, cpu_before, strict=True)),
+    }
 
 
 def _lost_saves(results: Path) -> tuple[int, int]:
@@ -273,6 +290,25 @@ def _all_running_p95(results: Path) -> tuple[float, int]:
     return _percentile(after, 95), len(after)
 
 
+def _saturation(phases: list[tuple[dict | None, dict]]) -> dict:
+    """One request's figures over its saturation phases ((locust's row of the request,
+    the phase's `_steady` figures) each): the throughput over them all (their requests
+    ÷ their seconds) and each phase's, the worst p95, the failures, and the server's CPU
+    milliseconds per request of each process group."""
+    requests = sum(steady["requests"] for _row, steady in phases)
+    seconds = sum(steady["seconds"] for _row, steady in phases)
+    answered = sum(steady["answered"] for _row, steady in phases)
+    groups = len(phases[0][1]["cpu"]) if phases else 0
+    cpu = [sum(steady["cpu"][group] for _row, steady in phases) for group in range(groups)]
+    return {
+        "rps": requests / seconds if seconds > 0 else 0.0,
+        "rounds": [steady["requests"] / steady["seconds"] if steady["seconds"] > 0 else 0.0 for _row, steady in phases],
+        "p95": max((_figures(row)[3] for row, _steady in phases), default=0.0),
+        "failures": sum(_figures(row)[1] for row, _steady in phases),
+        "cpu_ms": tuple(1000 * total / answered if answered > 0 else 0.0 for total in cpu),
+    }
+
+
 def _figures(row: dict | None) -> tuple[int, int, float, float, float]:
     if row is None:  # not one request of the kind finished
         return 0, 0, 0.0, 0.0, 0.0
@@ -295,6 +331,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--flat-out", type=int, default=20, help="clients in the saturation phases")
     parser.add_argument("--saturation-seconds", type=int, default=0, help="each phase (default: seconds / 6, ≥ 30)")
+    parser.add_argument("--rounds", type=int, default=2, help="saturation rounds: an autosave phase, a trivial one")
     args = parser.parse_args()
     saturation = args.saturation_seconds or max(args.seconds // 6, 30)
 
@@ -349,25 +386,20 @@ def main() -> int:
             drained = _wait_drained(host)
             lost, clients_saved = _lost_saves(results)
             running_p95, running_count = _all_running_p95(results)
-            autosave = _locust(
-                "FlatOutAutosave",
-                users=args.flat_out,
-                seconds=saturation,
-                host=host,
-                work=work,
-                environment=environment,
-                cpu=_server_cpu,
-            )
-            _wait_drained(host)
-            trivial = _locust(
-                "FlatOutTrivial",
-                users=args.flat_out,
-                seconds=saturation,
-                host=host,
-                work=work,
-                environment=environment,
-                cpu=_server_cpu,
-            )
+            phases = {"autosave": [], "trivial POST": []}
+            for _round in range(max(args.rounds, 1)):
+                for name, user_class in (("autosave", "FlatOutAutosave"), ("trivial POST", "FlatOutTrivial")):
+                    _wait_drained(host)
+                    phase = _locust(
+                        user_class,
+                        users=args.flat_out,
+                        seconds=saturation,
+                        host=host,
+                        work=work,
+                        environment=environment,
+                        cpu=_server_cpu,
+                    )
+                    phases[name].append((phase.get(name), phase["steady"]))
         finally:
             for process in (web, worker):
                 process.terminate()
@@ -379,8 +411,7 @@ def main() -> int:
 
     count, failures, p50, p95, rps = _figures(rush.get("autosave"))
     total_failures = int(rush["Aggregated"]["Failure Count"])
-    auto_count, auto_failures, _, auto_p95, auto_rps = _figures(autosave.get("autosave"))
-    trivial_count, trivial_failures, _, trivial_p95, trivial_rps = _figures(trivial.get("trivial POST"))
+    autosave, trivial = _saturation(phases["autosave"]), _saturation(phases["trivial POST"])
     print(f"loadtest.engine {engine}")
     print(
         f"loadtest.applicants {args.users}  arriving over {args.ramp_seconds} s, then all autosaving for "
@@ -393,21 +424,22 @@ def main() -> int:
     print(f"loadtest.autosave_p50_ms {p50:.0f}")
     print(f"loadtest.autosave_p95_ms {p95:.0f}  (the whole rush, the arrivals included)")
     print(f"loadtest.autosave_p95_all_running_ms {running_p95:.0f}  ({running_count} autosaves once every client ran)")
-    print(
-        f"loadtest.saturation_autosave_rps {auto_rps:.1f}  ({args.flat_out} clients, {saturation} s, "
-        f"p95 {auto_p95:.0f} ms, {auto_failures} errors)"
-    )
-    print(
-        f"loadtest.saturation_trivial_post_rps {trivial_rps:.1f}  (p95 {trivial_p95:.0f} ms, {trivial_failures} errors)"
-    )
-    ratio = auto_rps / trivial_rps if trivial_rps else 0.0
-    print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}")
-    save_web, save_db = (seconds * 1000 for seconds in autosave.get("cpu_per_request", (0.0, 0.0)))
-    trivial_web, trivial_db = (seconds * 1000 for seconds in trivial.get("cpu_per_request", (0.0, 0.0)))
+    rounds = f"{len(phases['autosave'])} rounds of {saturation} s each, in turn"
+    for name, figures in (("autosave", autosave), ("trivial_post", trivial)):
+        print(
+            f"loadtest.saturation_{name}_rps {figures['rps']:.1f}  ({args.flat_out} clients, {rounds}; each "
+            f"{' '.join(f'{r:.1f}' for r in figures['rounds'])}; worst p95 {figures['p95']:.0f} ms, "
+            f"{figures['failures']} errors)"
+        )
+    ratio = autosave["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+    each = [a / t if t else 0.0 for a, t in zip(autosave["rounds"], trivial["rounds"], strict=True)]
+    print(f"loadtest.autosave_to_trivial_post_ratio {ratio:.2f}  (each round {' '.join(f'{r:.2f}' for r in each)})")
+    save_web, save_db = autosave["cpu_ms"]
+    trivial_web, trivial_db = trivial["cpu_ms"]
     per_save, per_trivial = save_web + save_db, trivial_web + trivial_db
     print(
         f"loadtest.server_cpu_ms_per_autosave {per_save:.1f}  (gunicorn {save_web:.1f} + PostgreSQL {save_db:.1f}, "
-        "saturation phase)"
+        "saturation phases)"
     )
     print(
         f"loadtest.server_cpu_ms_per_trivial_post {per_trivial:.1f}  (gunicorn {trivial_web:.1f} + PostgreSQL "
@@ -415,6 +447,7 @@ def main() -> int:
     )
     if per_save:
         print(f"loadtest.server_cpu_trivial_to_autosave_ratio {per_trivial / per_save:.2f}  (the ratio by CPU cost)")
+    auto_failures, trivial_failures = autosave["failures"], trivial["failures"]
     return 1 if lost or total_failures or auto_failures or trivial_failures else 0
 
 
