@@ -242,9 +242,12 @@ def _steady(history, started: float, total: int, cpu_before, cpu_after) -> dict:
     before `started` (rows of (second, requests so far)): "requests" and "seconds" from
     that row to the last one (the throughput), "answered" to the very end (`total`) and
     "cpu" (seconds of each process group, from `started` to the end): its cost."""
+    if not history:
+        history = [(0, 0)]
     before = [(stamp, count) for stamp, count in history if stamp <= started]
-    first_stamp, first_count = before[-1] if before else (history[0][0], 0) if history else (0, 0)
-    last_stamp, last_count = history[-1] if history else (first_stamp, first_count)
+    # Started before locust's first row: from its start, no request yet.
+    first_stamp, first_count = before[-1] if before else (history[0][0], 0)
+    last_stamp, last_count = history[-1]
     return {
         "requests": last_count - first_count,
         "seconds": last_stamp - first_stamp,
@@ -447,8 +450,7 @@ def main() -> int:
     )
     if per_save:
         print(f"loadtest.server_cpu_trivial_to_autosave_ratio {per_trivial / per_save:.2f}  (the ratio by CPU cost)")
-    auto_failures, trivial_failures = autosave["failures"], trivial["failures"]
-    return 1 if lost or total_failures or auto_failures or trivial_failures else 0
+    return 1 if lost or total_failures or autosave["failures"] or trivial["failures"] else 0
 
 
 if __name__ == "__main__":
